@@ -1,0 +1,59 @@
+"""User accounts and their roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.catalogue.models import District, Organisation, Timestamped
+from matcher.db import Base
+
+
+class Role(str, enum.Enum):
+    """Role ids used in code, CLI and API."""
+
+    admin = "admin"
+    key_staff = "key_staff"
+    contact_person = "contact_person"
+    club_rep = "club_rep"
+
+    @property
+    def label(self) -> str:
+        """Return the Danish name of the role."""
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.admin: "Administrator",
+    Role.key_staff: "Nøglemedarbejder",
+    Role.contact_person: "Kontaktperson",
+    Role.club_rep: "Foreningskontakt",
+}
+
+
+class User(Timestamped, Base):
+    """A person who logs in: staff, club representative or administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(Enum(Role, name="role", values_callable=lambda e: [m.value for m in e],
+                                            native_enum=False, validate_strings=True, length=32))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on logout-everywhere, password change and deactivation: old sessions die.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # SHA-256 of the API bearer token; the token itself is shown once.
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+
+    organisation: Mapped[Organisation | None] = relationship()
+    district: Mapped[District | None] = relationship()

@@ -1,0 +1,1 @@
+"""The catalogue: districts, organisations, offers, mentors and the interest taxonomy."""

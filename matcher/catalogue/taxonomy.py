@@ -1,0 +1,79 @@
+"""The interest taxonomy: Danish names, groups and synonyms, as editable data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.catalogue.models import InterestTerm
+from matcher.catalogue.summary import ImportSummary
+
+
+def parse_terms(data: Any, source: str = "") -> list[dict[str, Any]]:
+    """Validate a list of ``{code, name, group, synonyms}`` objects."""
+    if not isinstance(data, list):
+        raise ImportFailed([RecordError("document", "-", "expected a list of interest terms")], source)
+    errors, out, seen = [], [], set()
+    for i, item in enumerate(data):
+        record = f"term[{i}]"
+        if not isinstance(item, dict):
+            errors.append(RecordError(record, "-", "must be an object"))
+            continue
+        code, name = item.get("code"), item.get("name")
+        if not isinstance(code, str) or not code.strip():
+            errors.append(RecordError(record, "code", "is required"))
+            continue
+        record = f"term[{i}] code={code}"
+        if code in seen:
+            errors.append(RecordError(record, "code", "appears twice"))
+        if not isinstance(name, str) or not name.strip():
+            errors.append(RecordError(record, "name", "is required"))
+        synonyms = item.get("synonyms", [])
+        if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
+            errors.append(RecordError(record, "synonyms", "must be a list of text"))
+            continue
+        seen.add(code)
+        out.append({"code": code.strip(), "name": (name or "").strip(), "group": item.get("group"),
+                    "synonyms": [s.strip() for s in synonyms if s.strip()]})
+    if errors:
+        raise ImportFailed(errors, source)
+    return out
+
+
+def load_terms(session: Session, terms: list[dict[str, Any]]) -> ImportSummary:
+    """Create or update interest terms by code; flush only."""
+    summary = ImportSummary()
+    existing = {t.code: t for t in session.scalars(select(InterestTerm))}
+    for values in terms:
+        term = existing.get(values["code"])
+        if term is None:
+            session.add(InterestTerm(**values, needs_mapping=False))
+            summary.count("created")
+            continue
+        changed = False
+        for key, value in values.items():
+            if getattr(term, key) != value:
+                setattr(term, key, value)
+                changed = True
+        summary.count("updated" if changed else "unchanged")
+    session.flush()
+    return summary
+
+
+def load_terms_file(session: Session, path: Path) -> ImportSummary:
+    """Load the taxonomy from a JSON file."""
+    return load_terms(session, parse_terms(json.loads(path.read_text(encoding="utf-8")), str(path)))
+
+
+def map_term(session: Session, term: InterestTerm, target: InterestTerm) -> None:
+    """Map an imported term onto a known one; offers keep both and match as the target."""
+    if term.id == target.id:
+        raise RecordError(f"term {term.code}", "mapped_to", "cannot map a term onto itself")
+    term.mapped_to = target
+    term.needs_mapping = False
+    session.flush()

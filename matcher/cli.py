@@ -1,0 +1,253 @@
+"""The ``matcher`` command: the product's command-line face, reusing the web's operations."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session
+
+from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.config import ConfigError, Settings
+from matcher.db import make_engine, make_session_factory
+
+
+class Context:
+    """Settings and a lazily created engine for one command."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._factory = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings.from_env()
+        return self._settings
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """Yield a session in one transaction: commit on success, roll back on any error."""
+        if self._factory is None:
+            self._factory = make_session_factory(make_engine(self.settings.database_url))
+        session = self._factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+class Progress:
+    """Prints ``label: n/total`` to stderr now and then, and a newline at the end."""
+
+    def __init__(self, label: str, every: int = 500):
+        self.label, self.every, self.last = label, every, 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if done == total or done - self.last >= self.every:
+            self.last = done
+            click.echo(f"\r{self.label}: {done}/{total}", nl=done == total, err=True)
+
+
+def main() -> None:
+    """Run the CLI, turning known errors into clear messages and exit code 2."""
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (ImportFailed, RecordError, ConfigError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.group()
+def cli() -> None:
+    """matcher: find each child a place in a positive community."""
+
+
+@cli.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@pass_ctx
+def db_upgrade(ctx: Context, revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    from matcher.migrate import upgrade
+
+    upgrade(ctx.settings.database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@cli.command()
+@click.option("--if-empty", is_flag=True, help="Do nothing when the catalogue already has offers.")
+@pass_ctx
+def seed(ctx: Context, if_empty: bool) -> None:
+    """Load the demo data: districts, taxonomy, catalogue, mentors, users."""
+    from matcher import seeding
+
+    with ctx.session() as session:
+        if if_empty and seeding.is_seeded(session):
+            click.echo("demo data already loaded")
+            return
+        seeding.seed(session, log=click.echo)
+    click.echo("demo logins (password: %s):" % seeding.DEMO_PASSWORD)
+    for user in seeding.DEMO_USERS:
+        click.echo(f"  {user.role:15} {user.email}")
+
+
+@cli.group("import")
+def import_() -> None:
+    """Import catalogue data; each import is one transaction."""
+
+
+@import_.command("hsds")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lenient", is_flag=True,
+              help="Flag and skip coordinates outside Denmark and non-Danish postcodes instead of refusing.")
+@pass_ctx
+def import_hsds(ctx: Context, path: Path, lenient: bool) -> None:
+    """Import HSDS 3.1 services (Danish profile) from PATH."""
+    from matcher.catalogue.hsds_import import import_services, load_services
+
+    services = load_services(path.read_bytes(), str(path))
+    with ctx.session() as session:
+        summary = import_services(session, services, strict=not lenient, source=str(path),
+                                  progress=Progress("services"))
+    _report(summary)
+
+
+@import_.command("mentors")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def import_mentors(ctx: Context, path: Path) -> None:
+    """Import volunteer mentors from a CSV file."""
+    from matcher.catalogue.mentors_import import import_mentors as run
+
+    with ctx.session() as session:
+        summary = run(session, path.read_bytes(), source=str(path), progress=Progress("mentors"))
+    _report(summary)
+
+
+@import_.command("interests")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def import_interests(ctx: Context, path: Path) -> None:
+    """Import the interest taxonomy from a JSON file."""
+    from matcher.catalogue.taxonomy import load_terms_file
+
+    with ctx.session() as session:
+        summary = load_terms_file(session, path)
+    _report(summary)
+
+
+def _report(summary) -> None:
+    for note in summary.notes[:50]:
+        click.echo(f"flagged: {note}", err=True)
+    if len(summary.notes) > 50:
+        click.echo(f"flagged: ... and {len(summary.notes) - 50} more", err=True)
+    click.echo(str(summary))
+
+
+@cli.group("export")
+def export() -> None:
+    """Export catalogue data."""
+
+
+@export.command("hsds")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def export_hsds(ctx: Context, path: Path) -> None:
+    """Write every offer as HSDS 3.1 services to PATH ('-' for standard output)."""
+    from matcher.catalogue.hsds_export import count_offers, iter_services
+
+    with ctx.session() as session:
+        total = count_offers(session)
+        progress = Progress("services")
+        out = sys.stdout if str(path) == "-" else path.open("w", encoding="utf-8")
+        try:
+            out.write("[")
+            for n, service in enumerate(iter_services(session), 1):
+                out.write(("\n" if n == 1 else ",\n") + json.dumps(service, ensure_ascii=False))
+                progress(n, total)
+            out.write("\n]\n")
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    click.echo(f"exported {total} services", err=True)
+
+
+@export.command("mentors")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def export_mentors(ctx: Context, path: Path) -> None:
+    """Write every mentor in the mentor CSV format to PATH."""
+    from matcher.catalogue.mentors_import import export_mentors as run
+
+    with ctx.session() as session:
+        path.write_text(run(session), encoding="utf-8")
+
+
+@cli.group()
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "key_staff", "contact_person", "club_rep"]))
+@click.option("--organisation", "organisation", default=None, help="Organisation id or external id (club_rep).")
+@click.option("--name", default="")
+@pass_ctx
+def users_create(ctx: Context, email: str, role: str, organisation: str | None, name: str) -> None:
+    """Create a user; the password is read from a prompt or standard input."""
+    from matcher.accounts.operations import create_user
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    with ctx.session() as session:
+        user = create_user(session, email, role, password, name=name, organisation=organisation)
+        click.echo(f"created user {user.id} {user.email} ({user.role.value})")
+
+
+@users.command("token")
+@click.argument("email")
+@pass_ctx
+def users_token(ctx: Context, email: str) -> None:
+    """Print a new API bearer token for EMAIL (the previous one stops working)."""
+    from matcher.accounts.operations import issue_token
+
+    with ctx.session() as session:
+        click.echo(issue_token(session, email))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the app under gunicorn."""
+    import os
+
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+                               "--bind", f"{host}:{port}", "--access-logfile", "-",
+                               "matcher.web:create_app()"])

@@ -1,0 +1,80 @@
+"""Settings, read only from the environment.
+
+Every setting the product reads is listed here, with its default:
+
+==============================  ===============================================
+``MATCHER_ENV``                 ``development`` (default), ``testing`` or
+                                ``production``.
+``MATCHER_DATABASE_URL``        SQLAlchemy URL. Default: SQLite file
+                                ``instance/matcher.db`` in the project folder.
+``MATCHER_SECRET_KEY``          Signs sessions and CSRF tokens. Required
+                                outside development and testing.
+``MATCHER_GEOCODER_URL``        Optional geopy Nominatim domain (self-hosted);
+                                empty = the offline postcode geocoder.
+``MATCHER_STALE_AFTER_DAYS``    A listing not confirmed for this many days is
+                                shown as stale (default 180).
+``MATCHER_LOG_LEVEL``           Log level (default ``INFO``).
+==============================  ===============================================
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "matcher.db"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed."""
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The product's settings, resolved once from the environment."""
+
+    env: str = "development"
+    database_url: str = f"sqlite:///{DEFAULT_SQLITE}"
+    secret_key: str = field(default="", repr=False)
+    geocoder_url: str = ""
+    stale_after_days: int = 180
+    log_level: str = "INFO"
+
+    @property
+    def testing(self) -> bool:
+        """Return whether the app runs under the test suite."""
+        return self.env == "testing"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        """Read the settings from ``environ`` (default: the process environment)."""
+        env = dict(os.environ if environ is None else environ)
+        mode = env.get("MATCHER_ENV", "development")
+        if mode not in ("development", "testing", "production"):
+            raise ConfigError(f"MATCHER_ENV must be development, testing or production, got {mode!r}")
+        secret = env.get("MATCHER_SECRET_KEY", "")
+        if not secret:
+            if mode == "production":
+                raise ConfigError("MATCHER_SECRET_KEY is required in production")
+            secret = secrets.token_hex(32)
+        return cls(
+            env=mode,
+            database_url=env.get("MATCHER_DATABASE_URL") or cls.database_url,
+            secret_key=secret,
+            geocoder_url=env.get("MATCHER_GEOCODER_URL", ""),
+            stale_after_days=_int(env, "MATCHER_STALE_AFTER_DAYS", 180),
+            log_level=env.get("MATCHER_LOG_LEVEL", "INFO").upper(),
+        )

@@ -1,0 +1,86 @@
+"""Load the demo data through the same operations as real imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matcher.accounts.models import User
+from matcher.accounts.operations import create_user
+from matcher.catalogue.districts import load_districts
+from matcher.catalogue.hsds_import import import_services, load_services
+from matcher.catalogue.mentors_import import import_mentors
+from matcher.catalogue.models import District, Offer, Organisation, OrganisationKind
+from matcher.catalogue.summary import ImportSummary
+from matcher.catalogue.taxonomy import load_terms_file
+from matcher.config import PROJECT_ROOT
+
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+DEMO_PASSWORD = "Demo-faellesskab-2026"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo login shown by ``make run``."""
+
+    email: str
+    role: str
+    name: str
+    district: str | None = None
+    club: bool = False
+
+
+DEMO_USERS = (
+    DemoUser("admin@demo.matcher.dk", "admin", "Anne Administrator"),
+    DemoUser("noegle@demo.matcher.dk", "key_staff", "Karim Nøglemedarbejder", district="Nørrebro"),
+    DemoUser("kontakt@demo.matcher.dk", "contact_person", "Mette Kontaktperson", district="Nørrebro"),
+    DemoUser("forening@demo.matcher.dk", "club_rep", "Jens Foreningskontakt", club=True),
+)
+
+
+def is_seeded(session: Session) -> bool:
+    """Return whether the demo catalogue is already loaded."""
+    return (session.scalar(select(func.count(Offer.id))) or 0) > 0
+
+
+def load_reference(session: Session, seeds_dir: Path = SEEDS_DIR) -> None:
+    """Load the districts and the interest taxonomy."""
+    load_districts(session)
+    load_terms_file(session, seeds_dir / "interests.json")
+
+
+def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print) -> dict[str, ImportSummary]:
+    """Load districts, taxonomy, demo catalogue, mentors and demo users; flush only."""
+    load_reference(session, seeds_dir)
+    catalogue = seeds_dir / "demo_catalogue.json"
+    results = {
+        "catalogue": import_services(session, load_services(catalogue.read_bytes(), str(catalogue)),
+                                     source=str(catalogue)),
+        "mentors": import_mentors(session, (seeds_dir / "mentors.csv").read_bytes(),
+                                  source=str(seeds_dir / "mentors.csv")),
+    }
+    for name, summary in results.items():
+        log(f"{name}: {summary}")
+    create_demo_users(session)
+    return results
+
+
+def create_demo_users(session: Session) -> list[User]:
+    """Create the demo users that do not exist yet."""
+    users = []
+    club = session.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.sports_club)
+                           .order_by(Organisation.name)).first()
+    for demo in DEMO_USERS:
+        existing = session.scalars(select(User).where(User.email == demo.email)).first()
+        if existing:
+            users.append(existing)
+            continue
+        district = session.scalars(select(District).where(District.name == demo.district)).first() \
+            if demo.district else None
+        users.append(create_user(session, demo.email, demo.role, DEMO_PASSWORD, name=demo.name,
+                                 organisation=str(club.id) if demo.club and club else None,
+                                 district_id=district.id if district else None))
+    return users

@@ -1,0 +1,46 @@
+"""The web application: create_app and its registration steps."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from matcher.config import Settings
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the Flask app from the environment, with ``test_config`` overrides."""
+    settings = Settings.from_env()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        MATCHER_SETTINGS=settings,
+        DATABASE_URL=settings.database_url,
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.env == "production",
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+    )
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=settings.log_level)
+    register_extensions(app)
+    register_blueprints(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database session to the request cycle."""
+    from matcher.web import database
+
+    database.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the feature blueprints."""
+    from matcher.web import catalogue
+
+    catalogue.init_app(app)

@@ -1,0 +1,41 @@
+"""One database session and one transaction per request."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, g
+from sqlalchemy.orm import Session
+
+from matcher.db import make_engine, make_session_factory
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine for the app and commit or roll back after each request."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["matcher.engine"] = engine
+    app.extensions["matcher.sessions"] = make_session_factory(engine)
+    app.after_request(_finish)
+    app.teardown_appcontext(_close)
+
+
+def get_session() -> Session:
+    """Return the session of the current request, opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["matcher.sessions"]()
+    return g.db_session
+
+
+def _finish(response: Response) -> Response:
+    session = g.get("db_session")
+    if session is not None:
+        if response.status_code < 400:
+            session.commit()
+        else:
+            session.rollback()
+    return response
+
+
+def _close(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()

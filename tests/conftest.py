@@ -1,0 +1,71 @@
+"""Fixtures: real SQLite and PostgreSQL databases, migrated by Alembic, and the app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy.orm import Session
+
+from matcher.db import make_engine
+from matcher.migrate import upgrade
+from tests.pg import PostgresServer
+
+os.environ.setdefault("MATCHER_ENV", "testing")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Start PostgreSQL on loopback for the session; skip (fail in CI) when it is missing."""
+    server = PostgresServer()
+    if not server.available:
+        message = "PostgreSQL server programs (initdb, pg_ctl) not found: install Debian's 'postgresql'"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: PostgreSQL tests must run)")
+        pytest.skip(message)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """Return the URL of an empty database of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    server = request.getfixturevalue("pg_server")
+    return server.create_database("t_" + uuid.uuid4().hex[:12])
+
+
+@pytest.fixture
+def migrated_url(database_url):
+    """Return the URL of a database migrated to head."""
+    upgrade(database_url)
+    return database_url
+
+
+@pytest.fixture
+def engine(migrated_url):
+    """Return an engine on a migrated database; disposed after the test."""
+    eng = make_engine(migrated_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    """Return a session; the test decides when to commit."""
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def reference(session):
+    """Load districts and the seeded interest taxonomy; commit."""
+    from matcher.seeding import load_reference
+
+    load_reference(session)
+    session.commit()
+    return session
