@@ -1,0 +1,35 @@
+# Quick start: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export MATCHER_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/matcher.db
+
+.PHONY: run test install migrate seed bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/matcher db upgrade
+
+seed: migrate
+	$(BIN)/matcher seed --if-empty
+
+run: seed
+	$(BIN)/matcher serve --host 127.0.0.1 --port 5000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_match.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
