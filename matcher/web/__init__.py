@@ -6,8 +6,11 @@ import logging
 from typing import Any
 
 from flask import Flask
+from flask_wtf import CSRFProtect
 
 from matcher.config import Settings
+
+csrf = CSRFProtect()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -34,13 +37,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database session to the request cycle."""
-    from matcher.web import database
+    from matcher.web import auth, database
 
     database.init_app(app)
+    csrf.init_app(app)
+    auth.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Register the feature blueprints."""
-    from matcher.web import catalogue
+    from matcher.web import api, catalogue
 
     catalogue.init_app(app)
+    api.init_app(app)

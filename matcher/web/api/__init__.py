@@ -1,0 +1,81 @@
+"""The JSON API under /api/v1: bearer tokens, JSON errors naming the field."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from matcher.catalogue.errors import ImportFailed, RecordError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class ApiError(Exception):
+    """An error answered as JSON with a status code and the field at fault."""
+
+    def __init__(self, status: int, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+def error_body(message: str, field: str | None = None, status: int = 400):
+    """Return a JSON error response."""
+    body = {"error": {"message": message}}
+    if field:
+        body["error"]["field"] = field
+    return jsonify(body), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the API blueprint; it uses bearer tokens, so it needs no CSRF token."""
+    from matcher.web import csrf
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
+
+
+@bp.before_request
+def _require_token():
+    if not request.headers.get("Authorization", "").startswith("Bearer ") or not current_user.is_authenticated:
+        return error_body("Mangler eller ugyldigt bearer-token (Authorization: Bearer ...)", status=401)
+    return None
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return error_body(exc.message, exc.field, exc.status)
+
+
+@bp.errorhandler(RecordError)
+def _record_error(exc: RecordError):
+    return error_body(exc.message, exc.field, 400)
+
+
+@bp.errorhandler(ImportFailed)
+def _import_failed(exc: ImportFailed):
+    return error_body(str(exc), exc.errors[0].field if exc.errors else None, 400)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    return error_body(exc.description or exc.name, status=exc.code or 500)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    from flask import current_app
+
+    current_app.logger.exception("API error")
+    return error_body("Intern fejl", status=500)
+
+
+def json_body() -> dict:
+    """Return the request's JSON object or raise a 400 naming the body."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "Forventede et JSON-objekt i forespørgslens krop", "body")
+    return data
+
+
+from matcher.web.api import offers  # noqa: E402,F401  (registers routes)

@@ -1,0 +1,77 @@
+"""The matcher command: one transaction per command, clear errors, exit codes."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from matcher.accounts.models import User
+from matcher.catalogue.models import Mentor, Offer
+
+DATA = Path(__file__).parent / "data"
+
+
+def run(url, *args, stdin=""):
+    """Run the installed console script the way a person would."""
+    env = {"MATCHER_DATABASE_URL": url, "MATCHER_ENV": "testing", "PATH": str(Path(sys.executable).parent)}
+    return subprocess.run([str(Path(sys.executable).parent / "matcher"), *args], input=stdin,
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.fixture
+def cli_url(migrated_url, reference):
+    return migrated_url
+
+
+def test_import_hsds_then_export_round_trips(cli_url, session, tmp_path):
+    src = DATA / "hsds-3.1" / "danish-profile-example.json"
+    result = run(cli_url, "import", "hsds", str(src))
+    assert result.returncode == 0, result.stderr
+    assert "created 2, updated 0, unchanged 0, flagged 0" in result.stdout
+    again = run(cli_url, "import", "hsds", str(src))
+    assert "created 0, updated 0, unchanged 2" in again.stdout
+    out = tmp_path / "export.json"
+    assert run(cli_url, "export", "hsds", str(out)).returncode == 0
+    assert json.loads(out.read_text()) == json.loads(src.read_text())
+
+
+def test_failed_import_leaves_database_unchanged(cli_url, session, tmp_path):
+    services = json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text())
+    services[1]["maximum_age"] = 5  # below minimum_age 14: the second record is bad
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(services))
+    result = run(cli_url, "import", "hsds", str(bad))
+    assert result.returncode == 2
+    assert "service[1] id=0c9659ca-b618-5bca-90b9-b605be9485ba: minimum_age" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert session.scalar(select(func.count(Offer.id))) == 0
+
+
+def test_import_mentors_and_errors_name_line_and_field(cli_url, session, tmp_path):
+    ok = run(cli_url, "import", "mentors", str(DATA / "mentors-example.csv"))
+    assert ok.returncode == 0, ok.stderr
+    assert session.scalar(select(func.count(Mentor.id))) == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text((DATA / "mentors-example.csv").read_text().replace("2028-06-30", "30-06-2028")
+                   .replace("ex-m-2,Jonas", "ex-m-3,Jonas"))
+    result = run(cli_url, "import", "mentors", str(bad))
+    assert result.returncode == 2
+    assert "line 2 id=ex-m-1: childcert_valid_until" in result.stderr
+    session.expire_all()
+    assert {m.external_id for m in session.scalars(select(Mentor))} == {"ex-m-1", "ex-m-2"}
+
+
+def test_users_create_and_token(cli_url, session):
+    result = run(cli_url, "users", "create", "--email", "a@kk.dk", "--role", "admin", stdin="Langt-kodeord-1\n")
+    assert result.returncode == 0, result.stderr
+    user = session.scalars(select(User).where(User.email == "a@kk.dk")).one()
+    assert user.password_hash != "Langt-kodeord-1"
+    token = run(cli_url, "users", "token", "a@kk.dk").stdout.strip()
+    assert token.startswith("mt_") and len(token) > 30
+    weak = run(cli_url, "users", "create", "--email", "b@kk.dk", "--role", "admin", stdin="kort\n")
+    assert weak.returncode == 2 and "password" in weak.stderr
+    club = run(cli_url, "users", "create", "--email", "c@kk.dk", "--role", "club_rep", stdin="Langt-kodeord-1\n")
+    assert club.returncode == 2 and "organisation" in club.stderr

@@ -1,0 +1,79 @@
+"""Login, lockout, next-redirect checks, CSRF and bearer tokens."""
+
+import pytest
+from sqlalchemy import select
+
+from matcher.accounts.models import User
+from matcher.web.auth import MAX_FAILED_LOGINS, safe_next
+from tests.web.conftest import PASSWORD
+
+
+def test_login_and_logout(client, login):
+    login("key_staff")
+    assert client.post("/logout").status_code == 302
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_wrong_password_and_unknown_user_answer_alike(client):
+    wrong = client.post("/login", data={"email": "admin@kk.dk", "password": "forkert-kodeord"})
+    unknown = client.post("/login", data={"email": "nobody@kk.dk", "password": "forkert-kodeord"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.get_data(as_text=True).replace("admin@kk.dk", "X") == \
+        unknown.get_data(as_text=True).replace("nobody@kk.dk", "X")
+
+
+def test_lockout_after_repeated_failures(app, client):
+    for _ in range(MAX_FAILED_LOGINS):
+        client.post("/login", data={"email": "admin@kk.dk", "password": "forkert-kodeord"})
+    right = client.post("/login", data={"email": "admin@kk.dk", "password": PASSWORD})
+    assert right.status_code == 401  # locked even with the right password
+    from matcher.web.database import get_session
+
+    with app.app_context():
+        user = get_session().scalars(select(User).where(User.email == "admin@kk.dk")).one()
+        assert user.locked_until is not None
+
+
+@pytest.mark.parametrize("target,expected", [
+    ("/bydel/valby", "/bydel/valby"),
+    ("https://evil.example/", None),
+    ("//evil.example/", None),
+    ("/\\evil.example", None),
+    ("javascript:alert(1)", None),
+    ("", None),
+])
+def test_safe_next(target, expected):
+    assert safe_next(target) == expected
+
+
+def test_login_redirects_only_to_local_next(client):
+    r = client.post("/login?next=https://evil.example/", data={"email": "admin@kk.dk", "password": PASSWORD})
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+
+
+def test_password_change_ends_old_sessions(app, client, login):
+    login("admin")
+    from matcher.web.auth import end_all_sessions
+    from matcher.web.database import get_session
+
+    with app.app_context():
+        session = get_session()
+        end_all_sessions(session.scalars(select(User).where(User.email == "admin@kk.dk")).one())
+        session.commit()
+    assert client.post("/logout").status_code == 302
+    assert client.get("/logout").status_code == 405
+
+
+def test_csrf_is_required_on_forms(tmp_path, app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    r = app.test_client().post("/login", data={"email": "admin@kk.dk", "password": PASSWORD})
+    assert r.status_code in (400, 401)
+    assert "admin@kk.dk" not in r.headers.get("Location", "")
+    assert r.status_code != 302
+
+
+def test_bearer_token(client, token):
+    value = token("club_rep")
+    r = client.get("/api/v1/me", headers={"Authorization": f"Bearer {value}"})
+    assert r.status_code == 200 and r.get_json()["role"] == "club_rep"
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer wrong"}).status_code == 401
