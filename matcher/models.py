@@ -5,11 +5,13 @@ from matcher.catalogue.models import (  # noqa: F401
     District,
     DistrictPostcode,
     InterestTerm,
+    ListingChange,
     Mentor,
     Offer,
     OfferSchedule,
     Organisation,
 )
+from matcher.pathways.models import Child, NetworkPerson, Participation, Phase, Referral, ReferralEvent  # noqa: F401
 from matcher.db import Base
 
 metadata = Base.metadata

@@ -267,3 +267,21 @@ class Mentor(Timestamped, Base):
 
     district: Mapped[District | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+
+class ListingChange(Base):
+    """One change to a listing's public facts: who changed what, when (shown to key staff)."""
+
+    __tablename__ = "listing_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                        index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    field: Mapped[str] = mapped_column(String(80))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    # Set when a key staff member has seen the change.
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column()
