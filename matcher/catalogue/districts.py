@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,7 +32,7 @@ class DistrictShape:
     """A district's name and polygons as plain data, for point-in-polygon look-ups."""
 
     name: str
-    polygons: tuple[tuple[tuple[tuple[float, float], ...], ...], ...]
+    polygons: tuple[tuple[np.ndarray, ...], ...]  # polygons of rings of (lon, lat) rows
     bbox: tuple[float, float, float, float]
 
     def contains(self, lat: float, lon: float) -> bool:
@@ -44,16 +46,14 @@ class DistrictShape:
         return False
 
 
-def _in_ring(x: float, y: float, ring: tuple[tuple[float, float], ...]) -> bool:
-    inside = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        xi, yi = ring[i]
-        xj, yj = ring[j]
-        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
-            inside = not inside
-        j = i
-    return inside
+def _in_ring(x: float, y: float, ring: np.ndarray) -> bool:
+    """Return whether (x, y) lies inside ``ring`` (even-odd rule, vectorised over the edges)."""
+    xi, yi = ring[:, 0], ring[:, 1]
+    xj, yj = np.roll(xi, 1), np.roll(yi, 1)
+    crosses = (yi > y) != (yj > y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_at = (xj - xi) * (y - yi) / (yj - yi) + xi
+    return bool(np.count_nonzero(crosses & (x < x_at)) % 2)
 
 
 @lru_cache(maxsize=1)
@@ -64,9 +64,9 @@ def district_shapes() -> tuple[DistrictShape, ...]:
     for feature in data["features"]:
         geom = feature["geometry"]
         polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-        polygons = tuple(tuple(tuple((float(p[0]), float(p[1])) for p in ring) for ring in poly) for poly in polys)
-        xs = [p[0] for poly in polygons for p in poly[0]]
-        ys = [p[1] for poly in polygons for p in poly[0]]
+        polygons = tuple(tuple(np.asarray(ring, dtype=float) for ring in poly) for poly in polys)
+        xs = [x for poly in polygons for x in poly[0][:, 0]]
+        ys = [y for poly in polygons for y in poly[0][:, 1]]
         shapes.append(DistrictShape(feature["properties"]["navn"], polygons, (min(xs), min(ys), max(xs), max(ys))))
     return tuple(shapes)
 
