@@ -73,5 +73,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return a session factory bound to ``engine``."""
+    """Return a session factory bound to ``engine``, with every model and listener loaded."""
+    import matcher.models  # noqa: F401
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)

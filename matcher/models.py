@@ -2,6 +2,7 @@
 
 from matcher.accounts.models import User  # noqa: F401
 from matcher.catalogue.models import (  # noqa: F401
+    CatalogueRevision,
     District,
     DistrictPostcode,
     InterestTerm,
@@ -11,7 +12,7 @@ from matcher.catalogue.models import (  # noqa: F401
     OfferSchedule,
     Organisation,
 )
-from matcher.pathways.models import Child, NetworkPerson, Participation, Phase, Referral, ReferralEvent  # noqa: F401
+from matcher.catalogue import revision  # noqa: F401  (keeps the catalogue revision current)
 from matcher.db import Base
 
 metadata = Base.metadata

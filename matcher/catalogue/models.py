@@ -285,3 +285,13 @@ class ListingChange(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     # Set when a key staff member has seen the change.
     reviewed_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class CatalogueRevision(Base):
+    """A single row counting catalogue changes, so every process knows when to refit its index."""
+
+    __tablename__ = "catalogue_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -18,6 +18,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('catalogue_revision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('changed_at', matcher.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_revision'))
+    )
     op.create_table('districts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
@@ -254,3 +260,4 @@ def downgrade() -> None:
     op.drop_table('district_postcodes')
     op.drop_table('interest_terms')
     op.drop_table('districts')
+    op.drop_table('catalogue_revision')

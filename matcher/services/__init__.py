@@ -1,0 +1,1 @@
+"""Use cases that join the database to the pure ranking core."""
