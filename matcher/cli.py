@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from matcher.catalogue.errors import ImportFailed, RecordError
 from matcher.config import ConfigError, Settings
 from matcher.db import make_engine, make_session_factory
+from matcher.matching.profile import ProfileError
 
 
 class Context:
@@ -70,7 +71,7 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (ImportFailed, RecordError, ConfigError) as exc:
+    except (ImportFailed, RecordError, ConfigError, ProfileError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
 
@@ -203,6 +204,27 @@ def export_mentors(ctx: Context, path: Path) -> None:
 
     with ctx.session() as session:
         path.write_text(run(session), encoding="utf-8")
+
+
+@cli.command()
+@click.option("--child", "child_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON file with the child profile (age, gender, interests, postcode or district, ...).")
+@click.option("--kind", default="activity", show_default=True, type=click.Choice(["activity", "leisure-job", "mentor"]))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@pass_ctx
+def match(ctx: Context, child_path: Path, kind: str, limit: int) -> None:
+    """Rank offers, leisure jobs or mentors for a child and print JSON with reasons."""
+    from matcher.services.matching import match_service
+
+    try:
+        child = json.loads(child_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProfileError("child", f"{child_path} is not valid JSON: {exc}") from None
+    if isinstance(child, dict) and isinstance(child.get("child"), dict):
+        child = child["child"]
+    with ctx.session() as session:
+        result = match_service.match(session, child, kind=kind, limit=limit)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
 
 
 @cli.group()

@@ -9,6 +9,8 @@ from werkzeug.exceptions import HTTPException
 from matcher.catalogue.errors import ImportFailed, RecordError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Endpoints anyone may read without a token.
+PUBLIC_ENDPOINTS = {"api.openapi_document"}
 
 
 class ApiError(Exception):
@@ -31,12 +33,18 @@ def init_app(app: Flask) -> None:
     """Register the API blueprint; it uses bearer tokens, so it needs no CSRF token."""
     from matcher.web import csrf
 
+    from matcher.web.api import hsds
+
     csrf.exempt(bp)
+    csrf.exempt(hsds.bp)
     app.register_blueprint(bp)
+    app.register_blueprint(hsds.bp)
 
 
 @bp.before_request
 def _require_token():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     if not request.headers.get("Authorization", "").startswith("Bearer ") or not current_user.is_authenticated:
         return error_body("Mangler eller ugyldigt bearer-token (Authorization: Bearer ...)", status=401)
     return None
@@ -78,4 +86,24 @@ def json_body() -> dict:
     return data
 
 
-from matcher.web.api import offers  # noqa: E402,F401  (registers routes)
+def require_role(*roles: str) -> None:
+    """Raise a 403 ApiError unless the token's user has one of ``roles``."""
+    if not current_user.has_role(*roles):
+        raise ApiError(403, "Din rolle giver ikke adgang til dette")
+
+
+def page_params(default_limit: int = 50, max_limit: int = 500) -> tuple[int, int]:
+    """Return validated ``limit`` and ``offset`` query parameters (400 naming the field)."""
+    out = []
+    for name, default, lo, hi in (("limit", default_limit, 1, max_limit), ("offset", 0, 0, 1_000_000)):
+        raw = request.args.get(name, "").strip()
+        if raw == "":
+            out.append(default)
+            continue
+        if not raw.isdigit() or not lo <= int(raw) <= hi:
+            raise ApiError(400, f"{name} skal være et helt tal mellem {lo} og {hi}", name)
+        out.append(int(raw))
+    return out[0], out[1]
+
+
+from matcher.web.api import match, mentors, offers, openapi, organisations  # noqa: E402,F401  (registers routes)
