@@ -34,7 +34,9 @@ class Context:
     def session(self) -> Iterator[Session]:
         """Yield a session in one transaction: commit on success, roll back on any error."""
         if self._factory is None:
-            self._factory = make_session_factory(make_engine(self.settings.database_url))
+            engine = make_engine(self.settings.database_url)
+            self._factory = make_session_factory(engine)
+            click.get_current_context().call_on_close(engine.dispose)
         session = self._factory()
         try:
             yield session
@@ -273,3 +275,12 @@ def serve(host: str, port: int, workers: int) -> None:
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),
                                "--bind", f"{host}:{port}", "--access-logfile", "-",
                                "matcher.web:create_app()"])
+
+
+def _register_feature_commands() -> None:
+    from matcher.pathways.commands import report
+
+    cli.add_command(report)
+
+
+_register_feature_commands()

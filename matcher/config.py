@@ -14,7 +14,20 @@ Every setting the product reads is listed here, with its default:
 ``MATCHER_STALE_AFTER_DAYS``    A listing not confirmed for this many days is
                                 shown as stale (default 180).
 ``MATCHER_LOG_LEVEL``           Log level (default ``INFO``).
+``MATCHER_COMMUNITY_DAYS``      A child is "in a positive community" with an
+                                attended session within this many days (30).
+``MATCHER_WARN_NO_PARTICIPATION_DAYS``  Warn when an active referral has no
+                                participation for this many days (14).
+``MATCHER_WARN_MISSED_IN_ROW``  Warn after this many missed sessions (3).
+``MATCHER_WARN_FRITIDSPAKKE_DAYS``  Warn when a Fritidspakke runs this long
+                                without a bridge planned (183).
+``MATCHER_WARN_CHILDCERT_DAYS`` Warn when a mentor's children's certificate
+                                expires within this many days (30).
+``MATCHER_WARN_SUGGESTED_DAYS`` Warn when a referral stays "suggested" this
+                                long (14).
 ==============================  ===============================================
+
+The pathway settings are read by ``matcher.pathways.settings``.
 """
 
 from __future__ import annotations

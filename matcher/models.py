@@ -14,5 +14,6 @@ from matcher.catalogue.models import (  # noqa: F401
 )
 from matcher.catalogue import revision  # noqa: F401  (keeps the catalogue revision current)
 from matcher.db import Base
+from matcher.pathways.models import Child, NetworkPerson, Participation, Phase, Referral, ReferralEvent  # noqa: F401
 
 metadata = Base.metadata

@@ -65,6 +65,9 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print) -> dict[str, 
     for name, summary in results.items():
         log(f"{name}: {summary}")
     create_demo_users(session)
+    from matcher.pathways.demo import seed_pathways
+
+    log(f"pathways: {seed_pathways(session)}")
     return results
 
 

@@ -1,0 +1,1 @@
+"""Pathways: children, phases, referrals, participation, warnings and indicators."""

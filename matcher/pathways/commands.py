@@ -1,0 +1,37 @@
+"""The ``matcher report`` command: indicators for a period as CSV or HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("report")
+@click.option("--period", required=True, help="2025, 2025H1 or 2025Q3.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "html"]), default="csv", show_default=True)
+@click.option("--district", default=None, help="District name, slug or id (default: all of Copenhagen).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to PATH instead of standard output.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True)
+def report(period: str, fmt: str, district: str | None, output: Path | None, today) -> None:
+    """Write the indicators of PERIOD, with the period before as baseline; small counts suppressed."""
+    from matcher.cli import Context
+    from matcher.pathways.indicators import compute_indicators
+    from matcher.pathways.periods import Period
+    from matcher.pathways.report import to_csv
+    from matcher.pathways.report_html import to_html
+
+    ctx = click.get_current_context().ensure_object(Context)
+    parsed = Period.parse(period)
+    with ctx.session() as session:
+        result = compute_indicators(session, parsed, district=district,
+                                    today=today.date() if today else dt.date.today())
+    text = to_csv(result) if fmt == "csv" else to_html(result)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
