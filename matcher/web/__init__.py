@@ -46,7 +46,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the feature blueprints."""
-    from matcher.web import api, catalogue
+    from matcher.web import admin, api, catalogue, changes, club, search
 
     catalogue.init_app(app)
+    search.init_app(app)
+    club.init_app(app)
+    changes.init_app(app)
+    admin.init_app(app)
     api.init_app(app)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.accounts.operations import create_user, issue_token
 from matcher.catalogue.hsds_import import import_services
+from matcher.catalogue.models import InterestTerm, Offer, Organisation
 from matcher.db import make_engine
 from matcher.migrate import upgrade
 from matcher.seeding import load_reference
@@ -18,12 +22,16 @@ from matcher.web import create_app
 DATA = Path(__file__).resolve().parent.parent / "data"
 PASSWORD = "Test-kodeord-123"
 ROLES = ("admin", "key_staff", "contact_person", "club_rep")
+CLUB_ORG = "412cf209-21e4-597d-bf75-0cad7a07263b"  # Eksempel Boldklub, the club_rep's organisation
+OWN_OFFER = "c1404959-d3aa-5da2-a02e-03e34d695e1c"  # Pigefodbold U12, Eksempel Boldklub
+OTHER_OFFER = "0c9659ca-b618-5bca-90b9-b605be9485ba"  # Fritidsjob som bagerhjælper, Eksempel Bageri
 
 
-@pytest.fixture
-def app(tmp_path):
-    """Return an app on a fresh SQLite database with districts, taxonomy, two offers and four users."""
-    url = f"sqlite:///{tmp_path / 'web.db'}"
+@pytest.fixture(scope="session")
+def web_template(tmp_path_factory) -> Path:
+    """Build the fixture database once per test session; tests get a copy."""
+    path = tmp_path_factory.mktemp("web-template") / "web.db"
+    url = f"sqlite:///{path}"
     upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
@@ -31,9 +39,18 @@ def app(tmp_path):
         import_services(session, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
         for role in ROLES:
             create_user(session, f"{role}@kk.dk", role, PASSWORD,
-                        organisation="412cf209-21e4-597d-bf75-0cad7a07263b" if role == "club_rep" else None)
+                        organisation=CLUB_ORG if role == "club_rep" else None)
         session.commit()
     engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(tmp_path, web_template):
+    """Return an app on a fresh SQLite database with districts, taxonomy, two offers and four users."""
+    path = tmp_path / "web.db"
+    shutil.copyfile(web_template, path)
+    url = f"sqlite:///{path}"
     app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"})
     yield app
     app.extensions["matcher.engine"].dispose()
@@ -66,3 +83,23 @@ def token(app):
             session.commit()
         return value
     return _token
+
+
+@pytest.fixture
+def db(app):
+    """Return a session on the app's database (the test commits when it needs to)."""
+    with app.extensions["matcher.sessions"]() as session:
+        yield session
+
+
+@pytest.fixture
+def ids(db):
+    """Return the ids of the club's own offer and organisation, another club's, and a term."""
+    def offer(ext: str) -> Offer:
+        return db.scalars(select(Offer).where(Offer.external_id == ext)).one()
+
+    own, other = offer(OWN_OFFER), offer(OTHER_OFFER)
+    org = db.scalars(select(Organisation).where(Organisation.external_id == CLUB_ORG)).one()
+    term = db.scalars(select(InterestTerm).where(InterestTerm.code == "fodbold")).one()
+    return SimpleNamespace(own=own.id, other=other.id, own_org=org.id, other_org=other.organisation_id,
+                           term=term.id)

@@ -1,16 +1,100 @@
-"""Offer endpoints of the API."""
+"""Offer endpoints of the API: search, read, change and confirm."""
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from matcher.web.api import bp
+from matcher.accounts.models import Role
+from matcher.catalogue.errors import RecordError
+from matcher.catalogue.models import Offer
+from matcher.catalogue.operations import EditConflict, confirm_offer, update_offer
+from matcher.catalogue.search import parse_query, search
+from matcher.web.access import can_edit_organisation
+from matcher.web.api import ApiError, bp, json_body, page_params, require_role
+from matcher.web.api.serialise import offer_dict
+from matcher.web.database import get_session
+from matcher.web.search import stale_after_days, today
+
+SEARCH_ARGS = ("q", "district", "age", "kind", "weekday", "free", "fee_support", "postcode", "max_km")
 
 
 @bp.get("/me")
 def me():
     """Return who the token belongs to."""
-    from flask_login import current_user
-
     return jsonify({"id": current_user.id, "email": current_user.email, "role": current_user.role.value,
                     "organisation_id": current_user.organisation_id})
+
+
+def _load(offer_id: int) -> Offer:
+    offer = get_session().scalars(
+        select(Offer).where(Offer.id == offer_id)
+        .options(selectinload(Offer.organisation), selectinload(Offer.schedules), selectinload(Offer.interests),
+                 selectinload(Offer.district))).first()
+    if offer is None:
+        raise ApiError(404, f"Intet tilbud med id {offer_id}")
+    return offer
+
+
+def _editable(offer_id: int) -> Offer:
+    require_role(Role.admin, Role.key_staff, Role.club_rep)
+    offer = _load(offer_id)
+    if not can_edit_organisation(current_user, offer.organisation_id):
+        raise ApiError(403, "Du kan kun ændre din egen forenings tilbud")
+    return offer
+
+
+@bp.get("/offers")
+def list_offers():
+    """Search offers with the same filters as the search page."""
+    limit, offset = page_params()
+    args = {k: request.args[k] for k in SEARCH_ARGS if k in request.args}
+    try:
+        results = search(get_session(), parse_query(dict(args, limit=limit, offset=offset)), today=today(),
+                         stale_after_days=stale_after_days())
+    except RecordError as exc:
+        raise ApiError(400, exc.message, exc.field) from None
+    return jsonify({"results": [r.as_dict() for r in results.rows], "total": results.total,
+                    "limit": limit, "offset": offset, "interests": results.interests})
+
+
+@bp.get("/offers/<int:offer_id>")
+def get_offer(offer_id: int):
+    """Return one offer."""
+    return jsonify(offer_dict(_load(offer_id), stale_after_days(), today()))
+
+
+def _expected_version(body: dict) -> int | None:
+    version = body.pop("version", None)
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise ApiError(400, "version skal være et helt tal", "version")
+    return version
+
+
+@bp.patch("/offers/<int:offer_id>")
+def patch_offer(offer_id: int):
+    """Change an offer's public facts; ``version`` guards against overwriting someone else's edit."""
+    offer = _editable(offer_id)
+    body = json_body()
+    version = _expected_version(body)
+    if not body:
+        raise ApiError(400, "Ingen felter at ændre", "body")
+    try:
+        changes = update_offer(get_session(), offer, body, current_user.user, version)
+    except EditConflict as exc:
+        raise ApiError(409, exc.message, "version") from None
+    return jsonify(dict(offer_dict(offer, stale_after_days(), today()), changed=[c.field for c in changes]))
+
+
+@bp.post("/offers/<int:offer_id>/confirm")
+def confirm(offer_id: int):
+    """Stamp that the listing is still correct (verified_at = today)."""
+    offer = _editable(offer_id)
+    body = json_body() if request.get_data(cache=True) else {}
+    try:
+        confirm_offer(get_session(), offer, current_user.user, today(), _expected_version(body))
+    except EditConflict as exc:
+        raise ApiError(409, exc.message, "version") from None
+    return jsonify(offer_dict(offer, stale_after_days(), today()))

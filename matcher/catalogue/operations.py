@@ -1,0 +1,346 @@
+"""Change a listing's public facts: validate, record who changed what, detect concurrent edits; flush only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from matcher.catalogue.errors import RecordError
+from matcher.catalogue.models import (
+    WEEKDAYS,
+    InterestTerm,
+    ListingChange,
+    Offer,
+    OfferSchedule,
+    OfferStatus,
+    Organisation,
+)
+from matcher.db import utcnow
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(:00)?$")
+
+
+class EditConflict(RecordError):
+    """Someone else changed the listing after the editor loaded it."""
+
+    def __init__(self, record: str):
+        super().__init__(record, "version", "En anden har ændret tilbuddet i mellemtiden. "
+                                            "Hent siden igen, og gør dine ændringer på ny.")
+
+
+# -- field parsers: each returns the clean value or raises ValueError with a Danish message ---------
+
+def _text(max_len: int, required: bool = False, blank: str | None = None) -> Callable[[Any], str | None]:
+    def parse(value: Any) -> str | None:
+        text = "" if value is None else str(value).strip()
+        if required and not text:
+            raise ValueError("skal udfyldes")
+        if len(text) > max_len:
+            raise ValueError(f"må højst være {max_len} tegn")
+        return text or blank
+    return parse
+
+
+def _int(lo: int, hi: int) -> Callable[[Any], int | None]:
+    def parse(value: Any) -> int | None:
+        if value is None or str(value).strip() == "":
+            return None
+        if isinstance(value, bool):
+            raise ValueError("skal være et helt tal")
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValueError("skal være et helt tal") from None
+        if not lo <= number <= hi:
+            raise ValueError(f"skal være mellem {lo} og {hi}")
+        return number
+    return parse
+
+
+def _fee(value: Any) -> Decimal | None:
+    if value is None or str(value).strip() == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError("skal være et beløb i kroner")
+    try:
+        amount = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError("skal være et beløb i kroner") from None
+    if not amount.is_finite() or amount < 0 or amount > 100_000:
+        raise ValueError("skal være mellem 0 og 100.000 kr.")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in ("1", "true", "on", "ja", "yes"):
+        return True
+    if text in ("", "0", "false", "off", "nej", "no"):
+        return False
+    raise ValueError("skal være ja eller nej")
+
+
+def _status(value: Any) -> OfferStatus:
+    try:
+        return OfferStatus(str(value or "").strip())
+    except ValueError:
+        raise ValueError("skal være active, paused eller closed") from None
+
+
+def _email(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if text and (len(text) > 200 or not EMAIL.match(text)):
+        raise ValueError("er ikke en e-mailadresse")
+    return text or None
+
+
+def _postcode(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if text and not (len(text) == 4 and text.isdigit()):
+        raise ValueError("skal være fire cifre")
+    return text or None
+
+
+def _website(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if text and (len(text) > 300 or not text.startswith(("http://", "https://"))):
+        raise ValueError("skal begynde med https://")
+    return text or None
+
+
+def _time(value: Any) -> dt.time | None:
+    if isinstance(value, dt.time):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    match = TIME.match(text)
+    if not match:
+        raise ValueError("skal være et klokkeslæt som 16:30")
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def _schedules(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        raise ValueError("skal være en liste af mødetider")
+    out = []
+    for i, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            raise ValueError(f"mødetid {i} skal være et objekt")
+        days = item.get("weekdays") or []
+        if isinstance(days, str):
+            days = [d.strip() for d in days.split(",") if d.strip()]
+        if not isinstance(days, list) or any(d not in WEEKDAYS for d in days):
+            raise ValueError(f"mødetid {i}: ugedage skal være mon..sun")
+        try:
+            opens, closes = _time(item.get("opens_at")), _time(item.get("closes_at"))
+        except ValueError as exc:
+            raise ValueError(f"mødetid {i}: {exc}") from None
+        if not days and not opens and not closes:
+            continue
+        if not days:
+            raise ValueError(f"mødetid {i}: vælg mindst én ugedag")
+        if opens and closes and closes <= opens:
+            raise ValueError(f"mødetid {i}: sluttid skal være efter starttid")
+        out.append({"weekdays": [d for d in WEEKDAYS if d in days], "opens_at": opens, "closes_at": closes})
+    return out
+
+
+OFFER_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "title": _text(200, required=True),
+    "description": _text(5000, blank=""),
+    "age_min": _int(0, 30),
+    "age_max": _int(0, 30),
+    "monthly_fee_dkk": _fee,
+    "fee_support": _bool,
+    "capacity": _int(0, 10_000),
+    "spots_free": _int(0, 10_000),
+    "status": _status,
+    "schedules": _schedules,
+}
+
+ORGANISATION_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "name": _text(200, required=True),
+    "description": _text(5000, blank=""),
+    "email": _email,
+    "phone": _text(40),
+    "website": _website,
+    "address": _text(200),
+    "postcode": _postcode,
+    "city": _text(80),
+}
+
+
+def _parse(record: str, fields: dict[str, Callable[[Any], Any]], changes: dict[str, Any]) -> dict[str, Any]:
+    clean = {}
+    for name, value in changes.items():
+        parser = fields.get(name)
+        if parser is None:
+            raise RecordError(record, name, "kan ikke ændres her")
+        try:
+            clean[name] = parser(value)
+        except ValueError as exc:
+            raise RecordError(record, name, str(exc)) from None
+    return clean
+
+
+def _shown(value: Any) -> str | None:
+    """Return a value as the text stored in a ListingChange."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, OfferStatus):
+        return value.value
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, list):
+        return "; ".join(_schedule_text(s) for s in value)
+    return str(value)
+
+
+def _schedule_text(s: dict[str, Any]) -> str:
+    hours = ""
+    if s.get("opens_at"):
+        hours = f" {s['opens_at']:%H:%M}" + (f"-{s['closes_at']:%H:%M}" if s.get("closes_at") else "")
+    return ",".join(s["weekdays"]) + hours
+
+
+def _current_schedules(offer: Offer) -> list[dict[str, Any]]:
+    return [{"weekdays": list(s.weekdays or []), "opens_at": s.opens_at, "closes_at": s.closes_at}
+            for s in offer.schedules]
+
+
+def _set_schedules(offer: Offer, wanted: list[dict[str, Any]]) -> None:
+    """Update schedules in place by position, so imported ids survive for the HSDS export."""
+    rows = list(offer.schedules)
+    for i, values in enumerate(wanted):
+        if i < len(rows):
+            rows[i].weekdays, rows[i].opens_at, rows[i].closes_at = (
+                values["weekdays"], values["opens_at"], values["closes_at"])
+        else:
+            offer.schedules.append(OfferSchedule(**values))
+    for row in rows[len(wanted):]:
+        offer.schedules.remove(row)
+
+
+def _record(session: Session, user: Any, field: str, old: Any, new: Any, *, offer: Offer | None = None,
+            organisation: Organisation | None = None) -> ListingChange:
+    change = ListingChange(offer_id=offer.id if offer else None,
+                           organisation_id=organisation.id if organisation else offer.organisation_id,
+                           user_id=getattr(user, "id", None), field=field,
+                           old_value=_shown(old), new_value=_shown(new))
+    session.add(change)
+    return change
+
+
+def _flush(session: Session, record: str) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise EditConflict(record) from None
+
+
+def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: Any,
+                 expected_version: int | None = None) -> list[ListingChange]:
+    """Apply ``changes`` to an offer's public facts; record one ListingChange per changed field."""
+    record = f"tilbud {offer.id}"
+    if expected_version is not None and expected_version != offer.version:
+        raise EditConflict(record)
+    clean = _parse(record, OFFER_FIELDS, changes)
+    age_min = clean.get("age_min", offer.age_min)
+    age_max = clean.get("age_max", offer.age_max)
+    if age_min is not None and age_max is not None and age_min > age_max:
+        raise RecordError(record, "age_max" if "age_max" in clean else "age_min",
+                          "højeste alder skal være mindst lige så høj som laveste alder")
+    capacity = clean.get("capacity", offer.capacity)
+    spots = clean.get("spots_free", offer.spots_free)
+    if capacity is not None and spots is not None and spots > capacity:
+        raise RecordError(record, "spots_free" if "spots_free" in clean else "capacity",
+                          "der kan ikke være flere ledige pladser end pladser i alt")
+    recorded = []
+    for name, new in clean.items():
+        old = _current_schedules(offer) if name == "schedules" else getattr(offer, name)
+        if old == new:
+            continue
+        if name == "schedules":
+            _set_schedules(offer, new)
+        else:
+            setattr(offer, name, new)
+        recorded.append(_record(session, user, name, old, new, offer=offer))
+    if recorded:
+        offer.updated_at = utcnow()  # an UPDATE of the row, so the version moves even for schedule edits
+    _flush(session, record)
+    return recorded
+
+
+def confirm_offer(session: Session, offer: Offer, user: Any, today: dt.date | None = None,
+                  expected_version: int | None = None) -> ListingChange:
+    """Stamp that the club has confirmed the listing is still correct (verified_at = today)."""
+    record = f"tilbud {offer.id}"
+    if expected_version is not None and expected_version != offer.version:
+        raise EditConflict(record)
+    today = today or dt.date.today()
+    change = _record(session, user, "verified_at", offer.verified_at, today, offer=offer)
+    offer.verified_at = today
+    offer.updated_at = utcnow()
+    _flush(session, record)
+    return change
+
+
+def update_organisation(session: Session, org: Organisation, changes: dict[str, Any],
+                        user: Any) -> list[ListingChange]:
+    """Apply ``changes`` to an organisation's public facts; record one ListingChange per field."""
+    record = f"forening {org.id}"
+    clean = _parse(record, ORGANISATION_FIELDS, changes)
+    recorded = []
+    for name, new in clean.items():
+        old = getattr(org, name)
+        if (old or None) == (new or None):
+            continue
+        setattr(org, name, new)
+        recorded.append(_record(session, user, name, old, new, organisation=org))
+    session.flush()
+    return recorded
+
+
+def mark_changes_reviewed(session: Session, change_ids: list[int] | None, when: dt.datetime | None = None) -> int:
+    """Mark the given (or all unseen) listing changes as seen; return how many."""
+    stmt = select(ListingChange).where(ListingChange.reviewed_at.is_(None))
+    if change_ids is not None:
+        stmt = stmt.where(ListingChange.id.in_(change_ids))
+    rows = session.scalars(stmt).all()
+    when = when or utcnow()
+    for row in rows:
+        row.reviewed_at = when
+    session.flush()
+    return len(rows)
+
+
+def update_term(session: Session, term: InterestTerm, name: str, synonyms: list[str]) -> None:
+    """Change an interest term's Danish name and synonyms."""
+    record = f"interesse {term.code}"
+    name = (name or "").strip()
+    if not name:
+        raise RecordError(record, "name", "skal udfyldes")
+    if len(name) > 120:
+        raise RecordError(record, "name", "må højst være 120 tegn")
+    clean = []
+    for s in synonyms:
+        s = s.strip()
+        if len(s) > 120:
+            raise RecordError(record, "synonyms", "hvert synonym må højst være 120 tegn")
+        if s and s not in clean:
+            clean.append(s)
+    term.name, term.synonyms = name, clean
+    session.flush()

@@ -1,0 +1,76 @@
+"""Administration of user accounts: list, create, deactivate."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from matcher.accounts.models import Role, User
+from matcher.accounts.operations import create_user
+from matcher.catalogue.errors import RecordError
+from matcher.catalogue.models import District, Organisation
+from matcher.web.admin import bp
+from matcher.web.auth import end_all_sessions
+from matcher.web.database import get_session
+
+USER_FIELDS = ("email", "name", "role", "organisation", "district", "password")
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    """Open or close an account; closing it ends all its sessions and revokes its API token."""
+    user.active = active
+    if not active:
+        end_all_sessions(user)
+        user.api_token_hash = None
+    session.flush()
+
+
+def _choices(session: Session) -> dict:
+    return {"organisations": session.scalars(select(Organisation).order_by(Organisation.name)).all(),
+            "districts": session.scalars(select(District).order_by(District.name)).all(), "roles": list(Role)}
+
+
+@bp.get("/brugere")
+def users():
+    """List every user with role, organisation and district."""
+    rows = get_session().scalars(select(User).options(selectinload(User.organisation), selectinload(User.district))
+                                 .order_by(User.active.desc(), User.role, User.email)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/brugere/ny", methods=["GET", "POST"])
+def new_user():
+    """Create a user with a role, and an organisation or district where it applies."""
+    session = get_session()
+    values = {f: request.form.get(f, "") for f in USER_FIELDS}
+    errors, status = {}, 200
+    if request.method == "POST":
+        district_id = int(values["district"]) if values["district"].isdigit() else None
+        try:
+            user = create_user(session, values["email"], values["role"], values["password"], name=values["name"],
+                               organisation=values["organisation"] or None, district_id=district_id)
+        except RecordError as exc:
+            errors, status = {exc.field: exc.message}, 400
+        else:
+            flash(f"Brugeren {user.email} er oprettet.", "info")
+            return redirect(url_for("admin.users"), code=303)
+    values.pop("password", None)
+    return render_template("admin/user_form.html", values=values, errors=errors, **_choices(session)), status
+
+
+@bp.post("/brugere/<int:user_id>/aktiv")
+def toggle_user(user_id: int):
+    """Deactivate (ending every session) or reactivate a user."""
+    session = get_session()
+    user = session.get(User, user_id)
+    if user is None:
+        abort(404)
+    active = request.form.get("active") == "1"
+    if not active and user.id == current_user.id:
+        flash("Du kan ikke deaktivere dig selv.", "error")
+        return redirect(url_for("admin.users"), code=303)
+    set_active(session, user, active)
+    flash(f"{user.email} er {'genaktiveret' if active else 'deaktiveret og logget ud overalt'}.", "info")
+    return redirect(url_for("admin.users"), code=303)

@@ -1,0 +1,33 @@
+"""Mentor endpoints of the API (staff only, never club representatives)."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from matcher.accounts.models import Role
+from matcher.catalogue.models import District, Mentor
+from matcher.web.api import ApiError, bp, page_params, require_role
+from matcher.web.api.serialise import mentor_dict
+from matcher.web.database import get_session
+
+
+@bp.get("/mentors")
+def list_mentors():
+    """List mentors, optionally in one district (id or slug)."""
+    require_role(Role.admin, Role.key_staff, Role.contact_person)
+    limit, offset = page_params()
+    session = get_session()
+    stmt = select(Mentor)
+    ref = request.args.get("district", "").strip()
+    if ref:
+        district = session.scalars(select(District).where(
+            District.id == int(ref) if ref.isdigit() else District.slug == ref)).first()
+        if district is None:
+            raise ApiError(400, f"ukendt bydel {ref!r}", "district")
+        stmt = stmt.where(Mentor.district_id == district.id)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.options(selectinload(Mentor.district), selectinload(Mentor.organisation))
+                           .order_by(Mentor.id).limit(limit).offset(offset)).all()
+    return jsonify({"results": [mentor_dict(m) for m in rows], "total": total, "limit": limit, "offset": offset})

@@ -1,0 +1,111 @@
+"""Danish labels and template filters for codes, money, dates and distances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask
+
+WEEKDAY_NAMES = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag", "fri": "fredag",
+                 "sat": "lørdag", "sun": "søndag"}
+KIND_NAMES = {"activity": "Aktivitet", "leisure-job": "Fritidsjob", "mentoring": "Mentor"}
+STATUS_NAMES = {"active": "Aktiv", "paused": "På pause", "closed": "Lukket"}
+ORGANISATION_KIND_NAMES = {"association": "Forening", "sports-club": "Idrætsforening", "youth-club": "Klub",
+                           "culture-house": "Kulturhus / bibliotek", "leisure-job-employer": "Fritidsjob-arbejdsplads",
+                           "mentor-programme": "Mentorordning"}
+LANGUAGE_NAMES = {"da": "dansk", "en": "engelsk", "ar": "arabisk", "tr": "tyrkisk", "so": "somali", "ur": "urdu",
+                  "pl": "polsk", "fa": "persisk", "de": "tysk", "uk": "ukrainsk", "ru": "russisk",
+                  "es": "spansk", "fr": "fransk", "ti": "tigrinya", "ku": "kurdisk", "bs": "bosnisk",
+                  "vi": "vietnamesisk", "ta": "tamil", "prs": "dari", "ps": "pashto", "sv": "svensk", "no": "norsk"}
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+FIELD_NAMES = {"title": "Titel", "description": "Beskrivelse", "age_min": "Alder fra", "age_max": "Alder til",
+               "monthly_fee_dkk": "Pris pr. måned", "fee_support": "Kontingentstøtte", "capacity": "Pladser i alt",
+               "spots_free": "Ledige pladser", "status": "Status", "schedules": "Mødetider",
+               "verified_at": "Bekræftet korrekt", "name": "Navn", "email": "E-mail", "phone": "Telefon",
+               "website": "Hjemmeside", "address": "Adresse", "postcode": "Postnummer", "city": "By",
+               "version": "Version"}
+
+
+def kroner(value: Decimal | float | None) -> str:
+    """Return '150 kr.' / 'Gratis' / '–' for a monthly fee."""
+    if value is None:
+        return "–"
+    if value == 0:
+        return "Gratis"
+    whole = f"{float(value):,.0f}".replace(",", ".")
+    return f"{whole} kr."
+
+
+def km(value: float | None) -> str:
+    """Return a distance with a Danish decimal comma: '2,3 km'."""
+    return "" if value is None else f"{value:.1f} km".replace(".", ",")
+
+
+def danish_date(value: dt.date | dt.datetime | None) -> str:
+    """Return '1. september 2026'."""
+    if value is None:
+        return "aldrig"
+    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+def copenhagen() -> dt.tzinfo:
+    """Return the Europe/Copenhagen time zone (UTC when the host has no tz database)."""
+    try:
+        return ZoneInfo("Europe/Copenhagen")
+    except ZoneInfoNotFoundError:  # no tz database on the host: show UTC rather than fail
+        return dt.timezone.utc
+
+
+def danish_datetime(value: dt.datetime | None) -> str:
+    """Return '1. september 2026 kl. 14:05' in Copenhagen time."""
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(copenhagen())
+    return f"{danish_date(value)} kl. {value:%H:%M}"
+
+
+def change_value(value: str | None, field: str) -> str:
+    """Return a ListingChange value as Danish text: dates, money, status and weekdays."""
+    if value is None or value == "":
+        return "–"
+    if field == "verified_at":
+        try:
+            return danish_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    if field == "monthly_fee_dkk":
+        try:
+            return kroner(Decimal(value))
+        except InvalidOperation:
+            return value
+    if field == "status":
+        return STATUS_NAMES.get(value, value)
+    if field == "schedules":
+        for code, name in WEEKDAY_NAMES.items():
+            value = value.replace(code, name[:3])
+        return value.replace(",", ", ").replace(";", ";\n")
+    return value
+
+
+def ages(lo: int | None, hi: int | None) -> str:
+    """Return '10–12 år', 'fra 10 år', 'alle aldre'."""
+    if lo is None and hi is None:
+        return "Alle aldre"
+    if hi is None:
+        return f"Fra {lo} år"
+    if lo is None:
+        return f"Til {hi} år"
+    return f"{lo}–{hi} år"
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and label tables with Jinja."""
+    app.jinja_env.filters.update(kroner=kroner, km=km, dkdate=danish_date, dkdatetime=danish_datetime,
+                               change_value=change_value)
+    app.jinja_env.globals.update(
+        ages=ages, WEEKDAY_NAMES=WEEKDAY_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES,
+        ORGANISATION_KIND_NAMES=ORGANISATION_KIND_NAMES, LANGUAGE_NAMES=LANGUAGE_NAMES, FIELD_NAMES=FIELD_NAMES)

@@ -1,0 +1,78 @@
+"""A live server on 127.0.0.1 over a freshly seeded SQLite database, for browser tests and screenshots."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from matcher.accounts.models import User
+from matcher.db import make_engine
+from matcher.migrate import upgrade
+from matcher.seeding import DEMO_PASSWORD, seed
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VENDOR = Path(__file__).resolve().parent / "vendor"
+LOGINS = {"admin": "admin@demo.matcher.dk", "key_staff": "noegle@demo.matcher.dk",
+          "contact_person": "kontakt@demo.matcher.dk", "club_rep": "forening@demo.matcher.dk"}
+
+
+def seeded_database(folder: Path) -> str:
+    """Migrate and seed a SQLite database in ``folder``; return its URL."""
+    url = f"sqlite:///{folder / 'browser.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        seed(session, log=lambda _msg: None)
+        session.commit()
+        # Give the key staff member a name the district page can show.
+        assert session.scalars(select(User).where(User.email == LOGINS["key_staff"])).one()
+    engine.dispose()
+    return url
+
+
+@contextlib.contextmanager
+def live_server(url: str) -> Iterator[str]:
+    """Serve the app on a free port of 127.0.0.1 in a thread; yield its base URL."""
+    from matcher.web import create_app
+
+    os.environ.setdefault("MATCHER_ENV", "testing")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "TESTING": True})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        app.extensions["matcher.engine"].dispose()
+
+
+def log_in(page, base: str, role: str) -> None:
+    """Log ``page`` in as the demo user of ``role`` through the login form."""
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill(LOGINS[role])
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (WCAG 2.1 A/AA) on the page; return serious and critical violations."""
+    page.add_script_tag(path=str(VENDOR / "axe.min.js"))
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "targets": [n["target"] for n in v["nodes"][:5]]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]

@@ -1,0 +1,118 @@
+"""The access matrix: every route × every role (and anonymous) → the expected status."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from matcher.accounts.operations import issue_token
+from matcher.catalogue.models import InterestTerm, Offer, Organisation
+from matcher.web import create_app
+from tests.web.conftest import CLUB_ORG, OTHER_OFFER, OWN_OFFER, PASSWORD
+
+ANON = "anonymous"
+ALL = ("admin", "key_staff", "contact_person", "club_rep")
+
+
+def expect(default: int, anonymous: int, **by_role: int) -> dict[str, int]:
+    """Return the expected status per role; roles not named get ``default``."""
+    out = {role: by_role.get(role, default) for role in ALL}
+    out[ANON] = anonymous
+    return out
+
+
+STAFF = {"contact_person": 403, "club_rep": 403}  # key_staff and admin only
+ADMIN = {"key_staff": 403, "contact_person": 403, "club_rep": 403}
+
+# (method, path, json body or None, expected per role). Pages: anonymous → 302 to login; API: 401.
+MATRIX = [
+    ("GET", "/", None, expect(200, 200)),
+    ("GET", "/bydel/valby", None, expect(200, 200)),
+    ("GET", "/bydel/ingen-bydel", None, expect(404, 404)),
+    ("GET", "/bydel/valby/overblik", None, expect(200, 302, **STAFF)),
+    ("GET", "/soeg", None, expect(200, 302)),
+    ("GET", "/soeg?q=fodbold&postcode=2500&max_km=5", None, expect(200, 302)),
+    ("GET", "/soeg?age=abc", None, expect(400, 302)),
+    ("GET", "/tilbud/{own}", None, expect(200, 302)),
+    ("GET", "/tilbud/{other}", None, expect(200, 302)),
+    ("GET", "/tilbud/999999", None, expect(404, 302)),
+    ("GET", "/min-forening", None, expect(403, 302, club_rep=200)),
+    ("GET", "/forening/{own_org}/administrer", None, expect(200, 302, contact_person=403)),
+    ("GET", "/forening/{other_org}/administrer", None, expect(200, 302, contact_person=403, club_rep=403)),
+    ("GET", "/tilbud/{own}/rediger", None, expect(200, 302, contact_person=403)),
+    ("GET", "/tilbud/{other}/rediger", None, expect(200, 302, contact_person=403, club_rep=403)),
+    ("POST", "/tilbud/{other}/bekraeft", None, expect(303, 302, contact_person=403, club_rep=403)),
+    ("POST", "/tilbud/{own}/bekraeft", None, expect(303, 302, contact_person=403)),
+    ("POST", "/tilbud/{other}/ledige-pladser", None, expect(303, 302, contact_person=403, club_rep=403)),
+    ("GET", "/aendringer", None, expect(200, 302, **STAFF)),
+    ("POST", "/aendringer/set", None, expect(303, 302, **STAFF)),
+    ("GET", "/admin/", None, expect(200, 302, **ADMIN)),
+    ("GET", "/admin/brugere", None, expect(200, 302, **ADMIN)),
+    ("GET", "/admin/brugere/ny", None, expect(200, 302, **ADMIN)),
+    ("GET", "/admin/interesser", None, expect(200, 302, **ADMIN)),
+    ("GET", "/admin/interesser/{term}", None, expect(200, 302, **ADMIN)),
+    ("GET", "/admin/data", None, expect(200, 302, **ADMIN)),
+    ("GET", "/admin/eksport/hsds.json", None, expect(200, 302, **ADMIN)),
+    ("GET", "/admin/eksport/mentorer.csv", None, expect(200, 302, **ADMIN)),
+    ("POST", "/admin/brugere/ny", None, expect(400, 302, **ADMIN)),
+    ("GET", "/api/v1/me", None, expect(200, 401)),
+    ("GET", "/api/v1/offers", None, expect(200, 401)),
+    ("GET", "/api/v1/offers?limit=0", None, expect(400, 401)),
+    ("GET", "/api/v1/offers/{own}", None, expect(200, 401)),
+    ("GET", "/api/v1/offers/999999", None, expect(404, 401)),
+    ("PATCH", "/api/v1/offers/{own}", {"spots_free": 2}, expect(200, 401, contact_person=403)),
+    ("PATCH", "/api/v1/offers/{other}", {"spots_free": 2}, expect(200, 401, contact_person=403, club_rep=403)),
+    ("PATCH", "/api/v1/offers/999999", {"spots_free": 2}, expect(404, 401, contact_person=403)),
+    ("POST", "/api/v1/offers/{other}/confirm", None, expect(200, 401, contact_person=403, club_rep=403)),
+    ("GET", "/api/v1/organisations/{own_org}", None, expect(200, 401)),
+    ("GET", "/api/v1/organisations/999999", None, expect(404, 401)),
+    ("GET", "/api/v1/mentors", None, expect(200, 401, club_rep=403)),
+    ("GET", "/api/v1/openapi.json", None, expect(200, 200)),
+    ("GET", "/api/hsds/services", None, expect(200, 200)),
+]
+
+CASES = [pytest.param(method, path, body, role, statuses[role], id=f"{role}-{method}-{path}")
+         for method, path, body, statuses in MATRIX for role in (*ALL, ANON)]
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory, web_template):
+    """Return one app for the whole matrix (its requests are repeatable), with ids and a token per role."""
+    path = tmp_path_factory.mktemp("matrix") / "web.db"
+    shutil.copyfile(web_template, path)
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "test"})
+    with app.extensions["matcher.sessions"]() as s:
+        own, other = (s.scalars(select(Offer).where(Offer.external_id == e)).one() for e in (OWN_OFFER, OTHER_OFFER))
+        names = {"own": own.id, "other": other.id, "other_org": other.organisation_id,
+                 "own_org": s.scalars(select(Organisation.id).where(Organisation.external_id == CLUB_ORG)).one(),
+                 "term": s.scalars(select(InterestTerm.id).where(InterestTerm.code == "fodbold")).one()}
+        tokens = {role: issue_token(s, f"{role}@kk.dk") for role in ALL}
+        s.commit()
+    clients = {}
+    for role in ALL:
+        clients[role] = app.test_client()
+        assert clients[role].post("/login", data={"email": f"{role}@kk.dk", "password": PASSWORD}).status_code == 302
+    clients[ANON] = app.test_client()
+    yield app, names, tokens, clients
+    app.extensions["matcher.engine"].dispose()
+
+
+@pytest.mark.parametrize("method,path,body,role,status", CASES)
+def test_access(matrix, method, path, body, role, status):
+    app, names, tokens, clients = matrix
+    url = path.format(**names)
+    headers = {}
+    if url.startswith("/api/") and role != ANON:
+        headers["Authorization"] = f"Bearer {tokens[role]}"
+        client = app.test_client()  # bearer only, no session cookie
+    else:
+        client = clients[role]
+    response = client.open(url, method=method, json=body, headers=headers)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    if status == 302:
+        assert "/login" in response.headers["Location"]
+    if url.startswith("/api/") and status >= 400:
+        assert "message" in response.get_json()["error"]
