@@ -1,0 +1,114 @@
+"""Soft score components, each a vectorised function returning values in [0, 1]."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from .features import POPCOUNT, Block
+from .geo import EARTH_RADIUS_KM
+from .rules import effective_fee
+
+__all__ = [
+    "affordability",
+    "distance_km",
+    "freshness",
+    "interest",
+    "tfidf_similarity",
+    "weekday_fit",
+]
+
+#: Share of the interest component that comes from taxonomy codes (the rest is TF-IDF text similarity).
+CODE_SHARE = 0.75
+#: Cosine similarity that counts as a full text match.
+TFIDF_FULL = 0.35
+#: Monthly fee (after support) at which affordability has fallen to 1/e.
+FEE_SCALE_DKK = 250.0
+
+
+def distance_km(block: Block, lat: float, lon: float, rows: np.ndarray) -> np.ndarray:
+    """Return haversine distances in km from a point (degrees) to the candidates ``rows`` (NaN if unknown).
+
+    Uses the haversine formula rewritten with precomputed sines and cosines
+    (``sin²(Δ/2) = (1 − cos Δ)/2``) so only one arcsine runs over the array.
+    """
+    p, q = np.radians(lat), np.radians(lon)
+    cos_lat = block.cos_lat[rows]
+    cos_dlat = cos_lat * np.cos(p) + block.sin_lat[rows] * np.sin(p)
+    cos_dlon = block.cos_lon[rows] * np.cos(q) + block.sin_lon[rows] * np.sin(q)
+    a = (1.0 - cos_dlat) + (cos_lat * np.cos(p)) * (1.0 - cos_dlon)
+    np.clip(a * 0.5, 0.0, 1.0, out=a)
+    d = (2.0 * EARTH_RADIUS_KM) * np.arcsin(np.sqrt(a, out=a), out=a)
+    d[~block.has_loc[rows]] = np.nan
+    return d
+
+
+def gather_rows(matrix_t: sp.csr_matrix, cols: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """Return ``matrix @ v`` for a sparse ``v`` by summing only the rows of ``matrix.T`` that ``v`` touches."""
+    starts, ends = matrix_t.indptr[cols], matrix_t.indptr[cols + 1]
+    if not len(starts) or int((ends - starts).sum()) == 0:
+        return np.zeros(n)
+    idx = np.concatenate([matrix_t.indices[s:e] for s, e in zip(starts, ends)])
+    val = np.concatenate([matrix_t.data[s:e] * w for s, e, w in zip(starts, ends, weights)])
+    return np.bincount(idx, weights=val, minlength=n)
+
+
+def distance_component(dist: np.ndarray | None, m: int, scale_km: float) -> np.ndarray:
+    """Return ``exp(-d / scale)``; 0.5 where either location is unknown."""
+    if dist is None:
+        return np.full(m, 0.5)
+    unknown = np.isnan(dist)
+    out = np.exp(np.where(unknown, 0.0, dist) * (-1.0 / scale_km))
+    out[unknown] = 0.5
+    return out
+
+
+def tfidf_similarity(block: Block, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Return the cosine of a query TF-IDF vector (column ids and weights) with every candidate of the block."""
+    if block.tfidf_t is None or not len(cols):
+        return np.zeros(len(block))
+    return gather_rows(block.tfidf_t, cols, weights, len(block))
+
+
+def interest(block: Block, code_vec: np.ndarray, query: tuple[np.ndarray, np.ndarray] | None,
+             rows: np.ndarray) -> np.ndarray:
+    """Blend taxonomy-code overlap (3/4) and TF-IDF similarity (1/4) for ``rows``; 0.5 if no query text."""
+    m = len(rows)
+    if query is None:
+        return np.full(m, 0.5)
+    text = np.clip(tfidf_similarity(block, *query)[rows] * (1.0 / TFIDF_FULL), 0.0, 1.0)
+    top = code_vec.max() if code_vec.size else 0.0
+    if top <= 0:
+        return text
+    cols = np.flatnonzero(code_vec)
+    overlap = gather_rows(block.incidence_t, cols, code_vec[cols], len(block))[rows]
+    code = np.minimum(overlap * (1.0 / top), 1.0)
+    return CODE_SHARE * code + (1.0 - CODE_SHARE) * text
+
+
+def weekday_fit(block: Block, child_mask: int, rows: np.ndarray) -> np.ndarray:
+    """Return the share of the offer's days the child can attend (1 if either side gave no days)."""
+    if child_mask == 0:
+        return np.ones(len(rows))
+    days = block.weekdays[rows]
+    total = POPCOUNT[days]
+    both = POPCOUNT[days & np.uint8(child_mask)]
+    return np.where(total > 0, both / np.maximum(total, 1.0), 1.0)
+
+
+def affordability(block: Block) -> np.ndarray:
+    """Return 1 for free or fully support-covered offers, decaying with the fee; 0.5 if unknown."""
+    eff = effective_fee(block.fee, block.fee_support)
+    unknown = np.isnan(eff)
+    out = np.exp(np.where(unknown, 0.0, eff) * (-1.0 / FEE_SCALE_DKK))
+    out[unknown] = 0.5
+    return out
+
+
+def freshness(block: Block, today_ord: int, freshness_days: int) -> np.ndarray:
+    """Return 1 for listings verified within ``freshness_days``, decaying after; 0.3 if never verified."""
+    age = (today_ord - block.verified_ord).astype(np.float64)
+    over = np.maximum(age - freshness_days, 0.0)
+    out = np.exp(-over / max(freshness_days, 1))
+    out[block.verified_ord < 0] = 0.3
+    return out
