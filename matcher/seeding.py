@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,7 +16,6 @@ from matcher.catalogue.districts import load_districts
 from matcher.catalogue.hsds_import import import_services, load_services
 from matcher.catalogue.mentors_import import import_mentors
 from matcher.catalogue.models import District, Offer, Organisation, OrganisationKind
-from matcher.catalogue.summary import ImportSummary
 from matcher.catalogue.taxonomy import load_terms_file
 from matcher.config import PROJECT_ROOT
 
@@ -52,8 +53,8 @@ def load_reference(session: Session, seeds_dir: Path = SEEDS_DIR) -> None:
     load_terms_file(session, seeds_dir / "interests.json")
 
 
-def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print) -> dict[str, ImportSummary]:
-    """Load districts, taxonomy, demo catalogue, mentors and demo users; flush only."""
+def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print, today: dt.date | None = None) -> dict[str, Any]:
+    """Load districts, taxonomy, demo catalogue, mentors, demo users and a year of pathways; flush only."""
     load_reference(session, seeds_dir)
     catalogue = seeds_dir / "demo_catalogue.json"
     results = {
@@ -67,7 +68,8 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print) -> dict[str, 
     create_demo_users(session)
     from matcher.pathways.demo import seed_pathways
 
-    log(f"pathways: {seed_pathways(session)}")
+    results["pathways"] = seed_pathways(session, today=today or dt.date.today())
+    log(f"pathways: {results['pathways']}")
     return results
 
 

@@ -21,14 +21,16 @@ from .types import COMPONENTS, KINDS, Candidate, InterestTerm, Match, RankResult
 
 __all__ = ["DEFAULT_WEIGHTS", "Ranker"]
 
-#: Default weights of the soft components (interest dominant); they need not sum to 1.
+#: Default weights of the soft components (interest dominant, then distance); they need not sum to 1.
+#: Chosen among four hand-made candidates on the evaluation set (bench/eval_match.py): a child
+#: reaching a club on foot matters more than price, inclusion or freshness, which mostly break ties.
 DEFAULT_WEIGHTS = {
-    "interest": 0.45,
-    "distance": 0.20,
-    "weekday": 0.10,
-    "affordability": 0.10,
-    "inclusion": 0.10,
-    "freshness": 0.05,
+    "interest": 0.50,
+    "distance": 0.30,
+    "weekday": 0.08,
+    "affordability": 0.06,
+    "inclusion": 0.04,
+    "freshness": 0.02,
 }
 #: How many of the best candidates MMR re-ranks (at least; ``limit * 5`` if larger).
 MMR_POOL = 50
@@ -64,8 +66,8 @@ class Ranker(BaseEstimator):
     ``exp(-fee / 250 kr)``; 0.5 if an activity's fee is unknown, 1 for an
     unpriced leisure job or mentor), ``inclusion`` and
     ``freshness`` (1 if verified within ``freshness_days``, then exponential
-    decay; 0.3 if never verified). Default weights: interest 0.45, distance
-    0.2, weekday 0.1, affordability 0.1, inclusion 0.1, freshness 0.05.
+    decay; 0.3 if never verified). Default weights: interest 0.5, distance
+    0.3, weekday 0.08, affordability 0.06, inclusion 0.04, freshness 0.02.
 
     Diversity: the best ``max(50, 5 * limit)`` candidates are re-ranked by
     maximal marginal relevance, gain ``(1-λ)·score − λ·R/(1+R)`` where ``R``

@@ -64,6 +64,7 @@ def load_interest_terms(path: str | Path) -> list[InterestTerm]:
             code=str(row["code"]),
             name=str(row.get("name") or row["code"]),
             synonyms=tuple(str(s) for s in row.get("synonyms", ())),
+            group=row.get("group"),
         )
         for row in rows
     ]
@@ -75,7 +76,9 @@ class InterestMatcher:
     Matching runs in three passes over the stop-word-free tokens: exact phrase
     lookup (code, name and synonyms, up to three words), compound prefix
     lookup ("fodboldhold" -> fodbold) and finally rapidfuzz typo tolerance
-    for tokens of at least four letters ("fotbold" -> fodbold).
+    for tokens of at least four letters ("fotbold" -> fodbold). An umbrella
+    term (one whose code names its group, e.g. "kampsport" or "musik") also
+    brings in the group's members with a lower confidence.
 
     Parameters
     ----------
@@ -89,6 +92,8 @@ class InterestMatcher:
     PREFIX = 0.85
     #: Multiplier applied to the rapidfuzz ratio (0..1) of a typo hit.
     FUZZY = 0.9
+    #: Confidence factor for the members of an umbrella term ("kampsport" -> karate, judo, ...).
+    UMBRELLA = 0.8
 
     def __init__(self, terms: Iterable[InterestTerm]):
         self.terms = {t.code: t for t in terms}
@@ -101,6 +106,9 @@ class InterestMatcher:
         self._single = sorted(k for k in self._phrases if " " not in k)
         self._prefixes = sorted((k for k in self._single if len(k) >= 4), key=len, reverse=True)
         self._max_words = max((k.count(" ") + 1 for k in self._phrases), default=1)
+        self._members: dict[str, list[str]] = {
+            code: [t.code for t in self.terms.values() if t.group == code and t.code != code]
+            for code in self.terms if any(t.group == code for t in self.terms.values())}
 
     @property
     def codes(self) -> list[str]:
@@ -131,6 +139,9 @@ class InterestMatcher:
             code, confidence = self._match_token(token)
             if code is not None:
                 found[code] = max(found.get(code, 0.0), confidence)
+        for umbrella in [c for c in found if self._members.get(c)]:
+            for member in self._members[umbrella]:
+                found.setdefault(member, round(self.UMBRELLA * found[umbrella], 3))
         return found
 
     def _match_token(self, token: str) -> tuple[str | None, float]:

@@ -64,6 +64,8 @@ class InterestTerm:
     code: str
     name: str
     synonyms: tuple[str, ...] = ()
+    #: The term's group; a term whose code is its group's name is an umbrella ("kampsport").
+    group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,15 +29,13 @@ REFIT_INTERVAL = 60.0
 def load_terms(session: Session) -> list[InterestTerm]:
     """Return the interest taxonomy as plain terms; mapped import terms join their target."""
     rows = session.scalars(select(TermRow)).all()
-    by_id = {r.id: r for r in rows}
     terms = []
     for r in rows:
         if r.mapped_to_id:  # an imported term mapped onto a known one matches as that one
             continue
         synonyms = list(r.synonyms or [])
         synonyms += [m.name for m in rows if m.mapped_to_id == r.id] + [m.code for m in rows if m.mapped_to_id == r.id]
-        terms.append(InterestTerm(code=r.code, name=r.name, synonyms=tuple(synonyms)))
-    del by_id
+        terms.append(InterestTerm(code=r.code, name=r.name, synonyms=tuple(synonyms), group=r.group))
     return terms
 
 

@@ -32,7 +32,7 @@ def test_defaults_hold_when_they_are_already_right():
     p = propose_weights(x, y)
     assert not p.use_learned
     assert abs(p.cv_auc_learned - p.cv_auc_default) < 0.02
-    assert p.weights["interest"] == pytest.approx(0.45)
+    assert p.weights["interest"] == pytest.approx(DEFAULT_WEIGHTS["interest"] / sum(DEFAULT_WEIGHTS.values()))
 
 
 def test_too_few_samples_keep_defaults():

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from matcher import seeding
 from matcher.accounts.models import User
-from matcher.pathways.demo import seed_pathways
 from matcher.pathways.indicators import compute_indicators
 from matcher.pathways.models import Child, Participation, Phase, Referral
 from matcher.pathways.warnings import WarningSettings, warnings_for
@@ -17,8 +16,7 @@ TODAY = dt.date(2026, 11, 24)
 
 
 def test_demo_seed(session):
-    seeding.seed(session, log=lambda *a: None)
-    summary = seed_pathways(session, today=TODAY)
+    summary = seeding.seed(session, log=lambda *a: None, today=TODAY)["pathways"]
     session.commit()
     assert summary["children"] == 200
     assert session.scalar(select(func.count(Child.id))) == 200
@@ -61,8 +59,7 @@ def _fingerprint(url):
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            seeding.seed(session, log=lambda *a: None)
-            seed_pathways(session, today=TODAY, n_children=30)
+            seeding.seed(session, log=lambda *a: None, today=TODAY)
             session.commit()
             return session.execute(
                 select(Child.code, Child.district_id, Referral.status, Referral.suggested_on,
