@@ -229,6 +229,22 @@ def match(ctx: Context, child_path: Path, kind: str, limit: int) -> None:
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
 
 
+@cli.command()
+@pass_ctx
+def weights(ctx: Context) -> None:
+    """Show weights learned from referral outcomes next to the defaults, with cross-validated ROC-AUC."""
+    from matcher.matching.ranker import DEFAULT_WEIGHTS
+    from matcher.services.matching import propose_from_outcomes
+
+    with ctx.session() as session:
+        p = propose_from_outcomes(session)
+    click.echo(json.dumps({
+        "n_outcomes": p.n_samples, "default_weights": DEFAULT_WEIGHTS, "learned_weights": p.weights,
+        "cv_auc_default": None if p.cv_auc_default != p.cv_auc_default else round(p.cv_auc_default, 4),
+        "cv_auc_learned": None if p.cv_auc_learned != p.cv_auc_learned else round(p.cv_auc_learned, 4),
+        "in_use": "learned" if p.use_learned else "default"}, indent=2))
+
+
 @cli.group()
 def users() -> None:
     """Manage user accounts."""

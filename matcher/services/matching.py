@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,10 +17,11 @@ from matcher.catalogue.models import InterestTerm as TermRow
 from matcher.catalogue.models import Mentor, Offer, OfferKind
 from matcher.catalogue.revision import current_revision
 from matcher.matching.geo import default_geocoder
+from matcher.matching.learning import WeightProposal, propose_weights
 from matcher.matching.profile import ChildProfile
 from matcher.matching.ranker import Ranker
 from matcher.matching.text import InterestMatcher
-from matcher.matching.types import Candidate, InterestTerm, RankResult
+from matcher.matching.types import COMPONENTS, Candidate, InterestTerm, RankResult
 
 KINDS = ("activity", "leisure-job", "mentor")
 # A refit that took longer than this is done at most once per REFIT_INTERVAL seconds.
@@ -105,19 +108,34 @@ def load_candidates(session: Session, matcher: InterestMatcher) -> list[Candidat
     return candidates
 
 
+log = logging.getLogger(__name__)
+
+
+def propose_from_outcomes(session: Session, today: dt.date | None = None) -> WeightProposal:
+    """Fit weights on the components of referrals with a known 3-month outcome."""
+    from matcher.pathways.indicators import referral_outcomes
+
+    rows = referral_outcomes(session, today or dt.date.today())
+    x = np.array([[float(c.get(k, 0.0)) for k in COMPONENTS] for c, _ in rows], dtype=np.float64).reshape(-1, 6)
+    y = np.array([outcome for _, outcome in rows], dtype=np.int64)
+    return propose_weights(x, y)
+
+
 @dataclass
 class _Index:
     revision: int
     ranker: Ranker
     fitted_at: float
     fit_seconds: float
+    proposal: WeightProposal | None
 
 
 class MatchService:
     """Keeps one fitted ranker per process and refits when the catalogue's revision moves."""
 
-    def __init__(self, weights: dict[str, float] | None = None):
+    def __init__(self, weights: dict[str, float] | None = None, learn: bool = True):
         self.weights = weights
+        self.learn = learn
         self._index: _Index | None = None
         self._lock = threading.Lock()
 
@@ -134,9 +152,16 @@ class MatchService:
             if self._index is not None and self._index.revision == revision:
                 return self._index.ranker
             started = time.monotonic()
+            weights, proposal = self.weights, None
+            if weights is None and self.learn:
+                proposal = propose_from_outcomes(session)
+                if proposal.use_learned:
+                    weights = proposal.weights
+                    log.info("using weights learned from %d outcomes (CV AUC %.3f vs default %.3f)",
+                             proposal.n_samples, proposal.cv_auc_learned, proposal.cv_auc_default)
             matcher = InterestMatcher(load_terms(session))
-            ranker = Ranker(weights=self.weights, interest_matcher=matcher).fit(load_candidates(session, matcher))
-            self._index = _Index(revision, ranker, time.monotonic(), time.monotonic() - started)
+            ranker = Ranker(weights=weights, interest_matcher=matcher).fit(load_candidates(session, matcher))
+            self._index = _Index(revision, ranker, time.monotonic(), time.monotonic() - started, proposal)
             return ranker
 
     def match(self, session: Session, child: dict[str, Any], kind: str = "activity", limit: int = 10,
