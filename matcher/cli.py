@@ -246,6 +246,61 @@ def weights(ctx: Context) -> None:
 
 
 @cli.group()
+def children() -> None:
+    """A child's rights: access and erasure."""
+
+
+@children.command("export")
+@click.argument("code")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--purpose", default="indsigtsanmodning", show_default=True)
+@pass_ctx
+def children_export(ctx: Context, code: str, output: Path | None, purpose: str) -> None:
+    """Print everything held about the child CODE (code or id) as JSON, with every look-up."""
+    from matcher.privacy.subject import export_child, find_child
+
+    with ctx.session() as session:
+        data = export_child(session, find_child(session, code), purpose=purpose)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@children.command("erase")
+@click.argument("code")
+@click.option("--purpose", default="sletning efter anmodning", show_default=True)
+@pass_ctx
+def children_erase(ctx: Context, code: str, purpose: str) -> None:
+    """Erase the personal data of child CODE; anonymous dated rows stay for the indicators."""
+    from matcher.privacy.subject import erase, find_child
+
+    with ctx.session() as session:
+        child = erase(session, find_child(session, code), purpose=purpose)
+        click.echo(f"erased child {child.id}")
+
+
+@cli.group()
+def retention() -> None:
+    """Apply the retention rule."""
+
+
+@retention.command("run")
+@click.option("--years", type=click.IntRange(1, 100), default=None,
+              help="Default: MATCHER_RETENTION_YEARS (5).")
+@pass_ctx
+def retention_run(ctx: Context, years: int | None) -> None:
+    """Erase children whose last activity is older than the retention period; each erasure is logged."""
+    from matcher.privacy.subject import run_retention
+
+    years = years or ctx.settings.retention_years
+    with ctx.session() as session:
+        erased = run_retention(session, years)
+    click.echo(f"retention ({years} years): erased {len(erased)} child(ren)")
+
+
+@cli.group()
 def users() -> None:
     """Manage user accounts."""
 

@@ -12,6 +12,7 @@ from matcher.catalogue.models import (  # noqa: F401
     OfferSchedule,
     Organisation,
 )
+from matcher.privacy.models import AuditEvent  # noqa: F401
 from matcher.catalogue import revision  # noqa: F401  (keeps the catalogue revision current)
 from matcher.db import Base
 from matcher.pathways.models import Child, NetworkPerson, Participation, Phase, Referral, ReferralEvent  # noqa: F401

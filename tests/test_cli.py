@@ -75,3 +75,23 @@ def test_users_create_and_token(cli_url, session):
     assert weak.returncode == 2 and "password" in weak.stderr
     club = run(cli_url, "users", "create", "--email", "c@kk.dk", "--role", "club_rep", stdin="Langt-kodeord-1\n")
     assert club.returncode == 2 and "organisation" in club.stderr
+
+
+def test_children_export_and_erase(cli_url, session):
+    from matcher.pathways.operations import create_child
+
+    child = create_child(session, "BU-TEST1", postcode="2200", birth_year=2013, interests="fodbold")
+    session.commit()
+    exported = run(cli_url, "children", "export", "BU-TEST1")
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(exported.stdout)
+    assert data["child"]["interests"] == "fodbold"
+    assert [e["action"] for e in data["access_log"]] == ["export"]
+    assert run(cli_url, "children", "erase", str(child.id)).returncode == 0
+    session.expire_all()
+    assert session.get(type(child), child.id).code is None
+    again = run(cli_url, "children", "erase", str(child.id))
+    assert again.returncode == 2 and "already erased" in again.stderr
+    unknown = run(cli_url, "children", "export", "BU-NOPE")
+    assert unknown.returncode == 2 and "no child" in unknown.stderr
+    assert "erased 0" in run(cli_url, "retention", "run", "--years", "5").stdout

@@ -1,0 +1,1 @@
+"""Privacy of children's data: the audit log, right of access, erasure and retention."""

@@ -1,0 +1,3 @@
+"""Reuse the pathways fixtures: staff, a tiny catalogue and the synthetic year."""
+
+from tests.pathways.conftest import catalogue, history, staff  # noqa: F401
