@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
+from matcher.backup import BackupError
 from matcher.catalogue.errors import ImportFailed, RecordError
 from matcher.config import ConfigError, Settings
 from matcher.db import make_engine, make_session_factory
@@ -73,7 +74,7 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (ImportFailed, RecordError, ConfigError, ProfileError) as exc:
+    except (ImportFailed, RecordError, ConfigError, ProfileError, BackupError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
 
@@ -333,6 +334,28 @@ def users_token(ctx: Context, email: str) -> None:
 
     with ctx.session() as session:
         click.echo(issue_token(session, email))
+
+
+@cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def backup_cmd(ctx: Context, path: Path) -> None:
+    """Write a consistent backup of the database to PATH (SQLite online backup or pg_dump)."""
+    from matcher.backup import backup
+
+    backup(ctx.settings.database_url, path)
+    click.echo(f"backup written to {path}")
+
+
+@cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def restore_cmd(ctx: Context, path: Path) -> None:
+    """Replace the database with the backup at PATH."""
+    from matcher.backup import restore
+
+    restore(ctx.settings.database_url, path)
+    click.echo(f"database restored from {path}")
 
 
 @cli.command()
