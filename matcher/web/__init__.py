@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -11,6 +12,8 @@ from flask_wtf import CSRFProtect
 from matcher.config import Settings
 
 csrf = CSRFProtect()
+SESSION_IDLE = dt.timedelta(minutes=30)
+SESSION_ABSOLUTE = dt.timedelta(hours=12)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -25,6 +28,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.env == "production",
+        SESSION_COOKIE_NAME="matcher_session",
+        PERMANENT_SESSION_LIFETIME=SESSION_ABSOLUTE,
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
     )
     if test_config:
@@ -37,20 +42,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database session to the request cycle."""
-    from matcher.web import auth, database
+    from matcher.web import auth, database, security
 
     database.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
+    security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Register the feature blueprints."""
-    from matcher.web import admin, api, catalogue, changes, club, search
+    from matcher.web import admin, api, catalogue, changes, children, club, followup, matchpage, referrals, search
 
     catalogue.init_app(app)
     search.init_app(app)
     club.init_app(app)
     changes.init_app(app)
     admin.init_app(app)
+    children.init_app(app)
+    referrals.init_app(app)
+    matchpage.init_app(app)
+    followup.init_app(app)
     api.init_app(app)

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length
 from matcher.accounts.models import Role, User
 from matcher.accounts.operations import hash_token
 from matcher.db import utcnow
+from matcher.privacy.audit import record
 from matcher.web.database import get_session
 
 bp = Blueprint("auth", __name__)
@@ -65,9 +66,10 @@ class SessionUser:
 
 
 def init_app(app: Flask) -> None:
-    """Set up flask-login and register the auth blueprint."""
+    """Set up flask-login, session timeouts and the auth blueprint."""
     login_manager.init_app(app)
     app.register_blueprint(bp)
+    app.before_request(_enforce_session_limits)
 
     @app.context_processor
     def _roles():
@@ -100,6 +102,24 @@ def _load_from_token(req) -> SessionUser | None:
     return SessionUser(user)
 
 
+def _enforce_session_limits():
+    """End a browser session idle for 30 minutes or older than 12 hours."""
+    from matcher.web import SESSION_ABSOLUTE, SESSION_IDLE
+
+    if "_user_id" not in session or request.headers.get("Authorization"):
+        return None
+    now = utcnow().timestamp()
+    started, seen = session.get("login_at", 0), session.get("seen_at", 0)
+    if now - seen > SESSION_IDLE.total_seconds() or now - started > SESSION_ABSOLUTE.total_seconds():
+        logout_user()
+        session.pop("login_at", None)
+        session.pop("seen_at", None)
+        flash("Du er blevet logget ud, fordi sessionen udløb. Log ind igen.", "info")
+        return redirect(url_for("auth.login", next=request.path if request.method == "GET" else None))
+    session["seen_at"] = now
+    return None
+
+
 def roles_required(*roles: Role | str) -> Callable:
     """Allow a view only to logged-in users with one of ``roles`` (403 otherwise)."""
     def decorator(view: Callable) -> Callable:
@@ -124,25 +144,31 @@ def safe_next(target: str | None) -> str | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user when the password is right and the account is open; count failures."""
-    session = get_session()
-    user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    """Return the user when the password is right and the account is open; count and log failures."""
+    db = get_session()
+    user = db.scalars(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
+        record(db, None, "login_failed", "user", purpose="ukendt e-mail", ip=request.remote_addr)
+        db.commit()
         return None
     now = utcnow()
     if user.locked_until and user.locked_until > now:
         check_password_hash(_DUMMY_HASH, password)
+        record(db, user, "login_failed", "user", user.id, purpose="kontoen er låst", ip=request.remote_addr)
+        db.commit()
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
-        session.commit()  # failures must count even though the request answers 4xx
+        record(db, user, "login_failed", "user", user.id, purpose="forkert adgangskode", ip=request.remote_addr)
+        db.commit()  # failures must count even though the request answers 4xx
         return None
     user.failed_logins = 0
     user.locked_until = None
+    record(db, user, "login", "user", user.id, ip=request.remote_addr)
     return user
 
 
@@ -153,7 +179,9 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            session.clear()  # a fresh session on login: no fixation
             login_user(SessionUser(user))
+            session["login_at"] = session["seen_at"] = utcnow().timestamp()
             return redirect(safe_next(request.args.get("next")) or url_for("catalogue.index"))
         flash("Forkert e-mail eller adgangskode, eller kontoen er midlertidigt låst.", "error")
         return render_template("auth/login.html", form=form), 401
@@ -164,6 +192,7 @@ def login():
 @login_required
 def logout():
     """Log out of this session."""
+    record(get_session(), current_user, "logout", "user", current_user.id, ip=request.remote_addr)
     logout_user()
     flash("Du er logget ud.", "info")
     return redirect(url_for("auth.login"))

@@ -77,3 +77,45 @@ def test_bearer_token(client, token):
     r = client.get("/api/v1/me", headers={"Authorization": f"Bearer {value}"})
     assert r.status_code == 200 and r.get_json()["role"] == "club_rep"
     assert client.get("/api/v1/me", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_security_headers_on_pages(client):
+    r = client.get("/login")
+    csp = r.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert r.headers["Referrer-Policy"] == "same-origin"
+    assert r.headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in r.headers  # only behind HTTPS
+    assert "Strict-Transport-Security" in client.get("/login", base_url="https://localhost").headers
+
+
+def test_health_checks_the_database(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_idle_and_absolute_session_timeouts(app, client, login):
+    login("admin")
+    assert client.get("/admin/").status_code == 200
+    with client.session_transaction() as s:
+        s["seen_at"] -= 31 * 60  # idle for 31 minutes
+    r = client.get("/admin/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    login("admin")
+    with client.session_transaction() as s:
+        s["login_at"] -= 13 * 3600  # logged in 13 hours ago, active all the time
+    r = client.get("/admin/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_logins_are_audited(app, client, login):
+    from matcher.privacy.models import AuditEvent
+    from matcher.web.database import get_session
+
+    client.post("/login", data={"email": "admin@kk.dk", "password": "forkert-kodeord"})
+    login("admin")
+    client.post("/logout")
+    with app.app_context():
+        actions = [(e.action, e.actor_email) for e in get_session().scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert actions == [("login_failed", "admin@kk.dk"), ("login", "admin@kk.dk"), ("logout", "admin@kk.dk")]
