@@ -366,8 +366,11 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the app under gunicorn."""
     import os
 
+    access = ('{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
+              '"bytes":"%(B)s","duration_us":%(D)s}')
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),
                                "--bind", f"{host}:{port}", "--access-logfile", "-",
+                               "--access-logformat", access, "--forwarded-allow-ips", "127.0.0.1",
                                "matcher.web:create_app()"])
 
 

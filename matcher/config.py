@@ -14,6 +14,8 @@ Every setting the product reads is listed here, with its default:
 ``MATCHER_STALE_AFTER_DAYS``    A listing not confirmed for this many days is
                                 shown as stale (default 180).
 ``MATCHER_LOG_LEVEL``           Log level (default ``INFO``).
+``MATCHER_LOG_FORMAT``          ``json`` (one JSON object per line on stdout;
+                                default in production) or ``text``.
 ``MATCHER_RETENTION_YEARS``     A child's data is erased this many years after
                                 the last activity by ``matcher retention run`` (5).
 ``MATCHER_COMMUNITY_DAYS``      A child is "in a positive community" with an
@@ -67,6 +69,7 @@ class Settings:
     geocoder_url: str = ""
     stale_after_days: int = 180
     log_level: str = "INFO"
+    log_format: str = "text"
     retention_years: int = 5
 
     @property
@@ -93,5 +96,6 @@ class Settings:
             geocoder_url=env.get("MATCHER_GEOCODER_URL", ""),
             stale_after_days=_int(env, "MATCHER_STALE_AFTER_DAYS", 180),
             log_level=env.get("MATCHER_LOG_LEVEL", "INFO").upper(),
+            log_format=env.get("MATCHER_LOG_FORMAT") or ("json" if mode == "production" else "text"),
             retention_years=_int(env, "MATCHER_RETENTION_YEARS", 5),
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from flask import Flask
@@ -34,7 +33,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    logging.basicConfig(level=settings.log_level)
+    if not app.testing:
+        from matcher import logging as matcher_logging
+
+        matcher_logging.configure(settings.log_level, settings.log_format)
     register_extensions(app)
     register_blueprints(app)
     return app
