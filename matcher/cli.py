@@ -110,8 +110,8 @@ def seed(ctx: Context, if_empty: bool) -> None:
     with ctx.session() as session:
         if if_empty and seeding.is_seeded(session):
             click.echo("demo data already loaded")
-            return
-        seeding.seed(session, log=click.echo)
+        else:
+            seeding.seed(session, log=click.echo)
     click.echo("demo logins (password: %s):" % seeding.DEMO_PASSWORD)
     for user in seeding.DEMO_USERS:
         click.echo(f"  {user.role:15} {user.email}")
