@@ -23,3 +23,16 @@ class ImportFailed(ValueError):
         more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
         where = f" {source}" if source else ""
         super().__init__(f"import{where} refused, nothing was stored ({len(errors)} error(s)):\n{shown}{more}")
+
+
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+
+
+def bad_characters(value: str) -> str | None:
+    """Return why ``value`` cannot be stored as text (NUL, control characters, lone surrogates), or None."""
+    for ch in value:
+        if (ch < " " and ch not in _ALLOWED_CONTROLS) or ch == "\x7f":
+            return f"contains a control character (U+{ord(ch):04X})"
+        if "\ud800" <= ch <= "\udfff":
+            return "contains an invalid character (a lone UTF-16 surrogate)"
+    return None

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.districts import district_at, district_for_postcode
-from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.catalogue.errors import ImportFailed, RecordError, bad_characters
 from matcher.catalogue.models import (
     District,
     GenderRestriction,
@@ -122,6 +122,10 @@ class _Checker:
         if len(value) > limit:
             self.fail(path, f"is longer than {limit} characters")
             return None
+        problem = bad_characters(value)
+        if problem:
+            self.fail(path, problem)
+            return None
         return value.strip() if key == "id" else value
 
     def integer(self, obj: dict, key: str, path: str, low: int, high: int) -> int | None:
@@ -188,8 +192,9 @@ def parse_service(raw: Any, index: int, errors: list[RecordError], strict: bool 
     schedules = _schedules(c, raw)
     fee = _fee(c, raw)
     capacity, spots = _capacity(c, raw)
-    languages = [str(item.get("code") or item.get("name")).strip()
-                 for item in c.items(raw, "languages") if item.get("code") or item.get("name")]
+    languages = [code for i, item in enumerate(c.items(raw, "languages"))
+                 if (code := c.text(item, "code", f"languages[{i}].code", limit=20)
+                     or c.text(item, "name", f"languages[{i}].name", limit=60))]
     terms, others = _attributes(c, raw)
     if len(errors) > before:
         return None
@@ -244,11 +249,14 @@ def _organisation(c: _Checker, value: Any) -> ParsedOrganisation | None:
     ext = c.text(org, "id", "organization.id", required=True, limit=120)
     name = c.text(org, "name", "organization.name", required=True, limit=200)
     phones = [p for p in org.get("phones") or [] if isinstance(p, dict) and p.get("number")]
+    phone = str(phones[0]["number"])[:40] if phones else None
+    if phone and bad_characters(phone):
+        c.fail("organization.phones[0].number", bad_characters(phone))
     return ParsedOrganisation(
         external_id=ext, name=name, description=c.text(org, "description", "organization.description") or "",
         email=c.text(org, "email", "organization.email", limit=200),
         website=c.text(org, "website", "organization.website", limit=300),
-        phone=str(phones[0]["number"])[:40] if phones else None, source=org)
+        phone=phone, source=org)
 
 
 def _place(c: _Checker, raw: dict, strict: bool) -> tuple[dict[str, Any], list[str]]:
@@ -309,8 +317,9 @@ def _schedules(c: _Checker, raw: dict) -> list[dict[str, Any]]:
                 days.append(day)
         opens = _time(c, s.get("opens_at"), f"schedules[{i}].opens_at")
         closes = _time(c, s.get("closes_at"), f"schedules[{i}].closes_at")
-        out.append({"external_id": s.get("id"), "weekdays": days, "opens_at": opens, "closes_at": closes,
-                    "description": s.get("description") if isinstance(s.get("description"), str) else None})
+        out.append({"external_id": c.text(s, "id", f"schedules[{i}].id", limit=120), "weekdays": days,
+                    "opens_at": opens, "closes_at": closes,
+                    "description": c.text(s, "description", f"schedules[{i}].description")})
     return out
 
 
@@ -355,6 +364,9 @@ def _attributes(c: _Checker, raw: dict) -> tuple[list[ParsedTerm], list[dict[str
             continue
         if len(code) > 80 or len(name) > 120:
             c.fail(f"attributes[{i}].taxonomy_term", "code or name is too long (80/120 characters)")
+            continue
+        if bad_characters(code + name):
+            c.fail(f"attributes[{i}].taxonomy_term", bad_characters(code + name))
             continue
         terms.append(ParsedTerm(taxonomy, code or _code_from_name(name), name or code))
     return terms, others

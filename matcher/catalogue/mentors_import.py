@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.districts import district_for_postcode
-from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.catalogue.errors import ImportFailed, RecordError, bad_characters
 from matcher.catalogue.models import WEEKDAYS, Mentor
 from matcher.catalogue.summary import ImportSummary
 
@@ -68,6 +68,10 @@ def parse_row(row: dict[str, Any], line: int, errors: list[RecordError]) -> dict
 
     if None in row.values() or len(row) != len(HEADER):
         fail("-", f"expected {len(HEADER)} columns")
+    for key, value in row.items():
+        problem = bad_characters(value) if isinstance(value, str) else None
+        if problem:
+            fail(key, problem)
     if not row.get("id"):
         fail("id", "is required")
     if not row.get("name"):

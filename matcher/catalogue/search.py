@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District, InterestTerm, Offer, OfferKind, OfferStatus
+from matcher.catalogue.revision import current_revision
 from matcher.matching.geo import default_geocoder, haversine_km
 from matcher.matching.text import InterestMatcher, normalise
 from matcher.matching.types import InterestTerm as MatchTerm
@@ -149,27 +150,23 @@ def parse_query(args: Mapping[str, Any]) -> SearchQuery:
         offset=_int(args, "offset", 0, 1_000_000) or 0)
 
 
-# -- the interest matcher, cached per process and rebuilt when the taxonomy changes ----------------
+# -- the interest matcher, cached per process and rebuilt when the catalogue revision moves ----------------
 
 _cache_lock = threading.Lock()
 _cache: dict[str, Any] = {}
 
 
-def taxonomy_fingerprint(session: Session) -> tuple:
-    """Return a cheap fingerprint of the interest taxonomy (changes when terms are edited)."""
-    row = session.execute(select(
-        func.count(InterestTerm.id), func.max(InterestTerm.id),
-        func.sum(func.length(InterestTerm.name) + func.length(cast(InterestTerm.synonyms, String))),
-        func.sum(func.coalesce(InterestTerm.mapped_to_id, 0)),
-    )).one()
-    return tuple(row)
-
-
 def interest_matcher(session: Session) -> tuple[InterestMatcher, dict[str, set[str]]]:
-    """Return the cached matcher and, per code, the codes whose offers match it (incl. mapped terms)."""
-    key = taxonomy_fingerprint(session)
+    """Return the cached matcher and, per code, the codes whose offers match it (incl. mapped terms).
+
+    The cache is keyed on the catalogue revision, a counter bumped on every catalogue or taxonomy
+    write in any process, so an edit made elsewhere is seen on the next search. A session holding
+    uncommitted catalogue changes gets a matcher of its own, never cached.
+    """
+    key = current_revision(session)  # autoflushes, so pending edits have bumped the revision by now
+    private = bool(session.info.get("catalogue_bumped"))
     with _cache_lock:
-        if _cache.get("key") == key:
+        if not private and _cache.get("key") == key:
             return _cache["matcher"], _cache["aliases"]
     terms = session.scalars(select(InterestTerm).options(selectinload(InterestTerm.mapped_to))).all()
     synonyms: dict[str, list[str]] = {t.code: list(t.synonyms or []) for t in terms if t.mapped_to is None}
@@ -180,8 +177,9 @@ def interest_matcher(session: Session) -> tuple[InterestMatcher, dict[str, set[s
             aliases[t.mapped_to.code].add(t.code)
     names = {t.code: t.name for t in terms}
     matcher = InterestMatcher(MatchTerm(code=c, name=names[c], synonyms=tuple(s)) for c, s in synonyms.items())
-    with _cache_lock:
-        _cache.update(key=key, matcher=matcher, aliases=aliases)
+    if not private:
+        with _cache_lock:
+            _cache.update(key=key, matcher=matcher, aliases=aliases)
     return matcher, aliases
 
 
