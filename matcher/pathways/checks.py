@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from matcher.accounts.models import Role, User
-from matcher.catalogue.errors import RecordError
+from matcher.catalogue.errors import RecordError, bad_characters
 
 # ddmmyy-xxxx (dash, space or nothing), not part of a longer number.
 CPR_LIKE = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
+#: Longest free text (notes, goals, interests) a child's record takes.
+MAX_TEXT = 5000
 
 
 class NotAllowed(PermissionError):
@@ -24,6 +26,12 @@ def check_free_text(field: str, text: str | None, record: str = "barn") -> str |
     """Refuse free text that looks like it holds a CPR number; return the stripped text."""
     if text is None:
         return None
+    if not isinstance(text, str):
+        raise RecordError(record, field, "skal være tekst")
+    if len(text) > MAX_TEXT:
+        raise RecordError(record, field, f"må højst være {MAX_TEXT} tegn")
+    if bad_characters(text):
+        raise RecordError(record, field, "indeholder tegn, der ikke kan gemmes (kontroltegn)")
     if CPR_LIKE.search(text):
         raise RecordError(record, field, "må ikke indeholde et CPR-nummer (ddmmåå-xxxx) – "
                                          "skriv uden personnumre")

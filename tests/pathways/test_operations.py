@@ -293,3 +293,12 @@ def test_share_with_club_needs_consent_scope_and_only_a_first_name(child, staff,
                         shared_name="Sara")
     session.commit()
     assert (r.shared_with_club_on, r.shared_with_club_name) == (D(2025, 1, 12), "Sara")
+
+
+@pytest.mark.parametrize("text,message", [("hej\x00", "kontroltegn"), ("x" * 5001, "højst"), (42, "tekst")])
+def test_free_text_refuses_unstorable_text(text, message):
+    from matcher.pathways.checks import check_free_text
+
+    with pytest.raises(RecordError, match=message) as err:
+        check_free_text("note", text)
+    assert err.value.field == "note"
