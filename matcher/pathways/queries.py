@@ -25,3 +25,32 @@ def visible_children(user: User) -> ColumnElement[bool]:
     if user.role is Role.contact_person:
         return alive & (Child.contact_person_id == user.id)
     return alive & (Child.id.is_(None))
+
+
+def child_overview(session, child_ids: list[int]) -> dict[int, dict]:
+    """Return per child id: the open phase, the titles of active communities and the last logged session."""
+    from sqlalchemy import func
+
+    from matcher.catalogue.models import Mentor, Offer
+    from matcher.pathways.models import Phase, Referral
+
+    out: dict[int, dict] = {cid: {"phase": None, "communities": [], "last_participation": None}
+                            for cid in child_ids}
+    if not child_ids:
+        return out
+    for phase in session.scalars(select(Phase).where(Phase.child_id.in_(child_ids), Phase.end_date.is_(None))):
+        out[phase.child_id]["phase"] = phase
+    rows = session.execute(
+        select(Referral.child_id, Offer.title, Mentor.name)
+        .outerjoin(Offer, Offer.id == Referral.offer_id).outerjoin(Mentor, Mentor.id == Referral.mentor_id)
+        .where(Referral.child_id.in_(child_ids), Referral.status.in_(("trial", "active")))
+        .order_by(Referral.child_id, Referral.id))
+    for cid, title, mentor in rows:
+        out[cid]["communities"].append(title or f"Mentor: {mentor}")
+    last = session.execute(
+        select(Referral.child_id, func.max(Participation.date))
+        .join(Participation, Participation.referral_id == Referral.id)
+        .where(Referral.child_id.in_(child_ids), is_current()).group_by(Referral.child_id))
+    for cid, day in last:
+        out[cid]["last_participation"] = day
+    return out

@@ -96,3 +96,14 @@ def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:
     body = "".join("<tr><th scope=\"row\">" + escape(r[0]) + "</th>"
                    + "".join(f'<td class="n">{escape(c)}</td>' for c in r[1:]) + "</tr>" for r in rows)
     return f"<table><caption>{escape(caption)}</caption><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def bar_chart(chart_id: str, title: str, items: list[tuple[str, Any, Any]], share: bool,
+              legend: tuple[str, str]) -> str:
+    """Return an accessible inline SVG bar chart (period and baseline bars per item) for a web page."""
+    return _bars(chart_id, title, items, share, legend)
+
+
+def format_value(value: Any, share: bool = False) -> str:
+    """Return a figure as shown in the report: '<5', '12,5 %' or '–'."""
+    return _fmt(value, share)

@@ -39,3 +39,62 @@ def editable_organisation(organisation_id: int) -> Organisation:
     if not can_edit_organisation(current_user, org.id):
         abort(403)
     return org
+
+
+def followed_child(child_id: int):
+    """Return the child the current user follows; 404 when unknown or erased, 403 when not theirs."""
+    from matcher.pathways.checks import can_follow
+    from matcher.pathways.models import Child
+
+    child = get_session().get(Child, child_id)
+    if child is None or child.erased_at is not None:
+        abort(404, description=f"Intet barn med id {child_id}")
+    if not can_follow(current_user.user, child):
+        abort(403, description="Du kan kun se de børn, du selv følger")
+    log_child_access(child)
+    return child
+
+
+def followed_referral(referral_id: int):
+    """Return the referral of a child the current user follows (404 unknown, 403 not theirs)."""
+    from matcher.pathways.models import Referral
+
+    referral = get_session().get(Referral, referral_id)
+    if referral is None:
+        abort(404, description=f"Ingen henvisning med id {referral_id}")
+    followed_child(referral.child_id)
+    return referral
+
+
+PURPOSES = {"children.page": "barnets side", "matching.for_child": "find fællesskaber",
+            "referrals.log": "log deltagelse", "referrals.correct": "ret deltagelse",
+            "referrals.page": "følg henvisning", "referrals.change_status": "skift status",
+            "referrals.share": "del med foreningen", "referrals.suggest": "foreslå fællesskab",
+            "children.start_phase": "start fase", "children.close_phase": "afslut fase",
+            "children.add_network": "tilføj netværksperson", "api.get_child": "API: læs barn",
+            "api.create_referral": "API: foreslå", "api.patch_referral": "API: skift status",
+            "api.log_participation": "API: log deltagelse"}
+
+
+def log_child_access(child, action: str | None = None, purpose: str | None = None) -> None:
+    """Append who looked at or changed a child's record, when and why to the audit log."""
+    from flask import request
+
+    from matcher.privacy.audit import record
+
+    action = action or ("view" if request.method in ("GET", "HEAD") else "update")
+    record(get_session(), current_user, action, "child", child.id, child_id=child.id,
+           purpose=purpose or PURPOSES.get(request.endpoint or "", request.endpoint), ip=request.remote_addr)
+
+
+def log_children_listed(child_ids, purpose: str) -> None:
+    """Append one 'view' event per child shown in a list (the child's access request names each look-up)."""
+    from flask import request
+
+    from matcher.privacy.models import AuditEvent
+
+    user = current_user.user
+    session = get_session()
+    session.add_all(AuditEvent(actor_id=user.id, actor_email=user.email, actor_role=user.role.value, action="view",
+                               object_type="child", object_id=cid, child_id=cid, purpose=purpose,
+                               ip=request.remote_addr) for cid in dict.fromkeys(child_ids))

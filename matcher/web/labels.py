@@ -26,7 +26,25 @@ FIELD_NAMES = {"title": "Titel", "description": "Beskrivelse", "age_min": "Alder
                "spots_free": "Ledige pladser", "status": "Status", "schedules": "Mødetider",
                "verified_at": "Bekræftet korrekt", "name": "Navn", "email": "E-mail", "phone": "Telefon",
                "website": "Hjemmeside", "address": "Adresse", "postcode": "Postnummer", "city": "By",
-               "version": "Version"}
+               "version": "Version",
+               # children, referrals and participation
+               "code": "Kode", "birth_year": "Fødselsår", "birth_date": "Fødselsdato", "gender": "Køn",
+               "district_id": "Bydel", "district": "Bydel", "interests": "Interesser", "languages": "Sprog",
+               "weekdays": "Ugedage", "age": "Alder", "max_distance_km": "Højst afstand",
+               "max_monthly_fee_dkk": "Højst pris pr. måned", "waiting_list": "Venteliste", "kind": "Type",
+               "limit": "Antal", "date": "Dato", "attended": "Fremmøde", "accompanied_by": "Fulgt af",
+               "network_person_id": "Netværksperson", "note": "Note", "referral_id": "Henvisning",
+               "end_reason": "Årsag", "end_note": "Note om afslutningen", "on": "Dato",
+               "shared_with_club_on": "Samtykke givet", "shared_with_club_scope": "Hvad må foreningen vide",
+               "shared_with_club_name": "Fornavn eller initialer", "label": "Fornavn eller rolle",
+               "relation": "Relation", "start_date": "Startdato", "goal": "Mål", "closing_reason": "Årsag",
+               "end_date": "Slutdato", "closing_note": "Note", "period": "Periode",
+               "offer_id": "Tilbud", "mentor_id": "Mentor", "idempotency_key": "Registrering"}
+#: Why the matcher left candidates out (``RankResult.excluded``), as short Danish phrases.
+EXCLUSION_NAMES = {"not_active": "ikke aktive", "age": "alder", "gender": "køn",
+                   "young_worker": "regler for unges arbejde", "mentor_not_approved": "mentor ikke godkendt",
+                   "childcert": "børneattest mangler", "mentor_capacity": "mentor har ikke plads",
+                   "no_free_spots": "ingen ledige pladser", "fee": "pris", "distance": "afstand"}
 
 
 def kroner(value: Decimal | float | None) -> str:
@@ -44,11 +62,18 @@ def km(value: float | None) -> str:
     return "" if value is None else f"{value:.1f} km".replace(".", ",")
 
 
-def danish_date(value: dt.date | dt.datetime | None) -> str:
-    """Return '1. september 2026'."""
+def danish_date(value: dt.date | dt.datetime | str | None) -> str:
+    """Return '1. september 2026' (also for an ISO date string)."""
     if value is None:
         return "aldrig"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+def short_date(value: dt.date | None) -> str:
+    """Return '16.10.2026' (for narrow table columns)."""
+    return "–" if value is None else f"{value.day}.{value.month}.{value.year}"
 
 
 def copenhagen() -> dt.tzinfo:
@@ -105,7 +130,8 @@ def ages(lo: int | None, hi: int | None) -> str:
 def init_app(app: Flask) -> None:
     """Register the filters and label tables with Jinja."""
     app.jinja_env.filters.update(kroner=kroner, km=km, dkdate=danish_date, dkdatetime=danish_datetime,
-                               change_value=change_value)
+                                 shortdate=short_date, change_value=change_value)
     app.jinja_env.globals.update(
         ages=ages, WEEKDAY_NAMES=WEEKDAY_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES,
-        ORGANISATION_KIND_NAMES=ORGANISATION_KIND_NAMES, LANGUAGE_NAMES=LANGUAGE_NAMES, FIELD_NAMES=FIELD_NAMES)
+        ORGANISATION_KIND_NAMES=ORGANISATION_KIND_NAMES, LANGUAGE_NAMES=LANGUAGE_NAMES, FIELD_NAMES=FIELD_NAMES,
+        EXCLUSION_NAMES=EXCLUSION_NAMES)

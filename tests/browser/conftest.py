@@ -51,7 +51,7 @@ def base_url(browser, tmp_path_factory):
 @pytest.fixture
 def page(browser):
     """Return a desktop-sized page in a fresh context (no cookies)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK", bypass_csp=True)
     yield context.new_page()
     context.close()
 
@@ -81,7 +81,7 @@ def as_role(browser, _sessions):
     def open_page(role: str, phone: bool = False):
         size = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True} if phone \
             else {"viewport": {"width": 1280, "height": 900}}
-        context = browser.new_context(storage_state=_sessions(role), locale="da-DK", **size)
+        context = browser.new_context(storage_state=_sessions(role), locale="da-DK", bypass_csp=True, **size)
         contexts.append(context)
         return context.new_page()
     yield open_page

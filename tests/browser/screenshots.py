@@ -29,7 +29,20 @@ PAGES = [
     ("admin-brugere", "admin", "/admin/brugere", DESKTOP),
     ("admin-interesser", "admin", "/admin/interesser", DESKTOP),
     ("admin-data", "admin", "/admin/data", DESKTOP),
+    ("boern", "contact_person", "/boern", DESKTOP),
+    ("barn", "contact_person", "{child}", DESKTOP),
+    ("deltagelse-mobil", "contact_person", "{child}/deltagelse", PHONE),
+    ("match", "key_staff", "{child}/match", DESKTOP),
+    ("indikatorer", "key_staff", "/indikatorer?period=2026Q3", DESKTOP),
+    ("advarsler", "key_staff", "/advarsler", DESKTOP),
 ]
+
+
+def first_child(page, base: str) -> str:
+    """Return the path of the first listed child with an active community (the list is sorted by code)."""
+    page.goto(f"{base}/boern")
+    return page.locator("tr", has=page.get_by_role("link", name="Log deltagelse")).first \
+        .locator("th a").get_attribute("href")
 
 
 def take(base: str, browser, out: Path = OUT) -> list[Path]:
@@ -37,7 +50,7 @@ def take(base: str, browser, out: Path = OUT) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, role, path, viewport in PAGES:
-        context = browser.new_context(viewport=viewport, locale="da-DK")
+        context = browser.new_context(viewport=viewport, locale="da-DK", bypass_csp=True)
         page = context.new_page()
         if role:
             log_in(page, base, role)
@@ -55,6 +68,8 @@ def take(base: str, browser, out: Path = OUT) -> list[Path]:
             club_page.get_by_role("button", name="Oplysningerne er stadig korrekte").first.click()
             club.close()
             page.goto(base + path)
+        elif "{child}" in path:
+            page.goto(base + path.format(child=first_child(page, base)))
         else:
             page.goto(base + path)
         target = out / f"{name}.png"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -11,11 +12,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.accounts.models import User
 from matcher.accounts.operations import create_user, issue_token
 from matcher.catalogue.hsds_import import import_services
-from matcher.catalogue.models import InterestTerm, Offer, Organisation
+from matcher.catalogue.models import District, InterestTerm, Offer, Organisation
 from matcher.db import make_engine
 from matcher.migrate import upgrade
+from matcher.pathways import operations as ops
+from matcher.pathways.models import Child, Participation, Referral
 from matcher.seeding import load_reference
 from matcher.web import create_app
 
@@ -25,6 +29,8 @@ ROLES = ("admin", "key_staff", "contact_person", "club_rep")
 CLUB_ORG = "412cf209-21e4-597d-bf75-0cad7a07263b"  # Eksempel Boldklub, the club_rep's organisation
 OWN_OFFER = "c1404959-d3aa-5da2-a02e-03e34d695e1c"  # Pigefodbold U12, Eksempel Boldklub
 OTHER_OFFER = "0c9659ca-b618-5bca-90b9-b605be9485ba"  # Fritidsjob som bagerhjælper, Eksempel Bageri
+OWN_CHILD = "BU-OWN1"  # followed by contact_person@kk.dk, Nørrebro, referral to OWN_OFFER shared with the club
+OTHER_CHILD = "BU-OTHER1"  # followed by other_cp@kk.dk, Valby, referral to OTHER_OFFER
 
 
 @pytest.fixture(scope="session")
@@ -40,9 +46,42 @@ def web_template(tmp_path_factory) -> Path:
         for role in ROLES:
             create_user(session, f"{role}@kk.dk", role, PASSWORD,
                         organisation=CLUB_ORG if role == "club_rep" else None)
+        add_pathways(session)
         session.commit()
     engine.dispose()
     return path
+
+
+def add_pathways(session: Session) -> None:
+    """Add two contact persons' children, each with a referral and a logged session, and a Valby key staff."""
+    valby = session.scalars(select(District).where(District.slug == "valby")).one()
+    other_cp = create_user(session, "other_cp@kk.dk", "contact_person", PASSWORD, name="Anden Kontaktperson")
+    create_user(session, "valby_key@kk.dk", "key_staff", PASSWORD, district_id=valby.id)
+    cp = session.scalars(select(User).where(User.email == "contact_person@kk.dk")).one()
+    start = dt.date.today() - dt.timedelta(days=60)
+    for code, user, postcode, offer_ext, share in ((OWN_CHILD, cp, "2200", OWN_OFFER, True),
+                                                  (OTHER_CHILD, other_cp, "2500", OTHER_OFFER, False)):
+        child = ops.create_child(session, code, postcode=postcode, birth_year=dt.date.today().year - 11,
+                                 interests="fodbold, tegne", weekdays=["tue", "thu"], contact_person=user)
+        ops.start_phase(session, child, "fritidspakke", start_date=start, responsible=user)
+        ops.add_network_person(session, child, "Moster", relation="moster")
+        offer = session.scalars(select(Offer).where(Offer.external_id == offer_ext)).one()
+        referral = ops.create_referral(session, child, user=user, offer=offer, on=start)
+        ops.change_status(session, referral, "active", user=user, on=start + dt.timedelta(days=7))
+        ops.log_participation(session, referral, user, date=start + dt.timedelta(days=7), attended=True)
+        if share:
+            ops.share_with_club(session, referral, user, consent_on=start, scope="Kommer med sin moster første gang",
+                                shared_name="Sara")
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Forget the per-process match index and search matcher: every test has its own database copy."""
+    from matcher.catalogue.search import clear_cache
+    from matcher.services.matching import match_service
+
+    match_service._index = None
+    clear_cache()
 
 
 @pytest.fixture
@@ -103,3 +142,21 @@ def ids(db):
     term = db.scalars(select(InterestTerm).where(InterestTerm.code == "fodbold")).one()
     return SimpleNamespace(own=own.id, other=other.id, own_org=org.id, other_org=other.organisation_id,
                            term=term.id)
+
+
+def pathway_ids(session: Session) -> dict[str, int]:
+    """Return the ids of the fixture children, their referrals and logged sessions."""
+    out = {}
+    for name, code in (("child", OWN_CHILD), ("other_child", OTHER_CHILD)):
+        child = session.scalars(select(Child).where(Child.code == code)).one()
+        referral = session.scalars(select(Referral).where(Referral.child_id == child.id)).one()
+        entry = session.scalars(select(Participation).where(Participation.referral_id == referral.id)).one()
+        prefix = "" if name == "child" else "other_"
+        out.update({name: child.id, f"{prefix}ref": referral.id, f"{prefix}entry": entry.id})
+    return out
+
+
+@pytest.fixture
+def kids(db) -> SimpleNamespace:
+    """Return the ids of the fixture children (child, other_child), referrals (ref, other_ref) and entries."""
+    return SimpleNamespace(**pathway_ids(db))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from matcher.accounts.operations import issue_token
 from matcher.catalogue.models import InterestTerm, Offer, Organisation
 from matcher.web import create_app
-from tests.web.conftest import CLUB_ORG, OTHER_OFFER, OWN_OFFER, PASSWORD
+from tests.web.conftest import CLUB_ORG, OTHER_OFFER, OWN_OFFER, PASSWORD, pathway_ids
 
 ANON = "anonymous"
 ALL = ("admin", "key_staff", "contact_person", "club_rep")
@@ -25,6 +25,8 @@ def expect(default: int, anonymous: int, **by_role: int) -> dict[str, int]:
 
 STAFF = {"contact_person": 403, "club_rep": 403}  # key_staff and admin only
 ADMIN = {"key_staff": 403, "contact_person": 403, "club_rep": 403}
+NO_CLUB = {"club_rep": 403}  # staff who follow children; club representatives never see children
+NOT_MINE = {"contact_person": 403, "club_rep": 403}  # another worker's child: admin/key staff only
 
 # (method, path, json body or None, expected per role). Pages: anonymous → 302 to login; API: 401.
 MATRIX = [
@@ -70,6 +72,55 @@ MATRIX = [
     ("GET", "/api/v1/organisations/999999", None, expect(404, 401)),
     ("GET", "/api/v1/mentors", None, expect(200, 401, club_rep=403)),
     ("GET", "/api/v1/openapi.json", None, expect(200, 200)),
+    # Children, referrals and participation: own child, another worker's child, guessed ids.
+    ("GET", "/boern", None, expect(200, 302, **NO_CLUB)),
+    ("GET", "/boern/ny", None, expect(200, 302, **NO_CLUB)),
+    ("POST", "/boern/ny", None, expect(400, 302, **NO_CLUB)),
+    ("GET", "/boern/{child}", None, expect(200, 302, **NO_CLUB)),
+    ("GET", "/boern/{other_child}", None, expect(200, 302, **NOT_MINE)),
+    ("GET", "/boern/999999", None, expect(404, 302, **NO_CLUB)),
+    ("POST", "/boern/{child}/fase", None, expect(400, 302, **NO_CLUB)),
+    ("POST", "/boern/{other_child}/fase", None, expect(400, 302, **NOT_MINE)),
+    ("POST", "/boern/{other_child}/fase/afslut", None, expect(400, 302, **NOT_MINE)),
+    ("POST", "/boern/{other_child}/netvaerk", None, expect(400, 302, **NOT_MINE)),
+    ("GET", "/match", None, expect(200, 302, **NO_CLUB)),
+    ("GET", "/match?age=abc", None, expect(400, 302, **NO_CLUB)),
+    ("GET", "/boern/{child}/match", None, expect(200, 302, **NO_CLUB)),
+    ("GET", "/boern/{other_child}/match?kind=mentor", None, expect(200, 302, **NOT_MINE)),
+    ("POST", "/boern/{other_child}/henvisninger", None, expect(400, 302, **NOT_MINE)),
+    ("GET", "/boern/{child}/deltagelse", None, expect(200, 302, **NO_CLUB)),
+    ("GET", "/boern/{other_child}/deltagelse", None, expect(200, 302, **NOT_MINE)),
+    ("POST", "/boern/{child}/deltagelse", None, expect(400, 302, **NO_CLUB)),
+    ("POST", "/boern/{other_child}/deltagelse", None, expect(400, 302, **NOT_MINE)),
+    ("GET", "/deltagelse/{entry}/ret", None, expect(200, 302, **NO_CLUB)),
+    ("GET", "/deltagelse/{other_entry}/ret", None, expect(200, 302, **NOT_MINE)),
+    ("GET", "/deltagelse/999999/ret", None, expect(404, 302, **NO_CLUB)),
+    ("GET", "/henvisning/{ref}", None, expect(200, 302, **NO_CLUB)),
+    ("GET", "/henvisning/{other_ref}", None, expect(200, 302, **NOT_MINE)),
+    ("GET", "/henvisning/999999", None, expect(404, 302, **NO_CLUB)),
+    ("POST", "/henvisning/{other_ref}/status", None, expect(400, 302, **NOT_MINE)),
+    ("POST", "/henvisning/{other_ref}/del", None, expect(400, 302, **NOT_MINE)),
+    ("GET", "/indikatorer", None, expect(200, 302, **STAFF)),
+    ("GET", "/indikatorer?period=2026Q3&district=valby", None, expect(200, 302, **STAFF)),
+    ("GET", "/indikatorer?period=2026Q9", None, expect(400, 302, **STAFF)),
+    ("GET", "/indikatorer.csv?period=2026Q3", None, expect(200, 302, **STAFF)),
+    ("GET", "/advarsler", None, expect(200, 302, **STAFF)),
+    ("GET", "/api/v1/children", None, expect(200, 401, **NO_CLUB)),
+    ("POST", "/api/v1/children", {}, expect(400, 401, **NO_CLUB)),
+    ("GET", "/api/v1/children/{child}", None, expect(200, 401, **NO_CLUB)),
+    ("GET", "/api/v1/children/{other_child}", None, expect(200, 401, **NOT_MINE)),
+    ("GET", "/api/v1/children/999999", None, expect(404, 401, **NO_CLUB)),
+    ("POST", "/api/v1/children/{child}/referrals", {"offer_id": 999999}, expect(404, 401, **NO_CLUB)),
+    ("POST", "/api/v1/children/{other_child}/referrals", {"offer_id": 999999}, expect(404, 401, **NOT_MINE)),
+    ("PATCH", "/api/v1/referrals/{other_ref}", {"status": "ended"}, expect(400, 401, **NOT_MINE)),
+    ("PATCH", "/api/v1/referrals/999999", {"status": "ended"}, expect(404, 401, **NO_CLUB)),
+    ("POST", "/api/v1/children/{child}/participation", {"referral_id": "{other_ref}", "attended": True},
+     expect(404, 401, **NO_CLUB)),
+    ("POST", "/api/v1/children/{other_child}/participation", {"referral_id": "{other_ref}", "attended": True,
+                                                              "date": "2999-01-01"}, expect(400, 401, **NOT_MINE)),
+    ("GET", "/api/v1/warnings", None, expect(200, 401, **NO_CLUB)),
+    ("GET", "/api/v1/indicators?period=2026Q3", None, expect(200, 401, **STAFF)),
+    ("GET", "/api/v1/indicators?period=last-year", None, expect(400, 401, **STAFF)),
     ("GET", "/api/hsds/services", None, expect(200, 200)),
 ]
 
@@ -88,7 +139,8 @@ def matrix(tmp_path_factory, web_template):
         own, other = (s.scalars(select(Offer).where(Offer.external_id == e)).one() for e in (OWN_OFFER, OTHER_OFFER))
         names = {"own": own.id, "other": other.id, "other_org": other.organisation_id,
                  "own_org": s.scalars(select(Organisation.id).where(Organisation.external_id == CLUB_ORG)).one(),
-                 "term": s.scalars(select(InterestTerm.id).where(InterestTerm.code == "fodbold")).one()}
+                 "term": s.scalars(select(InterestTerm.id).where(InterestTerm.code == "fodbold")).one(),
+                 **pathway_ids(s)}
         tokens = {role: issue_token(s, f"{role}@kk.dk") for role in ALL}
         s.commit()
     clients = {}
@@ -110,6 +162,8 @@ def test_access(matrix, method, path, body, role, status):
         client = app.test_client()  # bearer only, no session cookie
     else:
         client = clients[role]
+    if body:
+        body = {k: int(v.format(**names)) if isinstance(v, str) and v.startswith("{") else v for k, v in body.items()}
     response = client.open(url, method=method, json=body, headers=headers)
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     if status == 302:

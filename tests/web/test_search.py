@@ -136,3 +136,19 @@ def test_offer_page_shows_facts(client, login, ids):
                  "kontingentstøtte", "20 i alt, 5 ledige", "dansk", "1. september 2026", "Valby"):
         assert text in html, text
     assert "Ret tilbuddet" not in html  # contact persons do not edit listings
+
+
+def test_an_edit_committed_elsewhere_refreshes_the_cached_matcher(app, db):
+    """Another process (here: another engine) edits the taxonomy; the revision counter tells this one."""
+    from matcher.db import make_engine, make_session_factory
+
+    matcher, _ = interest_matcher(db)
+    db.commit()
+    engine = make_engine(app.config["DATABASE_URL"])
+    with make_session_factory(engine)() as other:
+        term = other.scalars(select(InterestTerm).where(InterestTerm.code == "fodbold")).one()
+        update_term(other, term, term.name, [*term.synonyms, "bolde"])
+        other.commit()
+    engine.dispose()
+    assert interest_matcher(db)[0] is not matcher
+    assert titles(db, text="bolde") == ["Pigefodbold U12"]

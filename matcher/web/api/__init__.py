@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.pathways.checks import NotAllowed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Endpoints anyone may read without a token.
@@ -60,6 +61,11 @@ def _record_error(exc: RecordError):
     return error_body(exc.message, exc.field, 400)
 
 
+@bp.errorhandler(NotAllowed)
+def _not_allowed(exc: NotAllowed):
+    return error_body(exc.message, status=403)
+
+
 @bp.errorhandler(ImportFailed)
 def _import_failed(exc: ImportFailed):
     return error_body(str(exc), exc.errors[0].field if exc.errors else None, 400)
@@ -106,4 +112,12 @@ def page_params(default_limit: int = 50, max_limit: int = 500) -> tuple[int, int
     return out[0], out[1]
 
 
-from matcher.web.api import match, mentors, offers, openapi, organisations  # noqa: E402,F401  (registers routes)
+from matcher.web.api import (  # noqa: E402,F401  (registers routes)
+    children,
+    followup,
+    match,
+    mentors,
+    offers,
+    openapi,
+    organisations,
+)

@@ -193,31 +193,12 @@ HSDS_PATHS: dict[str, Any] = {
         "responses": {"200": {"description": "En side", **json_content(ref("HsdsPage"))}, **errors(400)}}},
 }
 
-# Outline only; the owner of matcher/web/api/match.py should make the child profile schema exact.
-MATCH_PATHS: dict[str, Any] = {
-    "/api/v1/match": {"post": {
-        "summary": "Rangér tilbud, fritidsjob eller mentorer til et barns profil", "tags": ["match"],
-        "description": "key_staff, contact_person og admin (club_rep: 403).",
-        "requestBody": {"required": True, **json_content({
-            "type": "object", "required": ["child"], "additionalProperties": False, "properties": {
-                "child": {"type": "object", "description": "Barnets pseudonyme profil (alder, interesser, "
-                                                           "postnummer eller bydel, ...)"},
-                "kind": {"type": "string", "enum": ["activity", "leisure-job", "mentoring"], "default": "activity"},
-                "limit": {"type": "integer", "default": 10}}})},
-        "responses": {"200": {"description": "Rangerede kandidater og antal udelukkede pr. grund", **json_content({
-            "type": "object", "properties": {
-                "results": {"type": "array", "items": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "external_id": NULL_STR, "kind": {"type": "string"},
-                    "name": {"type": "string"}, "organisation": NULL_STR, "score": {"type": "number"},
-                    "distance_km": {"type": ["number", "null"]}, "components": {"type": "object"},
-                    "reasons": {"type": "array", "items": {"type": "string"}}}}},
-                "excluded": {"type": "object", "additionalProperties": {"type": "integer"}}}})},
-            **errors(400, 401, 403)}}},
-}
+from matcher.web.api import openapi_children  # noqa: E402  (uses the helpers above)
 
-# Later sections (/children, /referrals, /warnings, /indicators) are appended here.
-SECTIONS: list[dict[str, Any]] = [META_PATHS, OFFER_PATHS, ORGANISATION_PATHS, MENTOR_PATHS, MATCH_PATHS,
-                                  HSDS_PATHS]
+SCHEMAS.update(openapi_children.SCHEMAS)
+SECTIONS: list[dict[str, Any]] = [META_PATHS, OFFER_PATHS, ORGANISATION_PATHS, MENTOR_PATHS,
+                                  openapi_children.MATCH_PATHS, openapi_children.CHILD_PATHS,
+                                  openapi_children.FOLLOWUP_PATHS, HSDS_PATHS]
 
 
 def document() -> dict[str, Any]:

@@ -66,3 +66,48 @@ def mentor_dict(m: Mentor) -> dict[str, Any]:
         "childcert_valid_until": m.childcert_valid_until.isoformat() if m.childcert_valid_until else None,
         "approved": m.approved,
     }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def child_dict(child, today: dt.date, phase=None) -> dict[str, Any]:
+    """Return a child's pseudonymous profile (no names, no CPR, no address)."""
+    return {
+        "id": child.id, "code": child.code,
+        "birth_date": None if child.birth_year_only else _iso(child.birth_date),
+        "birth_year": child.birth_date.year if child.birth_date else None, "age": child.age_on(today),
+        "gender": child.gender, "postcode": child.postcode, "district_id": child.district_id,
+        "district_name": child.district.name if child.district else None, "interests": child.interests,
+        "languages": list(child.languages or []), "weekdays": list(child.weekdays or []),
+        "contact_person_id": child.contact_person_id, "created_at": _iso(child.created_at),
+        "current_phase": None if phase is None else {
+            "id": phase.id, "kind": phase.kind, "label": phase.label, "start_date": _iso(phase.start_date)},
+    }
+
+
+def referral_dict(r) -> dict[str, Any]:
+    """Return a referral with its target, status dates, end reason and what was shared with the club."""
+    return {
+        "id": r.id, "child_id": r.child_id, "phase_id": r.phase_id,
+        "offer_id": r.offer_id, "offer_external_id": r.offer.external_id if r.offer else None,
+        "mentor_id": r.mentor_id, "mentor_external_id": r.mentor.external_id if r.mentor else None,
+        "target_name": r.offer.title if r.offer else (r.mentor.name if r.mentor else None),
+        "status": r.status, "status_label": r.status_label, "status_since": _iso(r.status_since),
+        "suggested_on": _iso(r.suggested_on), "active_since": _iso(r.active_since), "ended_on": _iso(r.ended_on),
+        "end_reason": r.end_reason, "end_note": r.end_note, "first_session_on": _iso(r.first_session_on),
+        "match_score": r.match_score, "match_components": r.match_components,
+        "shared_with_club_on": _iso(r.shared_with_club_on), "shared_with_club_scope": r.shared_with_club_scope,
+        "shared_with_club_name": r.shared_with_club_name, "created_at": _iso(r.created_at),
+    }
+
+
+def participation_dict(p) -> dict[str, Any]:
+    """Return one logged session (a correction points to the entry it supersedes)."""
+    return {
+        "id": p.id, "referral_id": p.referral_id, "date": _iso(p.date), "attended": p.attended,
+        "accompanied_by": p.accompanied_by, "network_person_id": p.network_person_id, "note": p.note,
+        "logged_at": _iso(p.logged_at), "logged_by_id": p.logged_by_id, "supersedes_id": p.supersedes_id,
+        "voided": p.voided,
+    }

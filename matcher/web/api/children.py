@@ -1,0 +1,215 @@
+"""Children, referrals and participation in the API: each caller sees only the children they follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import jsonify, request
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from matcher.accounts.models import Role, User
+from matcher.catalogue.models import Mentor, Offer
+from matcher.pathways import operations as ops
+from matcher.pathways.models import Child, Referral
+from matcher.pathways.queries import visible_children
+from matcher.web.access import followed_child, followed_referral, log_child_access, log_children_listed
+from matcher.web.api import ApiError, bp, json_body, page_params, require_role
+from matcher.web.api.serialise import child_dict, participation_dict, referral_dict
+from matcher.web.database import get_session
+from matcher.web.search import today
+
+LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+FOLLOWERS = (Role.admin, Role.key_staff, Role.contact_person)
+CHILD_FIELDS = {"code", "birth_date", "birth_year", "gender", "postcode", "district_id", "interests", "languages",
+                "weekdays", "contact_person_id"}
+REFERRAL_FIELDS = {"offer_id", "mentor_id", "match_score", "match_components"}
+STATUS_FIELDS = {"status", "end_reason", "end_note"}
+PARTICIPATION_FIELDS = {"referral_id", "date", "attended", "accompanied_by", "network_person_id", "note"}
+
+
+def only(body: dict, allowed: set[str]) -> dict:
+    """Raise a 400 naming the first unknown key of ``body``."""
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise ApiError(400, f"ukendt felt {unknown[0]!r}", unknown[0])
+    return body
+
+
+def typed(body: dict, name: str, kind: type | tuple, label: str, required: bool = False):
+    """Return ``body[name]`` checked against ``kind`` (None when absent and optional)."""
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise ApiError(400, f"{name} mangler", name)
+        return None
+    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        raise ApiError(400, f"{name} skal være {label}", name)
+    return value
+
+
+def iso_date(body: dict, name: str) -> dt.date | None:
+    """Return an ISO date field of ``body`` (400 naming it when malformed)."""
+    value = typed(body, name, str, "en dato (ÅÅÅÅ-MM-DD)")
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(400, f"{name} skal være en dato (ÅÅÅÅ-MM-DD)", name) from None
+
+
+def _contact_person(body: dict) -> User | None:
+    wanted = typed(body, "contact_person_id", int, "et helt tal")
+    if current_user.has_role(Role.contact_person):
+        if wanted is not None and wanted != current_user.id:
+            raise ApiError(403, "En kontaktperson kan kun oprette børn til sig selv", "contact_person_id")
+        return current_user.user
+    if wanted is None:
+        return None
+    user = get_session().get(User, wanted)
+    if user is None or not user.active:
+        raise ApiError(400, f"ingen aktiv bruger med id {wanted}", "contact_person_id")
+    return user
+
+
+@bp.post("/children")
+def create_child():
+    """Create a pseudonymous child followed by the caller (or by ``contact_person_id``)."""
+    require_role(*FOLLOWERS)
+    body = only(json_body(), CHILD_FIELDS)
+    code = typed(body, "code", str, "tekst", required=True)
+    birth_year = typed(body, "birth_year", int, "et årstal")
+    if birth_year is not None and not 1990 <= birth_year <= today().year:
+        raise ApiError(400, f"birth_year skal ligge mellem 1990 og {today().year}", "birth_year")
+    languages = typed(body, "languages", list, "en liste af sprogkoder") or []
+    if not all(isinstance(x, str) and LANGUAGE.match(x) for x in languages):
+        raise ApiError(400, "languages skal være sprogkoder med 2-3 små bogstaver, fx ['da', 'ar']", "languages")
+    weekdays = typed(body, "weekdays", list, "en liste af ugedage (mon..sun)") or []
+    child = ops.create_child(
+        get_session(), code, district_id=typed(body, "district_id", int, "et helt tal"),
+        postcode=typed(body, "postcode", str, "et postnummer"), birth_date=iso_date(body, "birth_date"),
+        birth_year=birth_year, gender=typed(body, "gender", str, "tekst") or "unknown",
+        interests=typed(body, "interests", str, "fritekst"), languages=[str(x) for x in languages],
+        weekdays=[str(x) for x in weekdays], contact_person=_contact_person(body))
+    from matcher.pathways.checks import can_follow
+
+    if not can_follow(current_user.user, child):
+        raise ApiError(403, "Barnet ligger uden for din bydel", "district_id")
+    log_child_access(child, "create", "API: opret barn")
+    return jsonify(child_dict(child, today())), 201
+
+
+@bp.get("/children")
+def list_children():
+    """List the children the caller follows (contact person), oversees (key staff) or all (admin)."""
+    require_role(*FOLLOWERS)
+    limit, offset = page_params()
+    session = get_session()
+    seen = visible_children(current_user.user)
+    total = session.scalar(select(func.count(Child.id)).where(seen)) or 0
+    rows = session.scalars(select(Child).where(seen).options(selectinload(Child.district))
+                           .order_by(Child.code, Child.id).limit(limit).offset(offset)).all()
+    now = today()
+    log_children_listed([c.id for c in rows], "API: liste over børn")
+    return jsonify({"results": [child_dict(c, now) for c in rows], "total": total, "limit": limit,
+                    "offset": offset})
+
+
+@bp.get("/children/<int:child_id>")
+def get_child(child_id: int):
+    """Return one child with the open phase, referrals and network (first names or roles only)."""
+    require_role(*FOLLOWERS)
+    child = followed_child(child_id)
+    session = get_session()
+    referrals = session.scalars(select(Referral).where(Referral.child_id == child.id)
+                                .options(selectinload(Referral.offer), selectinload(Referral.mentor))
+                                .order_by(Referral.id)).all()
+    body = child_dict(child, today(), ops.open_phase(session, child))
+    body["referrals"] = [referral_dict(r) for r in referrals]
+    body["network"] = [{"id": p.id, "label": p.label, "relation": p.relation} for p in child.network]
+    return jsonify(body)
+
+
+def _target(body: dict) -> dict:
+    has_offer, has_mentor = body.get("offer_id") is not None, body.get("mentor_id") is not None
+    if has_offer == has_mentor:
+        raise ApiError(400, "angiv præcis ét af offer_id og mentor_id", "offer_id")
+    session = get_session()
+    if has_offer:
+        offer_id = typed(body, "offer_id", int, "et helt tal")
+        offer = session.get(Offer, offer_id)
+        if offer is None:
+            raise ApiError(404, f"intet tilbud med id {offer_id}", "offer_id")
+        return {"offer": offer}
+    mentor_id = typed(body, "mentor_id", int, "et helt tal")
+    mentor = session.get(Mentor, mentor_id)
+    if mentor is None:
+        raise ApiError(404, f"ingen mentor med id {mentor_id}", "mentor_id")
+    return {"mentor": mentor}
+
+
+def match_fields(body: dict) -> tuple[float | None, dict[str, float] | None]:
+    """Return the optional matcher score and components (400 naming the field when malformed)."""
+    score = typed(body, "match_score", (int, float), "et tal")
+    components = typed(body, "match_components", dict, "et objekt med tal")
+    if components is not None and not all(isinstance(k, str) and isinstance(v, (int, float))
+                                          and not isinstance(v, bool) for k, v in components.items()):
+        raise ApiError(400, "match_components skal være et objekt med tal", "match_components")
+    return (None if score is None else float(score)), components
+
+
+@bp.post("/children/<int:child_id>/referrals")
+def create_referral(child_id: int):
+    """Suggest the child for one offer or mentor (status suggested)."""
+    require_role(*FOLLOWERS)
+    child = followed_child(child_id)
+    body = only(json_body(), REFERRAL_FIELDS)
+    target = _target(body)
+    score, components = match_fields(body)
+    referral = ops.create_referral(get_session(), child, user=current_user.user, match_score=score,
+                                   match_components=components, **target)
+    return jsonify(referral_dict(referral)), 201
+
+
+@bp.patch("/referrals/<int:referral_id>")
+def patch_referral(referral_id: int):
+    """Move a referral to a later status; ``ended`` needs an ``end_reason``. Returns any warnings."""
+    require_role(*FOLLOWERS)
+    referral = followed_referral(referral_id)
+    body = only(json_body(), STATUS_FIELDS)
+    status = typed(body, "status", str, "tekst", required=True)
+    change = ops.change_status(get_session(), referral, status, user=current_user.user,
+                               end_reason=typed(body, "end_reason", str, "tekst"),
+                               end_note=typed(body, "end_note", str, "tekst"))
+    return jsonify({**referral_dict(change.referral), "warnings": change.warnings})
+
+
+@bp.post("/children/<int:child_id>/participation")
+def log_participation(child_id: int):
+    """Log one session; an ``Idempotency-Key`` header makes a retry return the first entry."""
+    require_role(*FOLLOWERS)
+    child = followed_child(child_id)
+    body = only(json_body(), PARTICIPATION_FIELDS)
+    referral_id = typed(body, "referral_id", int, "et helt tal", required=True)
+    referral = get_session().get(Referral, referral_id)
+    if referral is None or referral.child_id != child.id:
+        raise ApiError(404, f"barnet har ingen henvisning med id {referral_id}", "referral_id")
+    day = iso_date(body, "date") or today()
+    attended = typed(body, "attended", bool, "true eller false", required=True)
+    person = None
+    person_id = typed(body, "network_person_id", int, "et helt tal")
+    if person_id is not None:
+        person = next((p for p in child.network if p.id == person_id), None)
+        if person is None:
+            raise ApiError(404, f"barnet har ingen netværksperson med id {person_id}", "network_person_id")
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and len(key) > 64:
+        raise ApiError(400, "Idempotency-Key må højst være 64 tegn", "Idempotency-Key")
+    entry = ops.log_participation(
+        get_session(), referral, current_user.user, date=day, attended=attended,
+        accompanied_by=typed(body, "accompanied_by", str, "tekst") or "alone", network_person=person,
+        note=typed(body, "note", str, "tekst"), idempotency_key=key, today=today())
+    return jsonify(participation_dict(entry)), 201

@@ -1,0 +1,220 @@
+"""Børn: a worker's children, the child page with pathway, network and warnings, and new children."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from matcher.accounts.models import Role
+from matcher.catalogue.errors import RecordError
+from matcher.catalogue.models import WEEKDAYS, District
+from matcher.pathways import operations as ops
+from matcher.pathways.models import (
+    CLOSING_REASONS,
+    GENDERS,
+    PHASE_KINDS,
+    Child,
+    Participation,
+    Phase,
+    Referral,
+)
+from matcher.pathways.queries import child_overview, visible_children
+from matcher.pathways.warnings import WARNING_TYPES, warnings_for
+from matcher.web.access import followed_child, log_child_access, log_children_listed
+from matcher.web.auth import roles_required
+from matcher.web.database import get_session
+from matcher.web.search import today
+
+bp = Blueprint("children", __name__)
+FOLLOWERS = (Role.admin, Role.key_staff, Role.contact_person)
+HISTORY_SHOWN = 10
+CHILD_FORM_FIELDS = ("code", "birth_year", "birth_date", "gender", "postcode", "district_id", "interests",
+                     "languages")
+
+
+def init_app(app: Flask) -> None:
+    """Register the children blueprint."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(GENDERS=GENDERS, PHASE_KINDS=PHASE_KINDS, CLOSING_REASONS=CLOSING_REASONS,
+                                 WARNING_TYPES=WARNING_TYPES)
+
+
+def parse_date(value: str | None, field: str, record: str = "barn") -> dt.date | None:
+    """Return an ISO date from a form field (None when empty); RecordError naming the field otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RecordError(record, field, "skriv datoen som ÅÅÅÅ-MM-DD") from None
+
+
+def op_today() -> dt.date:
+    """Return the default day for operations that check 'not in the future' against the server's date."""
+    return min(today(), dt.date.today())
+
+
+def districts() -> list[District]:
+    """Return the districts by name."""
+    return get_session().scalars(select(District).order_by(District.name)).all()
+
+
+@bp.get("/boern")
+@roles_required(*FOLLOWERS)
+def index():
+    """List the children the user follows, with phase, communities, last session and warnings."""
+    session = get_session()
+    children = session.scalars(select(Child).where(visible_children(current_user.user))
+                               .options(selectinload(Child.district)).order_by(Child.code)).all()
+    now = today()
+    overview = child_overview(session, [c.id for c in children])
+    log_children_listed([c.id for c in children], "oversigt over børn")
+    warnings: dict[int, list[dict]] = {}
+    for w in warnings_for(session, current_user.user, now):
+        warnings.setdefault(w["child_id"], []).append(w)
+    return render_template("children/index.html", children=children, overview=overview, warnings=warnings,
+                           today=now)
+
+
+def _child_form(form) -> dict:
+    values = {f: form.get(f, "").strip() for f in CHILD_FORM_FIELDS}
+    values["interests"] = form.get("interests", "")
+    values["weekdays"] = [d for d in form.getlist("weekdays") if d in WEEKDAYS]
+    return values
+
+
+def _create(values: dict) -> Child:
+    year = values["birth_year"]
+    if year and (not year.isdigit() or not 1990 <= int(year) <= today().year):
+        raise RecordError("barn", "birth_year", f"skriv et årstal mellem 1990 og {today().year}")
+    district = values["district_id"]
+    languages = [x.strip().lower() for x in values["languages"].replace(";", ",").split(",") if x.strip()]
+    if not all(re.fullmatch(r"[a-z]{2,3}", x) for x in languages):
+        raise RecordError("barn", "languages", "skriv sprogkoder adskilt af komma, fx da, ar")
+    return ops.create_child(
+        get_session(), values["code"], district_id=int(district) if district.isdigit() else None,
+        postcode=values["postcode"] or None, birth_date=parse_date(values["birth_date"], "birth_date"),
+        birth_year=int(year) if year else None, gender=values["gender"] or "unknown",
+        interests=values["interests"].strip() or None, languages=languages, weekdays=values["weekdays"],
+        contact_person=current_user.user if current_user.has_role(Role.contact_person) else None)
+
+
+@bp.route("/boern/ny", methods=["GET", "POST"])
+@roles_required(*FOLLOWERS)
+def new():
+    """Create a pseudonymous child: code, birth year or date, gender, place, interests, languages, days."""
+    values, errors, status = {"gender": "unknown", "weekdays": []}, {}, 200
+    if request.method == "POST":
+        values = _child_form(request.form)
+        try:
+            child = _create(values)
+        except RecordError as exc:
+            errors, status = {exc.field: exc.message}, 400
+        else:
+            from matcher.pathways.checks import can_follow
+
+            if can_follow(current_user.user, child):
+                log_child_access(child, "create", "opret barn")
+                flash(f"Barnet {child.code} er oprettet.", "info")
+                return redirect(url_for("children.page", child_id=child.id), code=303)
+            errors, status = {"district_id": "barnet skal høre til din egen bydel"}, 400
+            get_session().rollback()
+    return render_template("children/new.html", values=values, errors=errors,
+                           district_options=[(d.id, d.name) for d in districts()],
+                           weekdays=WEEKDAYS), status
+
+
+def history(session, child: Child) -> list[Participation]:
+    """Return every participation row of the child's referrals, newest first, corrections included."""
+    return session.scalars(
+        select(Participation).join(Referral, Referral.id == Participation.referral_id)
+        .where(Referral.child_id == child.id)
+        .options(selectinload(Participation.referral).selectinload(Referral.offer),
+                 selectinload(Participation.referral).selectinload(Referral.mentor),
+                 selectinload(Participation.network_person), selectinload(Participation.logged_by))
+        .order_by(Participation.date.desc(), Participation.id.desc())).all()
+
+
+def render_child(child: Child, status: int = 200, errors: dict | None = None, form: str = "",
+                 values: dict | None = None):
+    """Render the child page; ``form`` names the form that ``errors`` belong to."""
+    session = get_session()
+    now = today()
+    referrals = session.scalars(select(Referral).where(Referral.child_id == child.id)
+                                .options(selectinload(Referral.offer), selectinload(Referral.mentor))
+                                .order_by(Referral.status == "ended", Referral.id.desc())).all()
+    phases = session.scalars(select(Phase).where(Phase.child_id == child.id)
+                             .options(selectinload(Phase.responsible)).order_by(Phase.start_date.desc())).all()
+    entries = history(session, child)
+    superseded = {e.supersedes_id for e in entries if e.supersedes_id}
+    warnings = [w for w in warnings_for(session, current_user.user, now) if w["child_id"] == child.id]
+    return render_template("children/child.html", child=child, referrals=referrals, phases=phases,
+                           open_phase=next((p for p in phases if p.end_date is None), None), entries=entries,
+                           superseded=superseded, warnings=warnings, today=now, errors=errors or {},
+                           shown=len(entries) if request.args.get("historik") == "alle" else HISTORY_SHOWN,
+                           form=form, values=values or {}), status
+
+
+@bp.get("/boern/<int:child_id>")
+@roles_required(*FOLLOWERS)
+def page(child_id: int):
+    """Show a child's profile, pathway, network, referrals, participation and warnings."""
+    return render_child(followed_child(child_id))
+
+
+@bp.post("/boern/<int:child_id>/fase")
+@roles_required(*FOLLOWERS)
+def start_phase(child_id: int):
+    """Start the next phase; a running phase ends the same day (the bridge)."""
+    child = followed_child(child_id)
+    values = {k: request.form.get(k, "") for k in ("kind", "start_date", "goal")}
+    try:
+        phase = ops.start_phase(get_session(), child, values["kind"],
+                                start_date=parse_date(values["start_date"], "start_date", "fase") or op_today(),
+                                goal=values["goal"].strip() or None, responsible=current_user.user)
+    except RecordError as exc:
+        get_session().rollback()
+        return render_child(followed_child(child_id), 400, {exc.field: exc.message}, "phase", values)
+    flash(f"Fasen {phase.label} er startet.", "info")
+    return redirect(url_for("children.page", child_id=child.id, _anchor="forloeb"), code=303)
+
+
+@bp.post("/boern/<int:child_id>/fase/afslut")
+@roles_required(*FOLLOWERS)
+def close_phase(child_id: int):
+    """End the running phase with a reason from the fixed list."""
+    child = followed_child(child_id)
+    values = {k: request.form.get(k, "") for k in ("closing_reason", "end_date", "closing_note")}
+    phase = ops.open_phase(get_session(), child)
+    try:
+        if phase is None:
+            raise RecordError("fase", "closing_reason", "barnet har ingen igangværende fase")
+        ops.close_phase(get_session(), phase, reason=values["closing_reason"],
+                        end_date=parse_date(values["end_date"], "end_date", "fase") or op_today(),
+                        note=values["closing_note"].strip() or None)
+    except RecordError as exc:
+        get_session().rollback()
+        return render_child(followed_child(child_id), 400, {exc.field: exc.message}, "close", values)
+    flash("Fasen er afsluttet.", "info")
+    return redirect(url_for("children.page", child_id=child.id, _anchor="forloeb"), code=303)
+
+
+@bp.post("/boern/<int:child_id>/netvaerk")
+@roles_required(*FOLLOWERS)
+def add_network(child_id: int):
+    """Add someone from the family's network (first name or role)."""
+    child = followed_child(child_id)
+    values = {k: request.form.get(k, "") for k in ("label", "relation")}
+    try:
+        person = ops.add_network_person(get_session(), child, values["label"], relation=values["relation"])
+    except RecordError as exc:
+        get_session().rollback()
+        return render_child(followed_child(child_id), 400, {exc.field: exc.message}, "network", values)
+    flash(f"{person.label} er tilføjet til netværket.", "info")
+    return redirect(url_for("children.page", child_id=child.id, _anchor="netvaerk"), code=303)

@@ -1,0 +1,215 @@
+"""Henvisninger og deltagelse: follow a referral, share with the club with consent, log sessions."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import exists, select
+
+from matcher.catalogue.errors import RecordError
+from matcher.catalogue.models import Mentor, Offer
+from matcher.pathways import operations as ops
+from matcher.pathways.models import ACCOMPANIED_BY, END_REASONS, REFERRAL_STATUSES, Participation, Referral
+from matcher.pathways.referral_operations import ORDER
+from matcher.web.access import followed_child, followed_referral
+from matcher.web.auth import roles_required
+from matcher.web.children import FOLLOWERS, op_today, parse_date
+from matcher.web.database import get_session
+from matcher.web.search import today
+
+bp = Blueprint("referrals", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Register the referrals blueprint."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(REFERRAL_STATUSES=REFERRAL_STATUSES, END_REASONS=END_REASONS,
+                                 ACCOMPANIED_BY=ACCOMPANIED_BY)
+
+
+def target_name(referral: Referral) -> str:
+    """Return what the child was referred to: the offer's title or 'Mentor: name'."""
+    return referral.offer.title if referral.offer else f"Mentor: {referral.mentor.name}"
+
+
+def _render_referral(referral: Referral, status: int = 200, errors: dict | None = None, form: str = "",
+                     values: dict | None = None):
+    later = ORDER[ORDER.index(referral.status) + 1:]
+    return render_template("referrals/referral.html", referral=referral, child=referral.child,
+                           name=target_name(referral), later=later, today=today(), errors=errors or {},
+                           form=form, values=values or {}), status
+
+
+@bp.get("/henvisning/<int:referral_id>")
+@roles_required(*FOLLOWERS)
+def page(referral_id: int):
+    """Show a referral: its status history, the status change and what is shared with the club."""
+    return _render_referral(followed_referral(referral_id))
+
+
+@bp.post("/henvisning/<int:referral_id>/status")
+@roles_required(*FOLLOWERS)
+def change_status(referral_id: int):
+    """Move the referral to a later status; ending needs a reason (and a note for 'other')."""
+    referral = followed_referral(referral_id)
+    values = {k: request.form.get(k, "") for k in ("status", "end_reason", "end_note", "on")}
+    try:
+        change = ops.change_status(
+            get_session(), referral, values["status"], user=current_user.user,
+            end_reason=(values["end_reason"] or None) if values["status"] == "ended" else None,
+            end_note=values["end_note"].strip() or None, on=parse_date(values["on"], "on", "henvisning"))
+    except RecordError as exc:
+        get_session().rollback()
+        return _render_referral(followed_referral(referral_id), 400, {exc.field: exc.message}, "status", values)
+    flash(f"»{target_name(referral)}« står nu som {referral.status_label}.", "info")
+    for warning in change.warnings:
+        flash(warning["message"], "error")
+    return redirect(url_for("children.page", child_id=referral.child_id, _anchor="henvisninger"), code=303)
+
+
+@bp.post("/henvisning/<int:referral_id>/del")
+@roles_required(*FOLLOWERS)
+def share(referral_id: int):
+    """Record what the club may see about the child, with the date of consent."""
+    referral = followed_referral(referral_id)
+    keys = ("shared_with_club_on", "shared_with_club_scope", "shared_with_club_name")
+    values = {k: request.form.get(k, "") for k in keys}
+    try:
+        if not request.form.get("consent"):
+            raise RecordError("henvisning", "consent", "bekræft at barnet og forældrene har givet samtykke")
+        ops.share_with_club(get_session(), referral, current_user.user,
+                            consent_on=parse_date(values["shared_with_club_on"], "shared_with_club_on",
+                                                  "henvisning") or op_today(),
+                            scope=values["shared_with_club_scope"], shared_name=values["shared_with_club_name"])
+    except RecordError as exc:
+        get_session().rollback()
+        return _render_referral(followed_referral(referral_id), 400, {exc.field: exc.message}, "share", values)
+    flash("Foreningen kan nu se det delte fornavn og beskrivelsen – intet andet om barnet.", "info")
+    return redirect(url_for("referrals.page", referral_id=referral.id), code=303)
+
+
+def _open_referrals(child) -> list[Referral]:
+    return get_session().scalars(select(Referral).where(Referral.child_id == child.id, Referral.status != "ended")
+                                 .order_by(Referral.status != "active", Referral.id)).all()
+
+
+def _render_log(child, status: int = 200, errors: dict | None = None, values: dict | None = None):
+    referrals = _open_referrals(child)
+    values = dict(values or {})
+    wanted = values.get("referral_id") or request.args.get("henvisning", "")
+    if not any(str(r.id) == str(wanted) for r in referrals):
+        wanted = str(referrals[0].id) if referrals else ""
+    values.update(referral_id=str(wanted), date=values.get("date") or today().isoformat(),
+                  accompanied_by=values.get("accompanied_by") or "alone",
+                  idempotency_key=values.get("idempotency_key") or uuid.uuid4().hex)
+    return render_template("referrals/log.html", child=child, referrals=referrals, values=values,
+                           errors=errors or {}, today=today(), target_name=target_name), status
+
+
+@bp.route("/boern/<int:child_id>/deltagelse", methods=["GET", "POST"])
+@roles_required(*FOLLOWERS)
+def log(child_id: int):
+    """Log a session in two taps: the referral and today are preselected; tap attended or not."""
+    child = followed_child(child_id)
+    if request.method == "GET":
+        return _render_log(child)
+    keys = ("referral_id", "date", "accompanied_by", "network_person_id", "note", "idempotency_key")
+    values = {k: request.form.get(k, "") for k in keys}
+    try:
+        referral = next((r for r in _open_referrals(child) if str(r.id) == values["referral_id"]), None)
+        if referral is None:
+            raise RecordError("deltagelse", "referral_id", "vælg hvilket fællesskab det drejer sig om")
+        if request.form.get("attended") not in ("1", "0"):
+            raise RecordError("deltagelse", "attended", "tryk på »Mødte op« eller »Mødte ikke op«")
+        person = next((p for p in child.network if str(p.id) == values["network_person_id"]), None)
+        entry = ops.log_participation(
+            get_session(), referral, current_user.user, date=parse_date(values["date"], "date", "deltagelse")
+            or today(), attended=request.form["attended"] == "1", accompanied_by=values["accompanied_by"] or "alone",
+            network_person=person, note=values["note"].strip() or None,
+            idempotency_key=values["idempotency_key"][:64] or None, today=today())
+    except RecordError as exc:
+        get_session().rollback()
+        return _render_log(followed_child(child_id), 400, {exc.field: exc.message}, values)
+    what = "Mødte op" if entry.attended else "Mødte ikke op"
+    flash(f"Registreret: {what} – {target_name(entry.referral)}, {entry.date.day}/{entry.date.month}.", "info")
+    return redirect(url_for("children.page", child_id=child.id), code=303)
+
+
+@bp.route("/deltagelse/<int:entry_id>/ret", methods=["GET", "POST"])
+@roles_required(*FOLLOWERS)
+def correct(entry_id: int):
+    """Correct a logged session (kept as history) or withdraw it when it was logged by mistake."""
+    entry = get_session().get(Participation, entry_id)
+    if entry is None:
+        abort(404)
+    child = followed_child(entry.referral.child_id)
+    values = {"date": entry.date.isoformat(), "attended": "1" if entry.attended else "0",
+              "accompanied_by": entry.accompanied_by, "note": entry.note or "", "voided": ""}
+    errors, status = {}, 200
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in ("date", "attended", "accompanied_by", "note", "voided")}
+        try:
+            ops.correct_participation(
+                get_session(), entry, current_user.user, date=parse_date(values["date"], "date", "deltagelse"),
+                attended=values["attended"] == "1", accompanied_by=values["accompanied_by"] or None,
+                note=values["note"].strip() or None, voided=bool(values["voided"]), today=today())
+        except RecordError as exc:
+            get_session().rollback()
+            entry = get_session().get(Participation, entry_id)
+            errors, status = {exc.field: exc.message}, 400
+        else:
+            flash("Registreringen er rettet. Den oprindelige er gemt i historikken.", "info")
+            return redirect(url_for("children.page", child_id=child.id, _anchor="deltagelse"), code=303)
+    return render_template("referrals/correct.html", entry=entry, child=entry.referral.child, values=values,
+                           errors=errors, name=target_name(entry.referral), today=today()), status
+
+
+def _components(raw: str) -> dict[str, float] | None:
+    try:
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return None
+    return {str(k): float(v) for k, v in data.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+@bp.post("/boern/<int:child_id>/henvisninger")
+@roles_required(*FOLLOWERS)
+def suggest(child_id: int):
+    """Suggest the child for one offer or mentor from the match results, keeping the matcher's score."""
+    child = followed_child(child_id)
+    session = get_session()
+    offer_id, mentor_id = request.form.get("offer_id", ""), request.form.get("mentor_id", "")
+    offer = session.get(Offer, int(offer_id)) if offer_id.isdigit() else None
+    mentor = session.get(Mentor, int(mentor_id)) if mentor_id.isdigit() and offer is None else None
+    if offer is None and mentor is None:
+        abort(400)
+    duplicate = session.scalar(select(exists().where(
+        Referral.child_id == child.id, Referral.status != "ended",
+        (Referral.offer_id == offer.id) if offer else (Referral.mentor_id == mentor.id))))
+    if duplicate:
+        flash("Barnet er allerede henvist hertil.", "error")
+        return redirect(url_for("children.page", child_id=child.id, _anchor="henvisninger"), code=303)
+    try:
+        score = float(request.form.get("match_score", "")) if request.form.get("match_score") else None
+    except ValueError:
+        score = None
+    referral = ops.create_referral(session, child, user=current_user.user, offer=offer, mentor=mentor,
+                                   match_score=score,
+                                   match_components=_components(request.form.get("match_components", "")))
+    flash(f"Foreslået: »{target_name(referral)}«. Henvisningen står nu som Foreslået.", "info")
+    return redirect(url_for("children.page", child_id=child.id, _anchor="henvisninger"), code=303)
+
+
+def shared_referrals(organisation_id: int) -> list[Referral]:
+    """Return the open referrals to the organisation's offers that a contact person shared, with consent."""
+    return get_session().scalars(
+        select(Referral).join(Offer, Offer.id == Referral.offer_id)
+        .where(Offer.organisation_id == organisation_id, Referral.shared_with_club_on.is_not(None),
+               Referral.status != "ended")
+        .order_by(Referral.shared_with_club_on.desc(), Referral.id)).all()
+
