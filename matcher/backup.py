@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess
+# pg_dump and pg_restore run with argument lists, never through a shell.
+import subprocess  # nosec B404
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -55,8 +56,8 @@ def backup(url: str, path: Path) -> None:
             target.close()
     elif kind == "postgresql":
         args, env = _pg_env(url)
-        done = subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), *args],
-                              env=env, capture_output=True, text=True)
+        command = [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), *args]
+        done = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603
         if done.returncode:
             raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
     else:
@@ -79,8 +80,8 @@ def restore(url: str, path: Path) -> None:
             target.close()
     elif kind == "postgresql":
         args, env = _pg_env(url)
-        done = subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
-                               "--single-transaction", *args, str(path)], env=env, capture_output=True, text=True)
+        command = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", *args, str(path)]
+        done = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603
         if done.returncode:
             raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
     else:

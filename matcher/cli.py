@@ -365,10 +365,17 @@ def restore_cmd(ctx: Context, path: Path) -> None:
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the app under gunicorn."""
     import os
+    import secrets
+
+    if not os.environ.get("MATCHER_SECRET_KEY"):
+        Settings.from_env()  # refuses to start in production without a key
+        # Development: one random key shared by every worker of this server (sessions end on restart).
+        os.environ["MATCHER_SECRET_KEY"] = secrets.token_hex(32)
 
     access = ('{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
               '"bytes":"%(B)s","duration_us":%(D)s}')
-    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+    # A fixed argument list, no shell.
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),  # nosec B606
                                "--bind", f"{host}:{port}", "--access-logfile", "-",
                                "--access-logformat", access, "--forwarded-allow-ips", "127.0.0.1",
                                "matcher.web:create_app()"])

@@ -17,10 +17,12 @@ from matcher.catalogue.hsds_import import import_services, load_services
 from matcher.catalogue.mentors_import import import_mentors
 from matcher.catalogue.models import District, Offer, Organisation, OrganisationKind
 from matcher.catalogue.taxonomy import load_terms_file
+from matcher.clock import local_today
 from matcher.config import PROJECT_ROOT
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
-DEMO_PASSWORD = "Demo-faellesskab-2026"
+# The demo logins are printed on purpose.
+DEMO_PASSWORD = "Demo-faellesskab-2026"  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print, today: dt.dat
     create_demo_users(session)
     from matcher.pathways.demo import seed_pathways
 
-    results["pathways"] = seed_pathways(session, today=today or dt.date.today())
+    results["pathways"] = seed_pathways(session, today=today or local_today())
     log(f"pathways: {results['pathways']}")
     return results
 

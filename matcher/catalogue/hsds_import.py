@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
@@ -15,74 +11,18 @@ from sqlalchemy.orm import Session, selectinload
 
 from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.districts import district_at, district_for_postcode
-from matcher.catalogue.errors import ImportFailed, RecordError, bad_characters
+from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.catalogue.hsds_parse import ParsedService, ParsedTerm, parse_service
 from matcher.catalogue.models import (
     District,
-    GenderRestriction,
     InterestTerm,
     Offer,
-    OfferKind,
     OfferSchedule,
-    OfferStatus,
     Organisation,
-    OrganisationKind,
 )
-from matcher.catalogue.summary import ImportSummary
+from matcher.catalogue.summary import ImportSummary, assign_changed
 
 Progress = Callable[[int, int], None]
-POSTCODE = re.compile(r"^\d{4}$")
-
-
-@dataclass
-class ParsedTerm:
-    """A taxonomy term met on a service attribute."""
-
-    taxonomy: str
-    code: str
-    name: str
-
-
-@dataclass
-class ParsedOrganisation:
-    """The organisation fields the catalogue models."""
-
-    external_id: str
-    name: str
-    description: str
-    email: str | None
-    website: str | None
-    phone: str | None
-    source: dict[str, Any]
-
-
-@dataclass
-class ParsedService:
-    """One service, validated, as plain values ready to store."""
-
-    external_id: str
-    title: str
-    description: str
-    status: OfferStatus
-    kind: OfferKind
-    age_min: int | None
-    age_max: int | None
-    gender: GenderRestriction | None
-    verified_at: dt.date | None
-    fee: Decimal | None
-    fee_support: bool
-    capacity: int | None
-    spots_free: int | None
-    languages: list[str]
-    place: dict[str, Any]
-    schedules: list[dict[str, Any]]
-    interests: list[ParsedTerm]
-    organisation: ParsedOrganisation
-    organisation_kind: OrganisationKind | None
-    vulnerable_experience: bool
-    childcert_policy: bool
-    other_attributes: list[dict[str, Any]]
-    source: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
 
 
 def load_services(text: str | bytes, source: str = "") -> list[dict[str, Any]]:
@@ -98,284 +38,6 @@ def load_services(text: str | bytes, source: str = "") -> list[dict[str, Any]]:
     if not isinstance(data, list):
         raise ImportFailed([RecordError("document", "-", "expected a list of HSDS services")], source)
     return data
-
-
-class _Checker:
-    """Collects field errors for one record while reading its values."""
-
-    def __init__(self, record: str, errors: list[RecordError]):
-        self.record = record
-        self.errors = errors
-
-    def fail(self, fieldname: str, message: str) -> None:
-        self.errors.append(RecordError(self.record, fieldname, message))
-
-    def text(self, obj: dict, key: str, path: str, required: bool = False, limit: int = 10_000) -> str | None:
-        value = obj.get(key)
-        if value is None or value == "":
-            if required:
-                self.fail(path, "is required")
-            return None
-        if not isinstance(value, str):
-            self.fail(path, f"must be text, got {type(value).__name__}")
-            return None
-        if len(value) > limit:
-            self.fail(path, f"is longer than {limit} characters")
-            return None
-        problem = bad_characters(value)
-        if problem:
-            self.fail(path, problem)
-            return None
-        return value.strip() if key == "id" else value
-
-    def integer(self, obj: dict, key: str, path: str, low: int, high: int) -> int | None:
-        value = obj.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-            self.fail(path, f"must be a whole number, got {value!r}")
-            return None
-        if not low <= value <= high:
-            self.fail(path, f"must be between {low} and {high}, got {value}")
-            return None
-        return int(value)
-
-    def obj(self, value: Any, path: str) -> dict | None:
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.fail(path, f"must be an object, got {type(value).__name__}")
-            return None
-        return value
-
-    def items(self, obj: dict, key: str) -> list[dict]:
-        value = obj.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.fail(key, f"must be a list, got {type(value).__name__}")
-            return []
-        good = []
-        for i, item in enumerate(value):
-            if isinstance(item, dict):
-                good.append(item)
-            else:
-                self.fail(f"{key}[{i}]", f"must be an object, got {type(item).__name__}")
-        return good
-
-
-def parse_service(raw: Any, index: int, errors: list[RecordError], strict: bool = True) -> ParsedService | None:
-    """Validate one HSDS service; append field errors and return None when it is bad."""
-    label = f"service[{index}]"
-    if not isinstance(raw, dict):
-        errors.append(RecordError(label, "-", f"must be an object, got {type(raw).__name__}"))
-        return None
-    if isinstance(raw.get("id"), str) and raw["id"]:
-        label = f"service[{index}] id={raw['id']}"
-    c = _Checker(label, errors)
-    before = len(errors)
-    ext_id = c.text(raw, "id", "id", required=True, limit=120)
-    title = c.text(raw, "name", "name", required=True, limit=200)
-    description = c.text(raw, "description", "description") or ""
-    status_raw = c.text(raw, "status", "status", required=True)
-    status = P.STATUS_FROM_HSDS.get(status_raw or "")
-    if status_raw and status is None:
-        c.fail("status", f"must be one of {', '.join(P.STATUS_FROM_HSDS)}, got {status_raw!r}")
-    age_min = c.integer(raw, "minimum_age", "minimum_age", 0, 120)
-    age_max = c.integer(raw, "maximum_age", "maximum_age", 0, 120)
-    if age_min is not None and age_max is not None and age_min > age_max:
-        c.fail("minimum_age", f"minimum_age {age_min} is greater than maximum_age {age_max}")
-    verified_at = _date(c, raw.get("assured_date"), "assured_date")
-
-    org = _organisation(c, raw.get("organization"))
-    place, warnings = _place(c, raw, strict)
-    schedules = _schedules(c, raw)
-    fee = _fee(c, raw)
-    capacity, spots = _capacity(c, raw)
-    languages = [code for i, item in enumerate(c.items(raw, "languages"))
-                 if (code := c.text(item, "code", f"languages[{i}].code", limit=20)
-                     or c.text(item, "name", f"languages[{i}].name", limit=60))]
-    terms, others = _attributes(c, raw)
-    if len(errors) > before:
-        return None
-
-    kind = OfferKind.activity
-    gender = None
-    org_kind = None
-    flags: set[str] = set()
-    interests = []
-    for term in terms:
-        if term.taxonomy == P.INTEREST:
-            interests.append(term)
-        elif term.taxonomy == P.OFFER_KIND and term.code in {k.value for k in OfferKind}:
-            kind = OfferKind(term.code)
-        elif term.taxonomy == P.GENDER and term.code in {g.value for g in GenderRestriction}:
-            gender = GenderRestriction(term.code)
-        elif term.taxonomy == P.ORGANISATION_KIND and term.code in {k.value for k in OrganisationKind}:
-            org_kind = OrganisationKind(term.code)
-        elif term.taxonomy in (P.SUPPORT, P.INCLUSION):
-            flags.add(term.code)
-        else:
-            c.fail("attributes", f"unknown term {term.code!r} in taxonomy {term.taxonomy!r}")
-    if len(errors) > before:
-        return None
-    return ParsedService(
-        external_id=ext_id, title=title, description=description, status=status, kind=kind,
-        age_min=age_min, age_max=age_max, gender=gender, verified_at=verified_at,
-        fee=fee, fee_support=P.FEE_SUPPORT in flags, capacity=capacity, spots_free=spots,
-        languages=languages, place=place, schedules=schedules, interests=interests,
-        organisation=org, organisation_kind=org_kind,
-        vulnerable_experience=P.VULNERABLE_EXPERIENCE in flags, childcert_policy=P.CHILDCERT_POLICY in flags,
-        other_attributes=others, source=raw, warnings=warnings,
-    )
-
-
-def _date(c: _Checker, value: Any, path: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        c.fail(path, f"must be a date (YYYY-MM-DD), got {value!r}")
-        return None
-
-
-def _organisation(c: _Checker, value: Any) -> ParsedOrganisation | None:
-    org = c.obj(value, "organization")
-    if org is None:
-        if value is None:
-            c.fail("organization", "is required (every offer belongs to an organisation)")
-        return None
-    ext = c.text(org, "id", "organization.id", required=True, limit=120)
-    name = c.text(org, "name", "organization.name", required=True, limit=200)
-    phones = [p for p in org.get("phones") or [] if isinstance(p, dict) and p.get("number")]
-    phone = str(phones[0]["number"])[:40] if phones else None
-    if phone and bad_characters(phone):
-        c.fail("organization.phones[0].number", bad_characters(phone))
-    return ParsedOrganisation(
-        external_id=ext, name=name, description=c.text(org, "description", "organization.description") or "",
-        email=c.text(org, "email", "organization.email", limit=200),
-        website=c.text(org, "website", "organization.website", limit=300),
-        phone=phone, source=org)
-
-
-def _place(c: _Checker, raw: dict, strict: bool) -> tuple[dict[str, Any], list[str]]:
-    warnings: list[str] = []
-    sals = c.items(raw, "service_at_locations")
-    if not sals:
-        return {}, warnings
-    loc = c.obj(sals[0].get("location"), "service_at_locations[0].location") or {}
-    place: dict[str, Any] = {"external_id": loc.get("id"), "name": c.text(loc, "name", "location.name", limit=200)}
-    lat, lon = loc.get("latitude"), loc.get("longitude")
-    if lat is not None or lon is not None:
-        bad = None
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
-            bad = f"latitude/longitude must both be numbers, got {lat!r}/{lon!r}"
-        elif not (P.DENMARK_LAT[0] <= lat <= P.DENMARK_LAT[1] and P.DENMARK_LON[0] <= lon <= P.DENMARK_LON[1]):
-            bad = f"coordinates {lat}, {lon} lie outside Denmark"
-        if bad and strict:
-            c.fail("location.latitude", bad)
-        elif bad:
-            warnings.append(f"location ignored: {bad}")
-        else:
-            place["lat"], place["lon"] = float(lat), float(lon)
-    addresses = [a for a in loc.get("addresses") or [] if isinstance(a, dict)]
-    if addresses:
-        addr = addresses[0]
-        place["address"] = c.text(addr, "address_1", "location.addresses[0].address_1", limit=200)
-        place["city"] = c.text(addr, "city", "location.addresses[0].city", limit=80)
-        postcode = c.text(addr, "postal_code", "location.addresses[0].postal_code", limit=20)
-        if postcode and not POSTCODE.match(postcode):
-            if strict:
-                c.fail("location.addresses[0].postal_code", f"must be a 4-digit Danish postcode, got {postcode!r}")
-            else:
-                warnings.append(f"postal code ignored: {postcode!r} is not Danish")
-        elif postcode:
-            place["postcode"] = postcode
-    return place, warnings
-
-
-def _time(c: _Checker, value: Any, path: str) -> dt.time | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.time.fromisoformat(str(value)[:8])
-    except ValueError:
-        c.fail(path, f"must be a time (HH:MM:SS), got {value!r}")
-        return None
-
-
-def _schedules(c: _Checker, raw: dict) -> list[dict[str, Any]]:
-    out = []
-    for i, s in enumerate(c.items(raw, "schedules")):
-        days = []
-        for token in filter(None, (t.strip().upper() for t in str(s.get("byday") or "").split(","))):
-            day = P.BYDAY.get(token[-2:])
-            if day is None:
-                c.fail(f"schedules[{i}].byday", f"unknown weekday {token!r} (use MO,TU,WE,TH,FR,SA,SU)")
-            elif day not in days:
-                days.append(day)
-        opens = _time(c, s.get("opens_at"), f"schedules[{i}].opens_at")
-        closes = _time(c, s.get("closes_at"), f"schedules[{i}].closes_at")
-        out.append({"external_id": c.text(s, "id", f"schedules[{i}].id", limit=120), "weekdays": days,
-                    "opens_at": opens, "closes_at": closes,
-                    "description": c.text(s, "description", f"schedules[{i}].description")})
-    return out
-
-
-def _fee(c: _Checker, raw: dict) -> Decimal | None:
-    for i, option in enumerate(c.items(raw, "cost_options")):
-        currency = str(option.get("currency") or "DKK").upper()
-        if currency != "DKK" or "month" not in str(option.get("option") or "per month").lower():
-            continue
-        amount = option.get("amount")
-        try:
-            fee = Decimal(str(amount))
-        except (InvalidOperation, ValueError):
-            c.fail(f"cost_options[{i}].amount", f"must be a number, got {amount!r}")
-            return None
-        if isinstance(amount, bool) or not fee.is_finite() or fee < 0 or fee > 100_000:
-            c.fail(f"cost_options[{i}].amount", f"must be between 0 and 100000 DKK, got {amount!r}")
-            return None
-        return fee
-    return None
-
-
-def _capacity(c: _Checker, raw: dict) -> tuple[int | None, int | None]:
-    for i, cap in enumerate(c.items(raw, "capacities")):
-        return (c.integer(cap, "maximum", f"capacities[{i}].maximum", 0, 1_000_000),
-                c.integer(cap, "available", f"capacities[{i}].available", 0, 1_000_000))
-    return None, None
-
-
-def _attributes(c: _Checker, raw: dict) -> tuple[list[ParsedTerm], list[dict[str, Any]]]:
-    terms, others = [], []
-    for i, attr in enumerate(c.items(raw, "attributes")):
-        term = c.obj(attr.get("taxonomy_term"), f"attributes[{i}].taxonomy_term") or {}
-        detail = term.get("taxonomy_detail") if isinstance(term.get("taxonomy_detail"), dict) else {}
-        taxonomy = str(term.get("taxonomy") or detail.get("name") or "").strip()
-        if taxonomy not in P.MODELLED_TAXONOMIES:
-            others.append(attr)
-            continue
-        code = str(term.get("code") or "").strip()
-        name = str(term.get("name") or "").strip()
-        if not code and not name:
-            c.fail(f"attributes[{i}].taxonomy_term", "has neither code nor name")
-            continue
-        if len(code) > 80 or len(name) > 120:
-            c.fail(f"attributes[{i}].taxonomy_term", "code or name is too long (80/120 characters)")
-            continue
-        if bad_characters(code + name):
-            c.fail(f"attributes[{i}].taxonomy_term", bad_characters(code + name))
-            continue
-        terms.append(ParsedTerm(taxonomy, code or _code_from_name(name), name or code))
-    return terms, others
-
-
-def _code_from_name(name: str) -> str:
-    from matcher.catalogue.districts import slugify
-
-    return slugify(name) or name.lower()
 
 
 class _Upserter:
@@ -427,7 +89,7 @@ class _Upserter:
                       address=s.place.get("address"), postcode=s.place.get("postcode"), city=s.place.get("city"),
                       lat=s.place.get("lat"), lon=s.place.get("lon"),
                       district_id=district.id if district else None)
-        changed = _assign(org, values)
+        changed = assign_changed(org, values)
         return org, changed and not created
 
     def offer(self, s: ParsedService, existing: Offer | None, index: int) -> str:
@@ -447,7 +109,7 @@ class _Upserter:
             postcode=s.place.get("postcode"), city=s.place.get("city"), lat=s.place.get("lat"),
             lon=s.place.get("lon"), district_id=district.id if district else None,
             other_attributes=s.other_attributes, hsds_source=s.source)
-        changed = _assign(offer, values)
+        changed = assign_changed(offer, values)
         interests = [self.term(t, record) for t in s.interests]
         if [t.code for t in offer.interests] != sorted(t.code for t in interests):
             offer.interests = sorted(interests, key=lambda t: t.code)
@@ -458,15 +120,6 @@ class _Upserter:
         if existing is None:
             return "created"
         return "updated" if changed else "unchanged"
-
-
-def _assign(obj: Any, values: dict[str, Any]) -> bool:
-    changed = False
-    for key, value in values.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-            changed = True
-    return changed
 
 
 def _schedule_key_of(d: dict[str, Any]) -> tuple:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from matcher.catalogue.districts import district_for_postcode
 from matcher.catalogue.errors import ImportFailed, RecordError, bad_characters
 from matcher.catalogue.models import WEEKDAYS, Mentor
-from matcher.catalogue.summary import ImportSummary
+from matcher.catalogue.summary import ImportSummary, assign_changed
 
 HEADER = ["id", "name", "gender", "postcode", "interests", "languages", "age_min", "age_max",
           "max_children", "current_children", "childcert_valid_until", "weekdays"]
@@ -138,12 +138,7 @@ def import_mentors(session: Session, data: bytes | str, *, source: str = "",
             session.add(Mentor(**values))
             summary.count("created")
         else:
-            changed = False
-            for key, value in values.items():
-                if getattr(mentor, key) != value:
-                    setattr(mentor, key, value)
-                    changed = True
-            summary.count("updated" if changed else "unchanged")
+            summary.count("updated" if assign_changed(mentor, values) else "unchanged")
         if progress:
             progress(n, len(parsed))
     session.flush()

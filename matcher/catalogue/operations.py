@@ -22,6 +22,7 @@ from matcher.catalogue.models import (
     OfferStatus,
     Organisation,
 )
+from matcher.clock import local_today
 from matcher.db import utcnow
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -290,7 +291,7 @@ def confirm_offer(session: Session, offer: Offer, user: Any, today: dt.date | No
     record = f"tilbud {offer.id}"
     if expected_version is not None and expected_version != offer.version:
         raise EditConflict(record)
-    today = today or dt.date.today()
+    today = today or local_today()
     change = _record(session, user, "verified_at", offer.verified_at, today, offer=offer)
     offer.verified_at = today
     offer.updated_at = utcnow()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District, InterestTerm, Offer, OfferKind, OfferStatus
 from matcher.catalogue.revision import current_revision
+from matcher.clock import local_today
 from matcher.matching.geo import default_geocoder, haversine_km
 from matcher.matching.text import InterestMatcher, normalise
 from matcher.matching.types import InterestTerm as MatchTerm
@@ -244,7 +245,7 @@ def _text_score(query: str, offer: Offer, codes: dict[str, float], aliases: dict
 def search(session: Session, query: SearchQuery, *, today: dt.date | None = None,
            stale_after_days: int = 180, statuses: tuple[OfferStatus, ...] = (OfferStatus.active,)) -> SearchResults:
     """Return the offers matching ``query``: best text match first, then nearest, then by name."""
-    today = today or dt.date.today()
+    today = today or local_today()
     stmt = (select(Offer).where(Offer.status.in_(statuses))
             .options(selectinload(Offer.organisation), selectinload(Offer.interests),
                      selectinload(Offer.schedules), selectinload(Offer.district)))

@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+
+def assign_changed(obj: Any, values: dict[str, Any]) -> bool:
+    """Set the attributes whose value differs; return whether any did."""
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import ImportFailed, RecordError
 from matcher.catalogue.models import InterestTerm
-from matcher.catalogue.summary import ImportSummary
+from matcher.catalogue.summary import ImportSummary, assign_changed
 
 
 def parse_terms(data: Any, source: str = "") -> list[dict[str, Any]]:
@@ -55,12 +55,7 @@ def load_terms(session: Session, terms: list[dict[str, Any]]) -> ImportSummary:
             session.add(InterestTerm(**values, needs_mapping=False))
             summary.count("created")
             continue
-        changed = False
-        for key, value in values.items():
-            if getattr(term, key) != value:
-                setattr(term, key, value)
-                changed = True
-        summary.count("updated" if changed else "unchanged")
+        summary.count("updated" if assign_changed(term, values) else "unchanged")
     session.flush()
     return summary
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
 import click
+
+from matcher.clock import local_today
 
 
 @click.command("report")
@@ -28,7 +29,7 @@ def report(period: str, fmt: str, district: str | None, output: Path | None, tod
     parsed = Period.parse(period)
     with ctx.session() as session:
         result = compute_indicators(session, parsed, district=district,
-                                    today=today.date() if today else dt.date.today())
+                                    today=today.date() if today else local_today())
     text = to_csv(result) if fmt == "csv" else to_html(result)
     if output is None:
         sys.stdout.write(text)

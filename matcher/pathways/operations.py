@@ -17,6 +17,7 @@ from matcher.accounts.models import Role, User
 from matcher.catalogue.districts import district_for_postcode
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District
+from matcher.clock import local_today
 from matcher.db import utcnow
 from matcher.pathways.checks import check_free_text
 from matcher.pathways.models import (
@@ -57,7 +58,7 @@ def create_child(session: Session, code: str, *, district_id: int | None = None,
         raise RecordError(f"barn {code}", "birth_year", "angiv enten fødselsdato eller fødselsår")
     if birth_year is not None:
         birth_date = dt.date(birth_year, 7, 1)
-    if birth_date is not None and birth_date > dt.date.today():
+    if birth_date is not None and birth_date > local_today():
         raise RecordError(f"barn {code}", "birth_date", "kan ikke ligge i fremtiden")
     if gender not in GENDERS:
         raise RecordError(f"barn {code}", "gender", f"skal være en af {', '.join(GENDERS)}")
@@ -106,7 +107,7 @@ def start_phase(session: Session, child: Child, kind: str, *, start_date: dt.dat
     """Start a phase; a running phase ends the same day as its successor starts (the bridge)."""
     if kind not in PHASE_KINDS:
         raise RecordError("fase", "kind", f"skal være en af {', '.join(PHASE_KINDS)}")
-    if start_date > dt.date.today():
+    if start_date > local_today():
         raise RecordError("fase", "start_date", "kan ikke ligge i fremtiden")
     persons = list(network_persons)
     if any(p.child_id != child.id for p in persons):
@@ -139,7 +140,7 @@ def close_phase(session: Session, phase: Phase, *, reason: str, end_date: dt.dat
     note = check_free_text("closing_note", note, "fase")
     if reason == "other" and not note:
         raise RecordError("fase", "closing_note", "skriv hvorfor, når årsagen er 'andet'")
-    if end_date < phase.start_date or end_date > dt.date.today():
+    if end_date < phase.start_date or end_date > local_today():
         raise RecordError("fase", "end_date", "skal ligge mellem fasens start og i dag")
     phase.end_date, phase.closing_reason, phase.closing_note = end_date, reason, note
     session.flush()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from matcher.accounts.models import User
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Mentor, Offer
+from matcher.clock import local_today
 from matcher.db import utcnow
 from matcher.pathways.checks import check_free_text, require_follow
 from matcher.pathways.models import (
@@ -42,7 +43,7 @@ class StatusChange:
 
 
 def _day(on: dt.date | None, field_name: str, record: str, today: dt.date | None = None) -> dt.date:
-    today = today or dt.date.today()
+    today = today or local_today()
     on = on or today
     if on > today:
         raise RecordError(record, field_name, "kan ikke ligge i fremtiden")

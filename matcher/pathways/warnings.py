@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from matcher.accounts.models import User
 from matcher.catalogue.models import Mentor, Offer, OfferKind
+from matcher.clock import local_today
 from matcher.pathways.models import Child, Participation, Phase, Referral
 from matcher.pathways.queries import is_current, visible_children
 from matcher.pathways.referral_operations import LAST_REFERRAL_ENDED
@@ -53,7 +54,7 @@ def _d(day: dt.date) -> str:
 def warnings_for(session: Session, user: User, as_of: dt.date | None = None,
                  settings: WarningSettings | None = None) -> list[dict[str, Any]]:
     """Return the warnings about the children ``user`` follows or oversees, as of ``as_of``."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or local_today()
     s = settings or WarningSettings.from_env()
     seen = visible_children(user)
     found = (_no_participation(session, seen, as_of, s) + _missed_in_row(session, seen, as_of, s)

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import RecordError
+from matcher.clock import local_today
 from matcher.db import utcnow
 from matcher.pathways.models import Child, Participation, Phase, Referral, ReferralEvent
 from matcher.pathways.operations import erase_child
@@ -94,7 +95,7 @@ def last_activity(session: Session) -> Any:
 
 def retention_candidates(session: Session, years: int, today: dt.date | None = None) -> list[Child]:
     """Return children not yet erased whose last activity is more than ``years`` years before ``today``."""
-    today = today or dt.date.today()
+    today = today or local_today()
     cutoff = today.replace(year=today.year - years) if not (today.month == 2 and today.day == 29) \
         else today.replace(year=today.year - years, day=28)
     acts = last_activity(session)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from matcher.catalogue.models import InterestTerm as TermRow
 from matcher.catalogue.models import Mentor, Offer, OfferKind
 from matcher.catalogue.revision import current_revision
+from matcher.clock import local_today
 from matcher.matching.geo import default_geocoder
 from matcher.matching.learning import WeightProposal, propose_weights
 from matcher.matching.profile import ChildProfile
@@ -115,7 +116,7 @@ def propose_from_outcomes(session: Session, today: dt.date | None = None) -> Wei
     """Fit weights on the components of referrals with a known 3-month outcome."""
     from matcher.pathways.indicators import referral_outcomes
 
-    rows = referral_outcomes(session, today or dt.date.today())
+    rows = referral_outcomes(session, today or local_today())
     x = np.array([[float(c.get(k, 0.0)) for k in COMPONENTS] for c, _ in rows], dtype=np.float64).reshape(-1, 6)
     y = np.array([outcome for _, outcome in rows], dtype=np.int64)
     return propose_weights(x, y)
@@ -131,26 +132,28 @@ class _Index:
 
 
 class MatchService:
-    """Keeps one fitted ranker per process and refits when the catalogue's revision moves."""
+    """Keeps one fitted ranker per database and process; refits when the catalogue's revision moves."""
 
     def __init__(self, weights: dict[str, float] | None = None, learn: bool = True):
         self.weights = weights
         self.learn = learn
-        self._index: _Index | None = None
+        self._indexes: dict[str, _Index] = {}
         self._lock = threading.Lock()
 
     def ranker(self, session: Session) -> Ranker:
         """Return a ranker fitted on the current catalogue (refitting if it changed)."""
+        key = session.get_bind().url.render_as_string(hide_password=True)
         revision = current_revision(session)
-        index = self._index
+        index = self._indexes.get(key)
         if index is not None and index.revision == revision:
             return index.ranker
         if index is not None and index.fit_seconds > SLOW_FIT_SECONDS and \
                 time.monotonic() - index.fitted_at < REFIT_INTERVAL:
             return index.ranker  # a national-scale refit is throttled; see README
         with self._lock:
-            if self._index is not None and self._index.revision == revision:
-                return self._index.ranker
+            index = self._indexes.get(key)
+            if index is not None and index.revision == revision:
+                return index.ranker
             started = time.monotonic()
             weights, proposal = self.weights, None
             if weights is None and self.learn:
@@ -161,8 +164,13 @@ class MatchService:
                              proposal.n_samples, proposal.cv_auc_learned, proposal.cv_auc_default)
             matcher = InterestMatcher(load_terms(session))
             ranker = Ranker(weights=weights, interest_matcher=matcher).fit(load_candidates(session, matcher))
-            self._index = _Index(revision, ranker, time.monotonic(), time.monotonic() - started, proposal)
+            self._indexes[key] = _Index(revision, ranker, time.monotonic(), time.monotonic() - started, proposal)
             return ranker
+
+    def clear(self) -> None:
+        """Forget every fitted index (tests, or after restoring a backup)."""
+        with self._lock:
+            self._indexes.clear()
 
     def match(self, session: Session, child: dict[str, Any], kind: str = "activity", limit: int = 10,
               today: dt.date | None = None) -> RankResult:
@@ -173,7 +181,7 @@ class MatchService:
             raise ProfileError("kind", f"skal være en af {', '.join(KINDS)}")
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
             raise ProfileError("limit", "skal være et helt tal fra 1 til 100")
-        profile = ChildProfile.from_dict(child, today=today)
+        profile = ChildProfile.from_dict(child, today=today or local_today())
         return self.ranker(session).rank(profile, kind=kind, limit=limit)
 
 

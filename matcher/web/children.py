@@ -55,11 +55,6 @@ def parse_date(value: str | None, field: str, record: str = "barn") -> dt.date |
         raise RecordError(record, field, "skriv datoen som ÅÅÅÅ-MM-DD") from None
 
 
-def op_today() -> dt.date:
-    """Return the default day for operations that check 'not in the future' against the server's date."""
-    return min(today(), dt.date.today())
-
-
 def districts() -> list[District]:
     """Return the districts by name."""
     return get_session().scalars(select(District).order_by(District.name)).all()
@@ -176,7 +171,7 @@ def start_phase(child_id: int):
     values = {k: request.form.get(k, "") for k in ("kind", "start_date", "goal")}
     try:
         phase = ops.start_phase(get_session(), child, values["kind"],
-                                start_date=parse_date(values["start_date"], "start_date", "fase") or op_today(),
+                                start_date=parse_date(values["start_date"], "start_date", "fase") or today(),
                                 goal=values["goal"].strip() or None, responsible=current_user.user)
     except RecordError as exc:
         get_session().rollback()
@@ -196,7 +191,7 @@ def close_phase(child_id: int):
         if phase is None:
             raise RecordError("fase", "closing_reason", "barnet har ingen igangværende fase")
         ops.close_phase(get_session(), phase, reason=values["closing_reason"],
-                        end_date=parse_date(values["end_date"], "end_date", "fase") or op_today(),
+                        end_date=parse_date(values["end_date"], "end_date", "fase") or today(),
                         note=values["closing_note"].strip() or None)
     except RecordError as exc:
         get_session().rollback()

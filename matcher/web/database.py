@@ -6,6 +6,7 @@ from flask import Flask, Response, current_app, g
 from sqlalchemy.orm import Session
 
 from matcher.db import make_engine, make_session_factory
+from matcher.privacy.audit import rewrite, take_pending
 
 
 def init_app(app: Flask) -> None:
@@ -30,7 +31,11 @@ def _finish(response: Response) -> Response:
         if response.status_code < 400:
             session.commit()
         else:
+            audit = take_pending(session)
             session.rollback()
+            if audit:
+                rewrite(session, audit)
+                session.commit()
     return response
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
+
+from matcher.clock import COPENHAGEN
 
 WEEKDAY_NAMES = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag", "fri": "fredag",
                  "sat": "lørdag", "sun": "søndag"}
@@ -77,11 +78,8 @@ def short_date(value: dt.date | None) -> str:
 
 
 def copenhagen() -> dt.tzinfo:
-    """Return the Europe/Copenhagen time zone (UTC when the host has no tz database)."""
-    try:
-        return ZoneInfo("Europe/Copenhagen")
-    except ZoneInfoNotFoundError:  # no tz database on the host: show UTC rather than fail
-        return dt.timezone.utc
+    """Return the Europe/Copenhagen time zone."""
+    return COPENHAGEN
 
 
 def danish_datetime(value: dt.datetime | None) -> str:

@@ -16,7 +16,7 @@ from matcher.pathways.models import ACCOMPANIED_BY, END_REASONS, REFERRAL_STATUS
 from matcher.pathways.referral_operations import ORDER
 from matcher.web.access import followed_child, followed_referral
 from matcher.web.auth import roles_required
-from matcher.web.children import FOLLOWERS, op_today, parse_date
+from matcher.web.children import FOLLOWERS, parse_date
 from matcher.web.database import get_session
 from matcher.web.search import today
 
@@ -82,7 +82,7 @@ def share(referral_id: int):
             raise RecordError("henvisning", "consent", "bekræft at barnet og forældrene har givet samtykke")
         ops.share_with_club(get_session(), referral, current_user.user,
                             consent_on=parse_date(values["shared_with_club_on"], "shared_with_club_on",
-                                                  "henvisning") or op_today(),
+                                                  "henvisning") or today(),
                             scope=values["shared_with_club_scope"], shared_name=values["shared_with_club_name"])
     except RecordError as exc:
         get_session().rollback()

@@ -27,9 +27,9 @@ def init_app(app: Flask) -> None:
 
 def today() -> dt.date:
     """Return today's date in Copenhagen (the server may run in UTC)."""
-    from matcher.web.labels import copenhagen
+    from matcher.clock import local_today
 
-    return dt.datetime.now(copenhagen()).date()
+    return local_today()
 
 
 def stale_after_days() -> int:

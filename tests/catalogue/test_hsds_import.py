@@ -16,7 +16,6 @@ from matcher.catalogue.models import (
     Offer,
     OfferKind,
     OfferStatus,
-    Organisation,
     OrganisationKind,
 )
 

@@ -76,11 +76,11 @@ def add_pathways(session: Session) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """Forget the per-process match index and search matcher: every test has its own database copy."""
+    """Forget the per-process match indexes and search matcher so memory stays flat across tests."""
     from matcher.catalogue.search import clear_cache
     from matcher.services.matching import match_service
 
-    match_service._index = None
+    match_service.clear()
     clear_cache()
 
 

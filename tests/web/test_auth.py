@@ -119,3 +119,18 @@ def test_logins_are_audited(app, client, login):
     with app.app_context():
         actions = [(e.action, e.actor_email) for e in get_session().scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert actions == [("login_failed", "admin@kk.dk"), ("login", "admin@kk.dk"), ("logout", "admin@kk.dk")]
+
+
+def test_a_look_up_is_audited_even_when_the_request_fails(app, client, login, kids):
+    """A form error rolls the request back, but the look-up of the child stays in the log."""
+    from matcher.privacy.models import AuditEvent
+    from matcher.web.database import get_session
+
+    login("contact_person")
+    child_id = kids.child
+    r = client.post(f"/boern/{child_id}/deltagelse",
+                    data={"referral_id": str(kids.ref), "date": "2999-01-01", "attended": "1"})
+    assert r.status_code == 400
+    with app.app_context():
+        purposes = get_session().scalars(select(AuditEvent.purpose).where(AuditEvent.child_id == child_id)).all()
+    assert purposes and set(purposes) == {"log deltagelse"}

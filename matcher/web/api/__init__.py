@@ -33,7 +33,6 @@ def error_body(message: str, field: str | None = None, status: int = 400):
 def init_app(app: Flask) -> None:
     """Register the API blueprint; it uses bearer tokens, so it needs no CSRF token."""
     from matcher.web import csrf
-
     from matcher.web.api import hsds
 
     csrf.exempt(bp)

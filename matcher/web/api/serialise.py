@@ -7,6 +7,7 @@ from typing import Any
 
 from matcher.catalogue.models import Mentor, Offer, Organisation
 from matcher.catalogue.search import is_stale, schedule_texts
+from matcher.clock import local_today
 
 
 def _money(value) -> float | None:
@@ -15,7 +16,7 @@ def _money(value) -> float | None:
 
 def offer_dict(offer: Offer, stale_after_days: int, today: dt.date | None = None) -> dict[str, Any]:
     """Return an offer with its place, schedules and interests."""
-    today = today or dt.date.today()
+    today = today or local_today()
     return {
         "id": offer.id, "external_id": offer.external_id,
         "organisation_id": offer.organisation_id, "organisation_external_id": offer.organisation.external_id,
