@@ -19,6 +19,17 @@ NAMING_CONVENTION = {
 }
 
 
+#: The largest id an INTEGER column holds on every database (PostgreSQL's int4).
+MAX_ID = 2**31 - 1
+
+
+def parse_id(text: str | None) -> int | None:
+    """Return ``text`` as a database id when it is one (ASCII digits, within range), else None."""
+    if text and text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 def utcnow() -> dt.datetime:
     """Return the current time, timezone-aware in UTC."""
     return dt.datetime.now(dt.timezone.utc)

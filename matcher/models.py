@@ -1,6 +1,7 @@
 """Import every model so that ``Base.metadata`` knows the whole schema."""
 
 from matcher.accounts.models import User  # noqa: F401
+from matcher.catalogue import revision  # noqa: F401  (keeps the catalogue revision current)
 from matcher.catalogue.models import (  # noqa: F401
     CatalogueRevision,
     District,
@@ -12,9 +13,8 @@ from matcher.catalogue.models import (  # noqa: F401
     OfferSchedule,
     Organisation,
 )
-from matcher.privacy.models import AuditEvent  # noqa: F401
-from matcher.catalogue import revision  # noqa: F401  (keeps the catalogue revision current)
 from matcher.db import Base
 from matcher.pathways.models import Child, NetworkPerson, Participation, Phase, Referral, ReferralEvent  # noqa: F401
+from matcher.privacy.models import AuditEvent  # noqa: F401
 
 metadata = Base.metadata

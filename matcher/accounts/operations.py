@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 from matcher.accounts.models import Role, User
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Organisation
+from matcher.db import parse_id
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
@@ -29,8 +30,8 @@ def check_password_policy(password: str) -> None:
 def find_organisation(session: Session, ref: str) -> Organisation:
     """Return the organisation by id or imported external id."""
     query = select(Organisation).where(Organisation.external_id == ref)
-    if ref.isdigit():
-        query = select(Organisation).where(or_(Organisation.id == int(ref), Organisation.external_id == ref))
+    if parse_id(ref):
+        query = select(Organisation).where(or_(Organisation.id == parse_id(ref), Organisation.external_id == ref))
     org = session.scalars(query).first()
     if org is None:
         raise RecordError("user", "organisation", f"no organisation with id or external id {ref!r}")

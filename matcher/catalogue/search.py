@@ -17,6 +17,7 @@ from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District, InterestTerm, Offer, OfferKind, OfferStatus
 from matcher.catalogue.revision import current_revision
 from matcher.clock import local_today
+from matcher.db import parse_id
 from matcher.matching.geo import default_geocoder, haversine_km
 from matcher.matching.text import InterestMatcher, normalise
 from matcher.matching.types import InterestTerm as MatchTerm
@@ -215,8 +216,8 @@ def schedule_texts(offer: Offer) -> list[str]:
 
 def _district_filter(session: Session, ref: str) -> int:
     query = select(District.id).where(District.slug == ref)
-    if ref.isdigit():
-        query = select(District.id).where(or_(District.id == int(ref), District.slug == ref))
+    if parse_id(ref):
+        query = select(District.id).where(or_(District.id == parse_id(ref), District.slug == ref))
     district_id = session.scalar(query)
     if district_id is None:
         raise RecordError("søgning", "district", f"ukendt bydel {ref!r}")

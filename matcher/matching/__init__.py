@@ -8,7 +8,7 @@ Typical use (services layer)::
     payload = ranker.rank(profile, kind="activity", limit=10).to_dict()
 """
 
-from .geo import GeopyGeocoder, Geocoder, OfflineGeocoder, haversine_km, make_geocoder
+from .geo import Geocoder, GeopyGeocoder, OfflineGeocoder, haversine_km, make_geocoder
 from .learning import WeightProposal, propose_weights
 from .profile import ChildProfile, ProfileError
 from .ranker import DEFAULT_WEIGHTS, Ranker

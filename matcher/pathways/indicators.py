@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, aliased
 
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import District, Offer, OfferKind, OfferStatus
+from matcher.db import MAX_ID, parse_id
 from matcher.pathways.models import BRIDGE_TARGETS, END_REASONS, Child, Participation, Phase, Referral
 from matcher.pathways.periods import Period
 from matcher.pathways.queries import is_current
@@ -151,7 +152,8 @@ def resolve_district(session: Session, district: District | int | str | None) ->
     if district is None or isinstance(district, District):
         return district
     if isinstance(district, int) or str(district).isdigit():
-        found = session.get(District, int(district))
+        district_id = district if isinstance(district, int) else parse_id(str(district))
+        found = session.get(District, district_id) if district_id is not None and 0 < district_id <= MAX_ID else None
     else:
         found = session.scalars(select(District).where(
             or_(func.lower(District.name) == str(district).lower(), District.slug == str(district).lower()))).first()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import RecordError
 from matcher.clock import local_today
-from matcher.db import utcnow
+from matcher.db import parse_id, utcnow
 from matcher.pathways.models import Child, Participation, Phase, Referral, ReferralEvent
 from matcher.pathways.operations import erase_child
 from matcher.privacy.audit import event_dict, events_for_child, record
@@ -20,8 +20,8 @@ def find_child(session: Session, ref: str) -> Child:
     """Return the child by pseudonymous code or numeric id."""
     ref = ref.strip()
     query = select(Child).where(Child.code == ref)
-    if ref.isdigit():
-        query = select(Child).where(or_(Child.code == ref, Child.id == int(ref)))
+    if parse_id(ref):
+        query = select(Child).where(or_(Child.code == ref, Child.id == parse_id(ref)))
     child = session.scalars(query).first()
     if child is None:
         raise RecordError("child", "code", f"no child with code or id {ref!r}")

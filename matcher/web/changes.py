@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from matcher.accounts.models import Role, User
 from matcher.catalogue.models import District, ListingChange, Offer, Organisation
 from matcher.catalogue.operations import mark_changes_reviewed
+from matcher.db import parse_id
 from matcher.web.auth import roles_required
 from matcher.web.database import get_session
 
@@ -53,7 +54,7 @@ def mark_seen():
     if request.form.get("alle"):
         ids = None
     else:
-        ids = [int(v) for v in request.form.getlist("change") if v.isdigit()]
+        ids = [i for i in map(parse_id, request.form.getlist("change")) if i]
     count = mark_changes_reviewed(get_session(), ids) if ids is None or ids else 0
     flash(f"{count} ændring(er) markeret som set." if count else "Vælg de ændringer, du har set.",
           "info" if count else "error")

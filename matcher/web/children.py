@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from matcher.accounts.models import Role
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District
+from matcher.db import parse_id
 from matcher.pathways import operations as ops
 from matcher.pathways.models import (
     CLOSING_REASONS,
@@ -93,7 +94,7 @@ def _create(values: dict) -> Child:
     if not all(re.fullmatch(r"[a-z]{2,3}", x) for x in languages):
         raise RecordError("barn", "languages", "skriv sprogkoder adskilt af komma, fx da, ar")
     return ops.create_child(
-        get_session(), values["code"], district_id=int(district) if district.isdigit() else None,
+        get_session(), values["code"], district_id=parse_id(district),
         postcode=values["postcode"] or None, birth_date=parse_date(values["birth_date"], "birth_date"),
         birth_year=int(year) if year else None, gender=values["gender"] or "unknown",
         interests=values["interests"].strip() or None, languages=languages, weekdays=values["weekdays"],

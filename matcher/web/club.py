@@ -10,6 +10,7 @@ from matcher.accounts.models import Role
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, Offer, OfferStatus, Organisation
 from matcher.catalogue.operations import EditConflict, confirm_offer, update_offer, update_organisation
+from matcher.db import parse_id
 from matcher.web.access import EDITORS, editable_offer, editable_organisation
 from matcher.web.auth import roles_required
 from matcher.web.database import get_session
@@ -30,7 +31,7 @@ def init_app(app: Flask) -> None:
 
 def _version(form: MultiDict) -> int | None:
     raw = form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return parse_id(raw)
 
 
 def _back(org_id: int):

@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Mentor, Offer
+from matcher.db import parse_id
 from matcher.pathways import operations as ops
 from matcher.pathways.models import ACCOMPANIED_BY, END_REASONS, REFERRAL_STATUSES, Participation, Referral
 from matcher.pathways.referral_operations import ORDER
@@ -184,8 +185,8 @@ def suggest(child_id: int):
     child = followed_child(child_id)
     session = get_session()
     offer_id, mentor_id = request.form.get("offer_id", ""), request.form.get("mentor_id", "")
-    offer = session.get(Offer, int(offer_id)) if offer_id.isdigit() else None
-    mentor = session.get(Mentor, int(mentor_id)) if mentor_id.isdigit() and offer is None else None
+    offer = session.get(Offer, parse_id(offer_id)) if parse_id(offer_id) else None
+    mentor = session.get(Mentor, parse_id(mentor_id)) if parse_id(mentor_id) and offer is None else None
     if offer is None and mentor is None:
         abort(400)
     duplicate = session.scalar(select(exists().where(

@@ -13,6 +13,7 @@ from matcher.catalogue.models import InterestTerm
 from matcher.catalogue.operations import update_term
 from matcher.catalogue.search import clear_cache
 from matcher.catalogue.taxonomy import map_term
+from matcher.db import parse_id
 from matcher.web.admin import bp
 from matcher.web.database import get_session
 
@@ -64,7 +65,7 @@ def map_term_view(term_id: int):
     """Map an imported term onto a known one."""
     term = _term_or_404(term_id)
     raw = request.form.get("mapped_to", "")
-    target = get_session().get(InterestTerm, int(raw)) if raw.isdigit() else None
+    target = get_session().get(InterestTerm, parse_id(raw)) if parse_id(raw) else None
     errors = {}
     if target is None:
         errors = {"mapped_to": "Vælg den kendte interesse, termen svarer til."}

@@ -11,6 +11,7 @@ from matcher.accounts.models import Role, User
 from matcher.accounts.operations import create_user
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import District, Organisation
+from matcher.db import parse_id
 from matcher.web.admin import bp
 from matcher.web.auth import end_all_sessions
 from matcher.web.database import get_session
@@ -47,7 +48,7 @@ def new_user():
     values = {f: request.form.get(f, "") for f in USER_FIELDS}
     errors, status = {}, 200
     if request.method == "POST":
-        district_id = int(values["district"]) if values["district"].isdigit() else None
+        district_id = parse_id(values["district"])
         try:
             user = create_user(session, values["email"], values["role"], values["password"], name=values["name"],
                                organisation=values["organisation"] or None, district_id=district_id)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.db import MAX_ID, parse_id
 from matcher.pathways.checks import NotAllowed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Endpoints anyone may read without a token.
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
+# Ids are INTEGER columns (32 bits on PostgreSQL): anything larger can name no row.
 
 
 class ApiError(Exception):
@@ -39,6 +41,17 @@ def init_app(app: Flask) -> None:
     csrf.exempt(hsds.bp)
     app.register_blueprint(bp)
     app.register_blueprint(hsds.bp)
+    app.register_error_handler(NotFound, _unrouted)
+    app.register_error_handler(MethodNotAllowed, _unrouted)
+
+
+def _unrouted(exc: HTTPException):
+    """Answer a URL under /api/ that matches no route (e.g. ``/children/abc``) with a JSON error, too."""
+    if request.path.startswith("/api/"):
+        message = ("Ingen API-adresse " + request.path + " (id'er i stien er hele tal fra 0)"
+                   if isinstance(exc, NotFound) else f"Metoden {request.method} findes ikke for {request.path}")
+        return error_body(message, "path" if isinstance(exc, NotFound) else "method", exc.code or 404)
+    return exc
 
 
 @bp.before_request
@@ -47,6 +60,9 @@ def _require_token():
         return None
     if not request.headers.get("Authorization", "").startswith("Bearer ") or not current_user.is_authenticated:
         return error_body("Mangler eller ugyldigt bearer-token (Authorization: Bearer ...)", status=401)
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and value > MAX_ID:
+            return error_body(f"Intet med {name} {value}", name, 404)
     return None
 
 
@@ -105,10 +121,18 @@ def page_params(default_limit: int = 50, max_limit: int = 500) -> tuple[int, int
         if raw == "":
             out.append(default)
             continue
-        if not raw.isdigit() or not lo <= int(raw) <= hi:
+        if not (raw.isascii() and raw.isdigit()) or not lo <= int(raw) <= hi:
             raise ApiError(400, f"{name} skal være et helt tal mellem {lo} og {hi}", name)
         out.append(int(raw))
     return out[0], out[1]
+
+
+def district_ref(name: str = "district") -> str | None:
+    """Return the ``name`` query parameter naming a district by id or slug (400 for an impossible id)."""
+    ref = request.args.get(name, "").strip()
+    if ref.isdigit() and parse_id(ref) is None:
+        raise ApiError(400, f"ukendt bydel {ref!r}", name)
+    return ref or None
 
 
 from matcher.web.api import (  # noqa: E402,F401  (registers routes)

@@ -16,7 +16,7 @@ from matcher.pathways import operations as ops
 from matcher.pathways.models import Child, Referral
 from matcher.pathways.queries import visible_children
 from matcher.web.access import followed_child, followed_referral, log_child_access, log_children_listed
-from matcher.web.api import ApiError, bp, json_body, page_params, require_role
+from matcher.web.api import MAX_ID, ApiError, bp, json_body, page_params, require_role
 from matcher.web.api.serialise import child_dict, participation_dict, referral_dict
 from matcher.web.database import get_session
 from matcher.web.search import today
@@ -47,6 +47,8 @@ def typed(body: dict, name: str, kind: type | tuple, label: str, required: bool 
         return None
     if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
         raise ApiError(400, f"{name} skal være {label}", name)
+    if kind is int and abs(value) > MAX_ID:  # ids and years: INTEGER columns
+        raise ApiError(400, f"{name} skal være {label} mellem {-MAX_ID} og {MAX_ID}", name)
     return value
 
 

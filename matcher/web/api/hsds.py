@@ -26,7 +26,7 @@ def _int_arg(name: str, default: int, lo: int, hi: int) -> int:
     raw = request.args.get(name, "").strip()
     if raw == "":
         return default
-    if not raw.isdigit() or not lo <= int(raw) <= hi:
+    if not (raw.isascii() and raw.isdigit()) or not lo <= int(raw) <= hi:
         raise ApiError(400, f"{name} skal være et helt tal mellem {lo} og {hi}", name)
     return int(raw)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from matcher.accounts.models import Role
 from matcher.catalogue.models import District, Mentor
-from matcher.web.api import ApiError, bp, page_params, require_role
+from matcher.db import parse_id
+from matcher.web.api import ApiError, bp, district_ref, page_params, require_role
 from matcher.web.api.serialise import mentor_dict
 from matcher.web.database import get_session
 
@@ -20,10 +21,10 @@ def list_mentors():
     limit, offset = page_params()
     session = get_session()
     stmt = select(Mentor)
-    ref = request.args.get("district", "").strip()
+    ref = district_ref()
     if ref:
         district = session.scalars(select(District).where(
-            District.id == int(ref) if ref.isdigit() else District.slug == ref)).first()
+            District.id == parse_id(ref) if parse_id(ref) else District.slug == ref)).first()
         if district is None:
             raise ApiError(400, f"ukendt bydel {ref!r}", "district")
         stmt = stmt.where(Mentor.district_id == district.id)

@@ -13,7 +13,7 @@ from matcher.catalogue.models import Offer
 from matcher.catalogue.operations import EditConflict, confirm_offer, update_offer
 from matcher.catalogue.search import parse_query, search
 from matcher.web.access import can_edit_organisation
-from matcher.web.api import ApiError, bp, json_body, page_params, require_role
+from matcher.web.api import ApiError, bp, district_ref, json_body, page_params, require_role
 from matcher.web.api.serialise import offer_dict
 from matcher.web.database import get_session
 from matcher.web.search import stale_after_days, today
@@ -50,6 +50,7 @@ def _editable(offer_id: int) -> Offer:
 def list_offers():
     """Search offers with the same filters as the search page."""
     limit, offset = page_params()
+    district_ref()
     args = {k: request.args[k] for k in SEARCH_ARGS if k in request.args}
     try:
         results = search(get_session(), parse_query(dict(args, limit=limit, offset=offset)), today=today(),

@@ -185,7 +185,7 @@ FOLLOWUP_PATHS: dict[str, Any] = {
         "summary": "Planens indikatorer for en periode med baseline", "tags": ["indicators"],
         "description": "key_staff og admin (andre: 403). Ikke-undertrykte tal; CSV-eksporten på siden "
                        "Indikatorer undertrykker tal under 5.",
-        "parameters": [query("period", {"type": "string", "pattern": "^[0-9]{4}([QH][1-4])?$"},
+        "parameters": [query("period", {"type": "string", "pattern": "^[0-9]{4}(Q[1-4]|H[12])?$"},
                              "Fx 2025, 2025H1 eller 2025Q3"),
                        query("district", {"type": "string"}, "Bydel: navn, slug eller id (tom: hele byen)")],
         "responses": {"200": {"description": "Indikatorerne (se matcher/pathways/indicators.py)",

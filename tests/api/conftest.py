@@ -1,0 +1,75 @@
+"""API fixtures: the web fixtures' database served by a live werkzeug server on 127.0.0.1, and bearer tokens."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from matcher.accounts.operations import create_user, issue_token
+from matcher.catalogue.hsds_import import import_services
+from matcher.catalogue.models import Offer, Organisation
+from matcher.db import make_engine
+from matcher.migrate import upgrade
+from matcher.pathways.models import Child, Referral
+from matcher.seeding import load_reference
+from tests.web.conftest import CLUB_ORG, DATA, PASSWORD, ROLES, add_pathways
+
+TOKEN_ROLES = ("admin", "key_staff", "contact_person")
+
+
+def seeded_url(folder: Path) -> str:
+    """Migrate and fill a SQLite database exactly like the web fixtures' template; return its URL."""
+    url = f"sqlite:///{folder / 'api.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        load_reference(session)
+        import_services(session, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
+        for role in ROLES:
+            create_user(session, f"{role}@kk.dk", role, PASSWORD,
+                        organisation=CLUB_ORG if role == "club_rep" else None)
+        add_pathways(session)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def live_api(tmp_path_factory) -> Iterator[SimpleNamespace]:
+    """Serve the app on a free port of 127.0.0.1 in a thread; yield its ``base`` URL, a bearer token per role
+    (``tokens``) and the ids that exist per path parameter (``ids``, e.g. ``ids["child_id"]``)."""
+    from matcher.web import create_app
+    from matcher.web.database import get_session
+
+    os.environ.setdefault("MATCHER_ENV", "testing")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    url = seeded_url(tmp_path_factory.mktemp("api-live"))
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "api-tests", "TESTING": True})
+    tokens = {}
+    with app.app_context():
+        session = get_session()
+        for role in TOKEN_ROLES:
+            tokens[role] = issue_token(session, f"{role}@kk.dk")
+        session.commit()
+        ids = {name: list(session.scalars(select(model.id).order_by(model.id)))
+               for name, model in (("child_id", Child), ("referral_id", Referral), ("offer_id", Offer),
+                                   ("organisation_id", Organisation))}
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield SimpleNamespace(base=f"http://127.0.0.1:{server.server_port}", tokens=tokens, ids=ids)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        app.extensions["matcher.engine"].dispose()
