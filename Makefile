@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MATCHER_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/matcher.db
 
-.PHONY: run test check install migrate seed bench clean
+.PHONY: run test check load install migrate seed bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: $(STAMP)
 # with the reason on the line above.
 check: $(STAMP)
 	$(BIN)/bandit -q -r matcher
+
+# Load test against gunicorn + a temporary PostgreSQL on 127.0.0.1, with a worker kill and a
+# database restart midway; bounded in time. `bench/load/run_load.py --help` for larger catalogues.
+load: $(STAMP)
+	$(BIN)/python bench/load/run_load.py --duration 60 --users 2
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py

@@ -362,7 +362,9 @@ def restore_cmd(ctx: Context, path: Path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--timeout", default=180, show_default=True, type=int,
+              help="Seconds a worker may spend on one request; a national-scale match index takes ~1 min to build.")
+def serve(host: str, port: int, workers: int, timeout: int) -> None:
     """Serve the app under gunicorn."""
     import os
     import secrets
@@ -376,7 +378,7 @@ def serve(host: str, port: int, workers: int) -> None:
               '"bytes":"%(B)s","duration_us":%(D)s}')
     # A fixed argument list, no shell.
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),  # nosec B606
-                               "--bind", f"{host}:{port}", "--access-logfile", "-",
+                               "--bind", f"{host}:{port}", "--timeout", str(timeout), "--access-logfile", "-",
                                "--access-logformat", access, "--forwarded-allow-ips", "127.0.0.1",
                                "matcher.web:create_app()"])
 

@@ -7,14 +7,15 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from matcher.catalogue.errors import RecordError
-from matcher.catalogue.models import WEEKDAYS, District, InterestTerm, Offer, OfferKind, OfferStatus
+from matcher.catalogue.models import WEEKDAYS, District, InterestTerm, Offer, OfferKind, OfferStatus, Organisation
 from matcher.catalogue.revision import current_revision
 from matcher.clock import local_today
 from matcher.db import parse_id
@@ -224,6 +225,12 @@ def _district_filter(session: Session, ref: str) -> int:
     return district_id
 
 
+@lru_cache(maxsize=200_000)
+def _folded(text: str) -> str:
+    """Return the normalised form of a listing text, remembered across searches."""
+    return normalise(text)
+
+
 def _text_score(query: str, offer: Offer, codes: dict[str, float], aliases: dict[str, set[str]]) -> float:
     best = 0.0
     offer_codes = {t.code for t in offer.interests}
@@ -231,14 +238,14 @@ def _text_score(query: str, offer: Offer, codes: dict[str, float], aliases: dict
         if offer_codes & aliases.get(code, {code}):
             best = max(best, confidence)
     for name in (offer.title, offer.organisation.name):
-        target = normalise(name)
+        target = _folded(name)
         if query in target:
             best = max(best, 1.0)
         elif len(query) >= 4:
             score = fuzz.partial_ratio(query, target)
             if score >= FUZZY_CUTOFF:
                 best = max(best, 0.9 * score / 100)
-    if best == 0.0 and len(query) >= 4 and query in normalise(offer.description or ""):
+    if best == 0.0 and len(query) >= 4 and query in _folded(offer.description or ""):
         best = 0.5
     return best
 
@@ -248,8 +255,10 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
     """Return the offers matching ``query``: best text match first, then nearest, then by name."""
     today = today or local_today()
     stmt = (select(Offer).where(Offer.status.in_(statuses))
-            .options(selectinload(Offer.organisation), selectinload(Offer.interests),
-                     selectinload(Offer.schedules), selectinload(Offer.district)))
+            .options(defer(Offer.hsds_source), defer(Offer.other_attributes),
+                     selectinload(Offer.organisation).defer(Organisation.hsds_source),
+                     selectinload(Offer.interests), selectinload(Offer.schedules),
+                     selectinload(Offer.district).defer(District.geometry)))
     if query.district:
         stmt = stmt.where(Offer.district_id == _district_filter(session, query.district))
     if query.age is not None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.accounts.models import User
@@ -155,7 +156,16 @@ def log_participation(session: Session, referral: Referral, user: User, *, date:
     entry = Participation(referral=referral, date=date, attended=bool(attended), accompanied_by=accompanied_by,
                           network_person=network_person, note=note, logged_by=user,
                           idempotency_key=idempotency_key)
-    session.add(entry)
+    try:
+        with session.begin_nested():  # two requests racing with one key: the second gets the first's entry
+            session.add(entry)
+            session.flush()
+    except IntegrityError:
+        earlier = session.scalars(select(Participation).where(
+            Participation.idempotency_key == idempotency_key)).first() if idempotency_key else None
+        if earlier is None or earlier.referral_id != referral.id:
+            raise
+        return earlier
     if attended and (referral.first_session_on is None or date < referral.first_session_on):
         referral.first_session_on = date
     referral.child.last_activity_at = utcnow()

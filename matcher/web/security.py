@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from matcher.web.database import get_session
 
@@ -15,9 +16,24 @@ bp = Blueprint("health", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Add the headers to every response and register /healthz."""
+    """Add the headers to every response, answer database outages with 503, register /healthz."""
     app.after_request(_headers)
+    app.register_error_handler(OperationalError, database_unavailable)
     app.register_blueprint(bp)
+
+
+def database_unavailable(exc: OperationalError):
+    """Answer 503 with Retry-After when the database cannot be reached, so clients retry."""
+    from flask import current_app
+
+    current_app.logger.warning("database unavailable: %s", exc.orig if exc.orig else exc)
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": {"message": "Databasen svarer ikke lige nu – prøv igen om lidt"}})
+    else:
+        response = Response("Tjenesten er midlertidigt utilgængelig – prøv igen om lidt.", mimetype="text/plain")
+    response.status_code = 503
+    response.headers["Retry-After"] = "2"
+    return response
 
 
 def _headers(response: Response) -> Response:

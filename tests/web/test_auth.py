@@ -134,3 +134,22 @@ def test_a_look_up_is_audited_even_when_the_request_fails(app, client, login, ki
     with app.app_context():
         purposes = get_session().scalars(select(AuditEvent.purpose).where(AuditEvent.child_id == child_id)).all()
     assert purposes and set(purposes) == {"log deltagelse"}
+
+
+def test_a_database_outage_answers_503_not_500(app, client, token):
+    """When the database is down, clients are told to retry instead of seeing an internal error."""
+    value = token("key_staff")
+    engine = app.extensions["matcher.engine"]
+    engine.dispose()
+    app.extensions["matcher.sessions"].configure(bind=_broken_engine())
+    api = client.get("/api/v1/offers", headers={"Authorization": f"Bearer {value}"})
+    assert api.status_code == 503 and api.headers["Retry-After"] == "2"
+    assert "Databasen" in api.get_json()["error"]["message"]
+    assert client.get("/healthz").status_code == 503
+    assert client.get("/soeg").status_code in (302, 503)
+
+
+def _broken_engine():
+    from matcher.db import make_engine
+
+    return make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from matcher.catalogue.errors import ImportFailed, RecordError
@@ -89,6 +90,13 @@ def _import_failed(exc: ImportFailed):
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     return error_body(exc.description or exc.name, status=exc.code or 500)
+
+
+@bp.errorhandler(OperationalError)
+def _database_unavailable(exc: OperationalError):
+    from matcher.web.security import database_unavailable
+
+    return database_unavailable(exc)
 
 
 @bp.errorhandler(Exception)
