@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.catalogue import hsds_profile as P
@@ -247,8 +247,6 @@ def iter_services(session: Session, batch: int = 1000) -> Iterator[dict[str, Any
 
 def count_offers(session: Session) -> int:
     """Return how many offers an export will write."""
-    from sqlalchemy import func
-
     return session.scalar(select(func.count(Offer.id))) or 0
 
 

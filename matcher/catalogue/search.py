@@ -15,13 +15,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from matcher.catalogue.errors import RecordError
-from matcher.catalogue.models import WEEKDAYS, District, InterestTerm, Offer, OfferKind, OfferStatus, Organisation
+from matcher.catalogue.models import WEEKDAYS, District, Offer, OfferKind, OfferStatus, Organisation
 from matcher.catalogue.revision import current_revision
+from matcher.catalogue.taxonomy import match_terms
 from matcher.clock import local_today
 from matcher.db import parse_id
 from matcher.matching.geo import default_geocoder, haversine_km
 from matcher.matching.text import InterestMatcher, normalise
-from matcher.matching.types import InterestTerm as MatchTerm
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -171,15 +171,8 @@ def interest_matcher(session: Session) -> tuple[InterestMatcher, dict[str, set[s
     with _cache_lock:
         if not private and _cache.get("key") == key:
             return _cache["matcher"], _cache["aliases"]
-    terms = session.scalars(select(InterestTerm).options(selectinload(InterestTerm.mapped_to))).all()
-    synonyms: dict[str, list[str]] = {t.code: list(t.synonyms or []) for t in terms if t.mapped_to is None}
-    aliases: dict[str, set[str]] = {code: {code} for code in synonyms}
-    for t in terms:
-        if t.mapped_to is not None and t.mapped_to.code in synonyms:
-            synonyms[t.mapped_to.code] += [t.name, t.code, *(t.synonyms or [])]
-            aliases[t.mapped_to.code].add(t.code)
-    names = {t.code: t.name for t in terms}
-    matcher = InterestMatcher(MatchTerm(code=c, name=names[c], synonyms=tuple(s)) for c, s in synonyms.items())
+    terms, aliases = match_terms(session)
+    matcher = InterestMatcher(terms)
     if not private:
         with _cache_lock:
             _cache.update(key=key, matcher=matcher, aliases=aliases)

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from matcher.catalogue.errors import ImportFailed, RecordError
 from matcher.catalogue.models import InterestTerm
 from matcher.catalogue.summary import ImportSummary, assign_changed
+from matcher.matching.types import InterestTerm as MatchTerm
 
 
 def parse_terms(data: Any, source: str = "") -> list[dict[str, Any]]:
@@ -63,6 +64,25 @@ def load_terms(session: Session, terms: list[dict[str, Any]]) -> ImportSummary:
 def load_terms_file(session: Session, path: Path) -> ImportSummary:
     """Load the taxonomy from a JSON file."""
     return load_terms(session, parse_terms(json.loads(path.read_text(encoding="utf-8")), str(path)))
+
+
+def match_terms(session: Session) -> tuple[list[MatchTerm], dict[str, set[str]]]:
+    """Return the taxonomy as plain terms for matching, and per code the codes that count as it.
+
+    A term an administrator mapped onto another is not a term of its own: its code, name and
+    synonyms become synonyms of the target, and offers tagged with it match as the target.
+    """
+    rows = session.scalars(select(InterestTerm).options(selectinload(InterestTerm.mapped_to))).all()
+    known = {r.code: r for r in rows if r.mapped_to is None}
+    synonyms = {code: list(r.synonyms or []) for code, r in known.items()}
+    aliases = {code: {code} for code in known}
+    for r in rows:
+        if r.mapped_to is not None and r.mapped_to.code in known:
+            synonyms[r.mapped_to.code] += [r.name, r.code, *(r.synonyms or [])]
+            aliases[r.mapped_to.code].add(r.code)
+    terms = [MatchTerm(code=code, name=r.name, synonyms=tuple(synonyms[code]), group=r.group)
+             for code, r in known.items()]
+    return terms, aliases
 
 
 def map_term(session: Session, term: InterestTerm, target: InterestTerm) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from matcher.catalogue.models import InterestTerm as TermRow
 from matcher.catalogue.models import Mentor, Offer, OfferKind
 from matcher.catalogue.revision import current_revision
+from matcher.catalogue.taxonomy import match_terms
 from matcher.clock import local_today
 from matcher.matching.geo import default_geocoder
 from matcher.matching.learning import WeightProposal, propose_weights
@@ -32,15 +33,7 @@ REFIT_INTERVAL = 60.0
 
 def load_terms(session: Session) -> list[InterestTerm]:
     """Return the interest taxonomy as plain terms; mapped import terms join their target."""
-    rows = session.scalars(select(TermRow)).all()
-    terms = []
-    for r in rows:
-        if r.mapped_to_id:  # an imported term mapped onto a known one matches as that one
-            continue
-        synonyms = list(r.synonyms or [])
-        synonyms += [m.name for m in rows if m.mapped_to_id == r.id] + [m.code for m in rows if m.mapped_to_id == r.id]
-        terms.append(InterestTerm(code=r.code, name=r.name, synonyms=tuple(synonyms), group=r.group))
-    return terms
+    return match_terms(session)[0]
 
 
 def _schedule(offer: Offer) -> tuple[tuple[str, str, str], ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -12,17 +11,12 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from matcher.accounts.operations import create_user, issue_token
-from matcher.catalogue.hsds_import import import_services
+from matcher.accounts.operations import issue_token
 from matcher.catalogue.models import Offer, Organisation
-from matcher.db import make_engine
-from matcher.migrate import upgrade
 from matcher.pathways.models import Child, Referral
-from matcher.seeding import load_reference
-from tests.web.conftest import CLUB_ORG, DATA, PASSWORD, ROLES, add_pathways
+from tests.web.conftest import build_fixture_database
 
 TOKEN_ROLES = ("admin", "key_staff", "contact_person")
 
@@ -30,17 +24,7 @@ TOKEN_ROLES = ("admin", "key_staff", "contact_person")
 def seeded_url(folder: Path) -> str:
     """Migrate and fill a SQLite database exactly like the web fixtures' template; return its URL."""
     url = f"sqlite:///{folder / 'api.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        load_reference(session)
-        import_services(session, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
-        for role in ROLES:
-            create_user(session, f"{role}@kk.dk", role, PASSWORD,
-                        organisation=CLUB_ORG if role == "club_rep" else None)
-        add_pathways(session)
-        session.commit()
-    engine.dispose()
+    build_fixture_database(url)
     return url
 
 

@@ -37,7 +37,12 @@ OTHER_CHILD = "BU-OTHER1"  # followed by other_cp@kk.dk, Valby, referral to OTHE
 def web_template(tmp_path_factory) -> Path:
     """Build the fixture database once per test session; tests get a copy."""
     path = tmp_path_factory.mktemp("web-template") / "web.db"
-    url = f"sqlite:///{path}"
+    build_fixture_database(f"sqlite:///{path}")
+    return path
+
+
+def build_fixture_database(url: str) -> None:
+    """Migrate ``url`` and fill it: districts, taxonomy, two offers, one user per role, two children."""
     upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
@@ -49,7 +54,6 @@ def web_template(tmp_path_factory) -> Path:
         add_pathways(session)
         session.commit()
     engine.dispose()
-    return path
 
 
 def add_pathways(session: Session) -> None:
