@@ -115,6 +115,8 @@ def seed(ctx: Context, if_empty: bool) -> None:
     click.echo("demo logins (password: %s):" % seeding.DEMO_PASSWORD)
     for user in seeding.DEMO_USERS:
         click.echo(f"  {user.role:15} {user.email}")
+    click.echo(f"staff roles also give a one-time code: add the key {seeding.DEMO_TOTP_SECRET} to an "
+               "authenticator app, or run `.venv/bin/matcher users totp-code EMAIL`")
 
 
 @cli.group("import")
@@ -334,6 +336,38 @@ def users_token(ctx: Context, email: str) -> None:
 
     with ctx.session() as session:
         click.echo(issue_token(session, email))
+
+
+@users.command("reset-2fa")
+@click.argument("email")
+@pass_ctx
+def users_reset_two_factor(ctx: Context, email: str) -> None:
+    """Forget EMAIL's authenticator app (lost phone); the next login sets up a new one."""
+    from matcher.accounts.operations import find_user, reset_two_factor
+    from matcher.privacy.audit import record
+
+    with ctx.session() as session:
+        user = find_user(session, email)
+        reset_two_factor(user)
+        record(session, None, "totp_reset", "user", user.id, purpose="matcher users reset-2fa")
+        click.echo(f"two-factor login reset for {user.email}; every session ended")
+
+
+@users.command("totp-code")
+@click.argument("email")
+@pass_ctx
+def users_totp_code(ctx: Context, email: str) -> None:
+    """Print EMAIL's current one-time code — development only, for trying the demo without a phone."""
+    from matcher.accounts import totp
+    from matcher.accounts.operations import find_user
+
+    if ctx.settings.env != "development":
+        raise click.ClickException("totp-code is only available with MATCHER_ENV=development")
+    with ctx.session() as session:
+        user = find_user(session, email)
+        if not user.totp_secret:
+            raise click.ClickException(f"user {user.email}: totp_secret: no authenticator app set up")
+        click.echo(totp.code_at(user.totp_secret, totp.current_step()))
 
 
 @cli.command("backup")

@@ -16,6 +16,12 @@ Every setting the product reads is listed here, with its default:
 ``MATCHER_LOG_LEVEL``           Log level (default ``INFO``).
 ``MATCHER_LOG_FORMAT``          ``json`` (one JSON object per line on stdout;
                                 default in production) or ``text``.
+``MATCHER_RATE_LIMIT_LOGIN``   Login and one-time-code attempts per IP address
+                                per minute (30); 0 = no limit.
+``MATCHER_RATE_LIMIT_API``     API requests per bearer token (or session, or IP
+                                address) per minute (1200); 0 = no limit.
+``MATCHER_TRUSTED_PROXIES``    How many reverse proxies in front of the app set
+                                X-Forwarded-For/-Proto (0 = none, the default).
 ``MATCHER_RETENTION_YEARS``     A child's data is erased this many years after
                                 the last activity by ``matcher retention run`` (5).
 ``MATCHER_COMMUNITY_DAYS``      A child is "in a positive community" with an
@@ -71,6 +77,9 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     retention_years: int = 5
+    rate_limit_login: int = 30
+    rate_limit_api: int = 1200
+    trusted_proxies: int = 0
 
     @property
     def testing(self) -> bool:
@@ -98,4 +107,7 @@ class Settings:
             log_level=env.get("MATCHER_LOG_LEVEL", "INFO").upper(),
             log_format=env.get("MATCHER_LOG_FORMAT") or ("json" if mode == "production" else "text"),
             retention_years=_int(env, "MATCHER_RETENTION_YEARS", 5),
+            rate_limit_login=_int(env, "MATCHER_RATE_LIMIT_LOGIN", 30),
+            rate_limit_api=_int(env, "MATCHER_RATE_LIMIT_API", 1200),
+            trusted_proxies=_int(env, "MATCHER_TRUSTED_PROXIES", 0),
         )

@@ -23,6 +23,8 @@ from matcher.config import PROJECT_ROOT
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 # The demo logins are printed on purpose.
 DEMO_PASSWORD = "Demo-faellesskab-2026"  # nosec B105
+# The demo staff's authenticator key (add it to an app, or `matcher users totp-code EMAIL` in development).
+DEMO_TOTP_SECRET = "MATCHERDEMOKBHAVNTOTPKEYFORDEMOS"  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,16 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print, today: dt.dat
 
     results["pathways"] = seed_pathways(session, today=today or local_today())
     log(f"pathways: {results['pathways']}")
+    enrol_demo_two_factor(session)
     return results
+
+
+def enrol_demo_two_factor(session: Session) -> None:
+    """Give every demo user who needs a one-time code the demo authenticator key."""
+    for user in session.scalars(select(User).where(User.totp_secret.is_(None))):
+        if user.requires_two_factor:
+            user.totp_secret, user.totp_confirmed_at = DEMO_TOTP_SECRET, dt.datetime.now(dt.timezone.utc)
+    session.flush()
 
 
 def create_demo_users(session: Session) -> list[User]:

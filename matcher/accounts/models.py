@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.catalogue.models import District, Organisation, Timestamped
@@ -25,6 +25,9 @@ class Role(str, enum.Enum):
         """Return the Danish name of the role."""
         return ROLE_LABELS[self]
 
+
+#: Roles that see children's data log in with a password and a one-time code (TOTP).
+TWO_FACTOR_ROLES = frozenset({"admin", "key_staff", "contact_person"})
 
 ROLE_LABELS = {
     Role.admin: "Administrator",
@@ -54,6 +57,35 @@ class User(Timestamped, Base):
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column()
+    # Two-factor login (matcher.accounts.totp): the base32 secret, when the user confirmed it with a
+    # first code, and the last time step used (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[dt.datetime | None] = mapped_column()
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation | None] = relationship()
     district: Mapped[District | None] = relationship()
+
+    @property
+    def requires_two_factor(self) -> bool:
+        """Return whether this user must give a one-time code to log in."""
+        return self.role.value in TWO_FACTOR_ROLES
+
+    @property
+    def two_factor_ready(self) -> bool:
+        """Return whether the user has an authenticator app set up and confirmed."""
+        return bool(self.totp_secret and self.totp_confirmed_at)
+
+
+class RateLimitHit(Base):
+    """How many requests one client made in one window; shared by every worker through the database.
+
+    ``bucket`` names the limit and the client (``login-ip:192.0.2.1``, ``api-user:7``); ``window`` is
+    the start of the fixed window in Unix seconds. Old windows are deleted as new ones start.
+    """
+
+    __tablename__ = "rate_limit_hits"
+
+    bucket: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)

@@ -16,15 +16,31 @@ from matcher.catalogue.models import Organisation
 from matcher.db import parse_id
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 10
+# OWASP ASVS 2.1: at least 12 characters, long passphrases allowed, any character, no composition
+# rules, but not a well-known password nor one made of the account's own name.
+MIN_PASSWORD = 12
+MAX_PASSWORD = 128
+COMMON_PASSWORDS = frozenset({
+    "123456789012", "1234567890ab", "password1234", "passwordpassword", "qwertyuiopas", "qwerty123456",
+    "adgangskode1", "adgangskode12", "adgangskode123", "kodeord12345", "kodeord123456", "sommer2026!!",
+    "velkommen123", "velkommen1234", "københavn123", "kobenhavn1234", "matcher12345", "iloveyou1234",
+    "letmein12345", "administrator", "admin1234567", "changeme1234", "welcome12345", "000000000000",
+    "111111111111", "abcdefghijkl", "aaaaaaaaaaaa", "fodbold12345", "vinter2026!!",
+})
 
 
-def check_password_policy(password: str) -> None:
-    """Refuse passwords that are too short or too plain."""
+def check_password_policy(password: str, *, email: str = "") -> None:
+    """Refuse a password that is too short or too long, well known, or the account's own name."""
     if len(password) < MIN_PASSWORD:
-        raise RecordError("user", "password", f"must be at least {MIN_PASSWORD} characters")
-    if password.lower() == password and password.isalpha():
-        raise RecordError("user", "password", "must contain more than lowercase letters")
+        raise RecordError("user", "password", f"skal være mindst {MIN_PASSWORD} tegn")
+    if len(password) > MAX_PASSWORD:
+        raise RecordError("user", "password", f"må højst være {MAX_PASSWORD} tegn")
+    plain = password.lower()
+    if plain in COMMON_PASSWORDS or len(set(plain)) < 4:
+        raise RecordError("user", "password", "er for let at gætte – vælg en længere sætning eller flere ord")
+    local = email.split("@")[0].lower()
+    if len(local) >= 4 and local in plain:
+        raise RecordError("user", "password", "må ikke indeholde din e-mail")
 
 
 def find_organisation(session: Session, ref: str) -> Organisation:
@@ -50,7 +66,7 @@ def create_user(session: Session, email: str, role: str, password: str, *, name:
         raise RecordError("user", "role", f"must be one of {', '.join(r.value for r in Role)}") from None
     if session.scalars(select(User).where(User.email == email)).first():
         raise RecordError(f"user {email}", "email", "is already in use")
-    check_password_policy(password)
+    check_password_policy(password, email=email)
     org = find_organisation(session, organisation) if organisation else None
     if role_id is Role.club_rep and org is None:
         raise RecordError(f"user {email}", "organisation", "is required for a club representative")
@@ -68,10 +84,29 @@ def hash_token(token: str) -> str:
 
 def issue_token(session: Session, email: str) -> str:
     """Issue a new bearer token for ``email`` (the old one stops working) and return it once."""
-    user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
-    if user is None:
-        raise RecordError(f"user {email}", "email", "no such user")
+    user = find_user(session, email)
     token = "mt_" + secrets.token_urlsafe(32)
     user.api_token_hash = hash_token(token)
     session.flush()
     return token
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session of ``user`` (logout, password change, deactivation)."""
+    user.session_version += 1
+
+
+def reset_two_factor(user: User) -> None:
+    """Forget the user's authenticator app; the next login sets up a new one. Ends every session."""
+    user.totp_secret = None
+    user.totp_confirmed_at = None
+    user.totp_last_step = None
+    end_all_sessions(user)
+
+
+def find_user(session: Session, email: str) -> User:
+    """Return the user with ``email`` or raise a RecordError naming it."""
+    user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise RecordError(f"user {email}", "email", "no such user")
+    return user

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import Select, event, func, select
 from sqlalchemy.orm import Session
 
+from matcher.catalogue.errors import RecordError
+from matcher.clock import COPENHAGEN
 from matcher.privacy.models import ACTIONS, AuditEvent
 
 PENDING = "audit_pending"
@@ -60,3 +67,90 @@ def event_dict(event: AuditEvent) -> dict[str, Any]:
     return {"id": event.id, "at": event.at.isoformat(), "actor": event.actor_email, "role": event.actor_role,
             "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
             "child_id": event.child_id, "purpose": event.purpose, "ip": event.ip, "detail": event.detail}
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which events an administrator asks for; every filter is optional."""
+
+    actor: str = ""  # part of the actor's e-mail
+    action: str = ""
+    child_id: int | None = None
+    date_from: dt.date | None = None  # Copenhagen dates, both inclusive
+    date_to: dt.date | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> "AuditQuery":
+        """Read the filters from query-string style ``args``; a RecordError names a bad one."""
+        from matcher.db import parse_id
+
+        def day(name: str) -> dt.date | None:
+            raw = (args.get(name) or "").strip()
+            if not raw:
+                return None
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                raise RecordError("revisionslog", name, "skal være en dato som 2026-11-24") from None
+
+        action = (args.get("action") or "").strip()
+        if action and action not in ACTIONS:
+            raise RecordError("revisionslog", "action", f"skal være en af {', '.join(ACTIONS)}")
+        raw_child = (args.get("child") or "").strip()
+        child_id = parse_id(raw_child)
+        if raw_child and child_id is None:
+            raise RecordError("revisionslog", "child", "skal være barnets id (et helt tal)")
+        query = cls(actor=(args.get("actor") or "").strip().lower()[:254], action=action, child_id=child_id,
+                    date_from=day("from"), date_to=day("to"))
+        if query.date_from and query.date_to and query.date_from > query.date_to:
+            raise RecordError("revisionslog", "to", "skal ligge på eller efter fra-datoen")
+        return query
+
+    def statement(self) -> Select:
+        """Return the SELECT of the matching events, newest first."""
+        stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+        if self.actor:
+            stmt = stmt.where(func.lower(AuditEvent.actor_email).contains(self.actor, autoescape=True))
+        if self.action:
+            stmt = stmt.where(AuditEvent.action == self.action)
+        if self.child_id is not None:
+            stmt = stmt.where(AuditEvent.child_id == self.child_id)
+        if self.date_from:
+            stmt = stmt.where(AuditEvent.at >= _start_of(self.date_from))
+        if self.date_to:
+            stmt = stmt.where(AuditEvent.at < _start_of(self.date_to + dt.timedelta(days=1)))
+        return stmt
+
+    def describe(self) -> str:
+        """Return the filters as text, for the log entry of an export."""
+        parts = [f"{k}={v}" for k, v in (("actor", self.actor), ("action", self.action), ("child", self.child_id),
+                                         ("from", self.date_from), ("to", self.date_to)) if v not in ("", None)]
+        return ", ".join(parts) or "hele loggen"
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=COPENHAGEN)
+
+
+CSV_COLUMNS = ("id", "at", "actor", "role", "action", "object_type", "object_id", "child_id", "purpose", "ip")
+
+
+def _cell(value: Any) -> str:
+    """Return a CSV cell; text a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def iter_csv(session: Session, query: AuditQuery) -> Iterator[str]:
+    """Yield the matching events as CSV lines (header first), streamed in batches."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for event in session.scalars(query.statement().execution_options(yield_per=1000)):
+        row = event_dict(event)
+        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+        if out.tell() > 64 * 1024:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from matcher.db import Base, utcnow
 
 #: Actions the audit log records.
-ACTIONS = ("view", "create", "update", "export", "erase", "retention", "login", "login_failed", "logout")
+ACTIONS = ("view", "create", "update", "export", "erase", "retention", "login", "login_failed", "logout",
+           "totp_enrolled", "totp_reset", "password_changed", "password_reset")
 
 
 class AuditEvent(Base):

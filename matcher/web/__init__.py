@@ -33,6 +33,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Client address and scheme from the proxy's X-Forwarded-For/-Proto: rate limits, the audit
+        # log and HSTS need them. Trust only as many hops as there are proxies of our own.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
+                                x_proto=settings.trusted_proxies)
     if not app.testing:
         from matcher import logging as matcher_logging
 
@@ -44,18 +51,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database session to the request cycle."""
-    from matcher.web import auth, database, security
+    from matcher.web import auth, database, ratelimit, security
 
     database.init_app(app)
     csrf.init_app(app)
+    ratelimit.init_app(app)
     auth.init_app(app)
     security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Register the feature blueprints."""
-    from matcher.web import admin, api, catalogue, changes, children, club, followup, matchpage, referrals, search
+    from matcher.web import account, admin, api, catalogue, changes, children, club, followup, matchpage, referrals, search
 
+    account.init_app(app)
     catalogue.init_app(app)
     search.init_app(app)
     club.init_app(app)

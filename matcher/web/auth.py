@@ -7,16 +7,19 @@ import functools
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+import segno
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from markupsafe import Markup
+from sqlalchemy import or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from matcher.accounts import totp
 from matcher.accounts.models import Role, User
-from matcher.accounts.operations import hash_token
+from matcher.accounts.operations import end_all_sessions, hash_token
 from matcher.db import utcnow
 from matcher.privacy.audit import record
 from matcher.web.database import get_session
@@ -27,8 +30,11 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Log ind for at se siden."
 login_manager.session_protection = "strong"
 
-MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS = 5  # wrong passwords and wrong one-time codes together
 LOCKOUT = dt.timedelta(minutes=15)
+# Between a right password and the one-time code: who, when, and where to go afterwards.
+PENDING = "pending_2fa"
+PENDING_TTL = dt.timedelta(minutes=5)
 # Compared against when the e-mail is unknown, so both paths cost the same (no user enumeration).
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -39,6 +45,13 @@ class LoginForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(message="Skriv din e-mail."), Length(max=254)])
     password = PasswordField("Adgangskode", validators=[DataRequired(message="Skriv din adgangskode."),
                                                         Length(max=200)])
+
+
+class CodeForm(FlaskForm):
+    """The six-digit code from the authenticator app."""
+
+    code = StringField("Engangskode", validators=[DataRequired(message="Skriv koden fra din app."),
+                                                  Length(max=12)])
 
 
 class SessionUser:
@@ -144,7 +157,11 @@ def safe_next(target: str | None) -> str | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user when the password is right and the account is open; count and log failures."""
+    """Return the user when the password is right and the account is open; count and log failures.
+
+    Success is not logged here, nor are the failure counters reset: the login is complete only after
+    the one-time code (see ``_complete_login``), so wrong codes keep counting towards the lockout.
+    """
     db = get_session()
     user = db.scalars(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
@@ -152,52 +169,154 @@ def authenticate(email: str, password: str) -> User | None:
         record(db, None, "login_failed", "user", purpose="ukendt e-mail", ip=request.remote_addr)
         db.commit()
         return None
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
+    if _locked(user):
         check_password_hash(_DUMMY_HASH, password)
         record(db, user, "login_failed", "user", user.id, purpose="kontoen er låst", ip=request.remote_addr)
         db.commit()
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        record(db, user, "login_failed", "user", user.id, purpose="forkert adgangskode", ip=request.remote_addr)
-        db.commit()  # failures must count even though the request answers 4xx
+        _count_failure(user, "forkert adgangskode")
         return None
+    return user
+
+
+def _locked(user: User) -> bool:
+    return bool(user.locked_until and user.locked_until > utcnow())
+
+
+def _count_failure(user: User, purpose: str) -> None:
+    """Count a failed password or code, lock the account after too many, log it and commit."""
+    db = get_session()
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = utcnow() + LOCKOUT
+        user.failed_logins = 0
+    record(db, user, "login_failed", "user", user.id, purpose=purpose, ip=request.remote_addr)
+    db.commit()  # failures must count even though the request answers 4xx
+
+
+def _complete_login(user: User, next_url: str | None):
+    """Start a fresh session for ``user`` (no fixation), log the login and go on to ``next_url``."""
     user.failed_logins = 0
     user.locked_until = None
-    record(db, user, "login", "user", user.id, ip=request.remote_addr)
-    return user
+    record(get_session(), user, "login", "user", user.id, ip=request.remote_addr)
+    session.clear()
+    login_user(SessionUser(user))
+    session["login_at"] = session["seen_at"] = utcnow().timestamp()
+    return redirect(safe_next(next_url) or url_for("catalogue.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Show the login form and log the user in."""
+    """Show the login form; roles that see children's data go on to the one-time code."""
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            session.clear()  # a fresh session on login: no fixation
-            login_user(SessionUser(user))
-            session["login_at"] = session["seen_at"] = utcnow().timestamp()
-            return redirect(safe_next(request.args.get("next")) or url_for("catalogue.index"))
+            next_url = safe_next(request.args.get("next"))
+            if not user.requires_two_factor:
+                return _complete_login(user, next_url)
+            session.clear()
+            session[PENDING] = {"user": f"{user.id}:{user.session_version}", "at": utcnow().timestamp(),
+                                "next": next_url}
+            return redirect(url_for("auth.one_time_code" if user.two_factor_ready else "auth.one_time_code_setup"))
         flash("Forkert e-mail eller adgangskode, eller kontoen er midlertidigt låst.", "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
 
 
-@bp.post("/logout")
-@login_required
-def logout():
-    """Log out of this session."""
-    record(get_session(), current_user, "logout", "user", current_user.id, ip=request.remote_addr)
-    logout_user()
-    flash("Du er logget ud.", "info")
+def _pending_user() -> User | None:
+    """Return the user whose password was right moments ago in this browser, if still valid."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or utcnow().timestamp() - pending.get("at", 0) > PENDING_TTL.total_seconds():
+        return None
+    try:
+        uid, version = (int(part) for part in str(pending.get("user")).split(":"))
+    except ValueError:
+        return None
+    user = get_session().get(User, uid)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def _restart_login():
+    session.pop(PENDING, None)
+    flash("Log ind igen: der gik for lang tid, eller kontoen er midlertidigt låst.", "error")
     return redirect(url_for("auth.login"))
 
 
-def end_all_sessions(user: User) -> None:
-    """Invalidate every session of ``user`` (password change, deactivation, logout everywhere)."""
-    user.session_version += 1
+def _accept_code(user: User, code: str) -> bool:
+    """Return whether ``code`` is right now and not used before; mark its time step as used."""
+    if _locked(user):
+        return False
+    step = totp.verify(user.totp_secret or "", code, last_step=user.totp_last_step)
+    if step is None:
+        return False
+    # Conditional update: of two requests racing with one code, only one gets it.
+    db = get_session()
+    used = db.execute(update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
+                                                                 User.totp_last_step < step))
+                      .values(totp_last_step=step).execution_options(synchronize_session=False)).rowcount
+    return used == 1
+
+
+@bp.route("/login/engangskode", methods=["GET", "POST"])
+def one_time_code():
+    """Ask for the six-digit code from the user's authenticator app."""
+    user = _pending_user()
+    if user is None:
+        return _restart_login()
+    if not user.two_factor_ready:
+        return redirect(url_for("auth.one_time_code_setup"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if _accept_code(user, form.code.data):
+            return _complete_login(user, session[PENDING].get("next"))
+        _count_failure(user, "forkert engangskode")
+        if _locked(user):
+            return _restart_login()
+        form.code.errors = ["Koden er forkert eller allerede brugt. Vent på en ny kode i appen."]
+        return render_template("auth/totp.html", form=form), 401
+    return render_template("auth/totp.html", form=form)
+
+
+@bp.route("/login/opsaet-engangskode", methods=["GET", "POST"])
+def one_time_code_setup():
+    """First login of a role that needs two factors: connect an authenticator app with a QR code."""
+    user = _pending_user()
+    if user is None:
+        return _restart_login()
+    if user.two_factor_ready:
+        return redirect(url_for("auth.one_time_code"))
+    if not user.totp_secret:
+        user.totp_secret = totp.new_secret()
+        get_session().commit()  # the same secret on a reload, so a scanned code stays valid
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        if _accept_code(user, form.code.data):
+            user.totp_confirmed_at = utcnow()
+            record(get_session(), user, "totp_enrolled", "user", user.id, ip=request.remote_addr)
+            return _complete_login(user, session[PENDING].get("next"))
+        _count_failure(user, "forkert engangskode ved opsætning")
+        if _locked(user):
+            return _restart_login()
+        form.code.errors = ["Koden passer ikke. Tjek at appen viser koden for Matcher, og prøv igen."]
+        status = 401
+    uri = totp.provisioning_uri(user.totp_secret, user.email)
+    # segno writes the SVG itself from the URI's bits: no user text reaches the markup unescaped.
+    qr = Markup(segno.make(uri, error="m").svg_inline(dark="#111", light="#fff", omitsize=True))  # nosec B704
+    return render_template("auth/totp_setup.html", form=form, qr=qr, secret=totp.grouped(user.totp_secret)), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log out: every session of the user ends (a copied session cookie stops working, too)."""
+    record(get_session(), current_user, "logout", "user", current_user.id, ip=request.remote_addr)
+    end_all_sessions(current_user.user)
+    logout_user()
+    session.clear()
+    flash("Du er logget ud.", "info")
+    return redirect(url_for("auth.login"))

@@ -13,6 +13,12 @@ WEEKDAY_NAMES = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "tor
                  "sat": "lørdag", "sun": "søndag"}
 KIND_NAMES = {"activity": "Aktivitet", "leisure-job": "Fritidsjob", "mentoring": "Mentor"}
 STATUS_NAMES = {"active": "Aktiv", "paused": "På pause", "closed": "Lukket"}
+AUDIT_ACTION_NAMES = {
+    "view": "Så", "create": "Oprettede", "update": "Ændrede", "export": "Eksporterede", "erase": "Slettede",
+    "retention": "Slettet efter opbevaringsfrist", "login": "Loggede ind", "login_failed": "Mislykket login",
+    "logout": "Loggede ud", "totp_enrolled": "Opsatte totrinsbekræftelse", "totp_reset": "Nulstillede totrin",
+    "password_changed": "Skiftede adgangskode", "password_reset": "Gav ny adgangskode",
+}
 ORGANISATION_KIND_NAMES = {"association": "Forening", "sports-club": "Idrætsforening", "youth-club": "Klub",
                            "culture-house": "Kulturhus / bibliotek", "leisure-job-employer": "Fritidsjob-arbejdsplads",
                            "mentor-programme": "Mentorordning"}
@@ -132,4 +138,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         ages=ages, WEEKDAY_NAMES=WEEKDAY_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES,
         ORGANISATION_KIND_NAMES=ORGANISATION_KIND_NAMES, LANGUAGE_NAMES=LANGUAGE_NAMES, FIELD_NAMES=FIELD_NAMES,
-        EXCLUSION_NAMES=EXCLUSION_NAMES)
+        EXCLUSION_NAMES=EXCLUSION_NAMES, AUDIT_ACTION_NAMES=AUDIT_ACTION_NAMES)

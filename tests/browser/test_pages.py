@@ -142,3 +142,31 @@ def test_works_without_javascript(browser, base_url):
     page.goto(f"{base_url}/soeg?q=soccer")
     assert "Fodbold" in page.locator(".results").inner_text()
     context.close()
+
+
+def test_first_login_sets_up_two_factor_with_the_qr_page(page, base_url):
+    """A new contact person scans the QR code (here: types the key) and logs in with the first code."""
+    from sqlalchemy.orm import Session
+
+    from matcher.accounts import totp
+    from matcher.accounts.operations import create_user
+    from tests.browser.live import _ENGINES
+
+    with Session(_ENGINES[base_url]) as session:
+        create_user(session, "ny.kontakt@demo.matcher.dk", "contact_person", "Ny-kontaktperson-2026")
+        session.commit()
+    page.goto(f"{base_url}/login")
+    page.get_by_label("E-mail").fill("ny.kontakt@demo.matcher.dk")
+    page.get_by_label("Adgangskode").fill("Ny-kontaktperson-2026")
+    page.get_by_role("button", name="Log ind").click()
+    assert page.url.endswith("/login/opsaet-engangskode")
+    assert page.locator("figure.qr svg").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Engangskode").fill("000")
+    page.get_by_role("button", name="Bekræft og log ind").click()
+    assert page.get_by_text("Koden passer ikke").is_visible()
+    assert_accessible(page)
+    secret = page.locator("code.secret").inner_text().replace(" ", "")
+    page.get_by_label("Engangskode").fill(totp.code_at(secret, totp.current_step()))
+    page.get_by_role("button", name="Bekræft og log ind").click()
+    assert page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Børn").is_visible()

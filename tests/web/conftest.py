@@ -9,9 +9,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from matcher.accounts import totp
 from matcher.accounts.models import User
 from matcher.accounts.operations import create_user, issue_token
 from matcher.catalogue.hsds_import import import_services
@@ -25,6 +26,7 @@ from matcher.web import create_app
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PASSWORD = "Test-kodeord-123"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # every fixture user's authenticator app
 ROLES = ("admin", "key_staff", "contact_person", "club_rep")
 CLUB_ORG = "412cf209-21e4-597d-bf75-0cad7a07263b"  # Eksempel Boldklub, the club_rep's organisation
 OWN_OFFER = "c1404959-d3aa-5da2-a02e-03e34d695e1c"  # Pigefodbold U12, Eksempel Boldklub
@@ -52,8 +54,25 @@ def build_fixture_database(url: str) -> None:
             create_user(session, f"{role}@kk.dk", role, PASSWORD,
                         organisation=CLUB_ORG if role == "club_rep" else None)
         add_pathways(session)
+        for user in session.scalars(select(User)):
+            if user.requires_two_factor:
+                user.totp_secret, user.totp_confirmed_at = TOTP_SECRET, dt.datetime.now(dt.timezone.utc)
         session.commit()
     engine.dispose()
+
+
+def sign_in(app, client, email: str, password: str = PASSWORD):
+    """Log ``client`` in through the login form and, for staff roles, the one-time code; return the answer.
+
+    The test forgets the user's last used code first: a test signs the same user in several times
+    within one 30-second step, which the app rightly refuses as a replay.
+    """
+    response = client.post("/login", data={"email": email, "password": password})
+    if response.status_code == 302 and response.headers["Location"].endswith("/login/engangskode"):
+        with app.extensions["matcher.engine"].begin() as conn:
+            conn.execute(update(User).where(User.email == email).values(totp_last_step=None))
+        response = client.post("/login/engangskode", data={"code": totp.code_at(TOTP_SECRET, totp.current_step())})
+    return response
 
 
 def add_pathways(session: Session) -> None:
@@ -105,10 +124,10 @@ def client(app):
 
 
 @pytest.fixture
-def login(client):
+def login(app, client):
     """Log the test client in as the user of ``role``."""
     def _login(role: str):
-        response = client.post("/login", data={"email": f"{role}@kk.dk", "password": PASSWORD})
+        response = sign_in(app, client, f"{role}@kk.dk")
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
     return _login

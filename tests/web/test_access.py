@@ -7,10 +7,11 @@ import shutil
 import pytest
 from sqlalchemy import select
 
+from matcher.accounts.models import User
 from matcher.accounts.operations import issue_token
 from matcher.catalogue.models import InterestTerm, Offer, Organisation
 from matcher.web import create_app
-from tests.web.conftest import CLUB_ORG, OTHER_OFFER, OWN_OFFER, PASSWORD, pathway_ids
+from tests.web.conftest import CLUB_ORG, OTHER_OFFER, OWN_OFFER, pathway_ids, sign_in
 
 ANON = "anonymous"
 ALL = ("admin", "key_staff", "contact_person", "club_rep")
@@ -59,6 +60,27 @@ MATRIX = [
     ("GET", "/admin/eksport/hsds.json", None, expect(200, 302, **ADMIN)),
     ("GET", "/admin/eksport/mentorer.csv", None, expect(200, 302, **ADMIN)),
     ("POST", "/admin/brugere/ny", None, expect(400, 302, **ADMIN)),
+    ("POST", "/admin/import/hsds", None, expect(400, 302, **ADMIN)),  # no file: nothing imported
+    ("POST", "/admin/import/mentorer", None, expect(400, 302, **ADMIN)),
+    ("POST", "/admin/interesser/{term}/kobl", None, expect(400, 302, **ADMIN)),
+    ("POST", "/admin/interesser/999999/kobl", None, expect(404, 302, **ADMIN)),
+    ("POST", "/forening/{own_org}/oplysninger", None, expect(400, 302, contact_person=403)),
+    ("POST", "/forening/{other_org}/oplysninger", None, expect(400, 302, contact_person=403, club_rep=403)),
+    ("POST", "/tilbud/{own}/status", None, expect(400, 302, contact_person=403)),
+    ("POST", "/tilbud/{other}/status", None, expect(400, 302, contact_person=403, club_rep=403)),
+    ("GET", "/admin/brugere/{club_user}/adgangskode", None, expect(200, 302, **ADMIN)),
+    ("POST", "/admin/brugere/{club_user}/adgangskode", None, expect(400, 302, **ADMIN)),
+    ("GET", "/admin/brugere/999999/adgangskode", None, expect(404, 302, **ADMIN)),
+    ("POST", "/admin/brugere/999999/totrin", None, expect(404, 302, **ADMIN)),
+    ("POST", "/admin/brugere/999999/aktiv", None, expect(404, 302, **ADMIN)),
+    ("GET", "/admin/revisionslog", None, expect(200, 302, **ADMIN)),
+    ("GET", "/admin/revisionslog?child={other_child}&action=view", None, expect(200, 302, **ADMIN)),
+    ("GET", "/admin/revisionslog?from=igaar", None, expect(400, 302, **ADMIN)),
+    ("GET", "/admin/revisionslog.csv", None, expect(200, 302, **ADMIN)),
+    ("GET", "/konto", None, expect(200, 302)),
+    ("POST", "/konto/adgangskode", None, expect(400, 302)),  # wrong current password
+    ("GET", "/login/engangskode", None, expect(302, 302)),  # nothing pending: back to the password
+    ("GET", "/login/opsaet-engangskode", None, expect(302, 302)),
     ("GET", "/api/v1/me", None, expect(200, 401)),
     ("GET", "/api/v1/offers", None, expect(200, 401)),
     ("GET", "/api/v1/offers?limit=0", None, expect(400, 401)),
@@ -72,6 +94,7 @@ MATRIX = [
     ("GET", "/api/v1/organisations/999999", None, expect(404, 401)),
     ("GET", "/api/v1/mentors", None, expect(200, 401, club_rep=403)),
     ("GET", "/api/v1/openapi.json", None, expect(200, 200)),
+    ("POST", "/api/v1/match", {}, expect(400, 401, club_rep=403)),
     # Children, referrals and participation: own child, another worker's child, guessed ids.
     ("GET", "/boern", None, expect(200, 302, **NO_CLUB)),
     ("GET", "/boern/ny", None, expect(200, 302, **NO_CLUB)),
@@ -140,13 +163,14 @@ def matrix(tmp_path_factory, web_template):
         names = {"own": own.id, "other": other.id, "other_org": other.organisation_id,
                  "own_org": s.scalars(select(Organisation.id).where(Organisation.external_id == CLUB_ORG)).one(),
                  "term": s.scalars(select(InterestTerm.id).where(InterestTerm.code == "fodbold")).one(),
+                 "club_user": s.scalars(select(User.id).where(User.email == "club_rep@kk.dk")).one(),
                  **pathway_ids(s)}
         tokens = {role: issue_token(s, f"{role}@kk.dk") for role in ALL}
         s.commit()
     clients = {}
     for role in ALL:
         clients[role] = app.test_client()
-        assert clients[role].post("/login", data={"email": f"{role}@kk.dk", "password": PASSWORD}).status_code == 302
+        assert sign_in(app, clients[role], f"{role}@kk.dk").status_code == 302
     clients[ANON] = app.test_client()
     yield app, names, tokens, clients
     app.extensions["matcher.engine"].dispose()
@@ -170,3 +194,21 @@ def test_access(matrix, method, path, body, role, status):
         assert "/login" in response.headers["Location"]
     if url.startswith("/api/") and status >= 400:
         assert "message" in response.get_json()["error"]
+
+
+# Endpoints outside the matrix, and why.
+NOT_IN_MATRIX = {
+    "static": "public files",
+    "health.healthz": "public health check (tests/web/test_auth.py)",
+    "auth.login": "the login form itself (tests/web/test_auth.py, test_two_factor.py)",
+    "auth.logout": "ends the session the matrix reuses (tests/web/test_two_factor.py)",
+}
+
+
+def test_every_route_is_in_the_matrix(matrix):
+    """A new route must get rows in the matrix (or a reason above) before it can land."""
+    app, names, _tokens, _clients = matrix
+    adapter = app.url_map.bind("localhost")
+    covered = {adapter.match(path.format(**names).split("?")[0], method=method)[0] for method, path, _b, _s in MATRIX}
+    missing = {rule.endpoint for rule in app.url_map.iter_rules()} - covered - set(NOT_IN_MATRIX)
+    assert not missing, f"routes without access rows: {sorted(missing)}"

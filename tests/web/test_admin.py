@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from matcher.accounts.models import User
 from matcher.catalogue.models import InterestTerm, Mentor, Offer
-from tests.web.conftest import DATA, PASSWORD
+from tests.web.conftest import DATA, sign_in
 
 
 def user(app, email: str) -> User | None:
@@ -41,7 +41,7 @@ def test_create_user_errors_name_the_field(client, login):
 
 def test_deactivation_ends_sessions_and_tokens(app, client, login, token):
     other = app.test_client()
-    assert other.post("/login", data={"email": "key_staff@kk.dk", "password": PASSWORD}).status_code == 302
+    assert sign_in(app, other, "key_staff@kk.dk").status_code == 302
     bearer = {"Authorization": f"Bearer {token('key_staff')}"}
     assert other.get("/aendringer").status_code == 200
     version = user(app, "key_staff@kk.dk").session_version

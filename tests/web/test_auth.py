@@ -5,7 +5,18 @@ from sqlalchemy import select
 
 from matcher.accounts.models import User
 from matcher.web.auth import MAX_FAILED_LOGINS, safe_next
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, TOTP_SECRET
+
+
+def sign_in_code(app, client, email: str):
+    """Send the current one-time code of ``email`` (its last used code forgotten first)."""
+    from sqlalchemy import update
+
+    from matcher.accounts import totp
+
+    with app.extensions["matcher.engine"].begin() as conn:
+        conn.execute(update(User).where(User.email == email).values(totp_last_step=None))
+    return client.post("/login/engangskode", data={"code": totp.code_at(TOTP_SECRET, totp.current_step())})
 
 
 def test_login_and_logout(client, login):
@@ -46,14 +57,19 @@ def test_safe_next(target, expected):
     assert safe_next(target) == expected
 
 
-def test_login_redirects_only_to_local_next(client):
-    r = client.post("/login?next=https://evil.example/", data={"email": "admin@kk.dk", "password": PASSWORD})
-    assert r.status_code == 302 and r.headers["Location"] == "/"
+@pytest.mark.parametrize("email", ["club_rep@kk.dk", "admin@kk.dk"])  # without and with a one-time code
+def test_login_redirects_only_to_local_next(app, client, email):
+    for target, expected in (("https://evil.example/", "/"), ("/bydel/valby", "/bydel/valby")):
+        r = client.post(f"/login?next={target}", data={"email": email, "password": PASSWORD})
+        if r.headers["Location"] == "/login/engangskode":
+            r = sign_in_code(app, client, email)
+        assert r.status_code == 302 and r.headers["Location"] == expected
+        client.post("/logout")
 
 
 def test_password_change_ends_old_sessions(app, client, login):
     login("admin")
-    from matcher.web.auth import end_all_sessions
+    from matcher.accounts.operations import end_all_sessions
     from matcher.web.database import get_session
 
     with app.app_context():

@@ -22,10 +22,10 @@ def test_list_shows_only_own_children_with_phase_and_warnings(login, kids):
     assert f'href="/boern/{kids.child}/deltagelse"' in page
 
 
-def test_key_staff_of_a_district_sees_its_children_only(client, kids):
-    from tests.web.conftest import PASSWORD
+def test_key_staff_of_a_district_sees_its_children_only(app, client, kids):
+    from tests.web.conftest import sign_in
 
-    client.post("/login", data={"email": "valby_key@kk.dk", "password": PASSWORD})
+    assert sign_in(app, client, "valby_key@kk.dk").status_code == 302
     page = text(client.get("/boern"))
     assert "BU-OTHER1" in page and "BU-OWN1" not in page
     assert client.get(f"/boern/{kids.child}").status_code == 403

@@ -129,7 +129,7 @@ def test_district_pages(app, client, login, db):
     from matcher.catalogue.models import District
 
     valby = db.scalars(select(District).where(District.slug == "valby")).one()
-    create_user(db, "lokal@kk.dk", "key_staff", "Lokal-kodeord-1", name="Lone Lokal", district_id=valby.id)
+    create_user(db, "lokal@kk.dk", "key_staff", "Bydels-kodeord-1", name="Lone Lokal", district_id=valby.id)
     db.commit()
     assert "Lone Lokal" not in client.get("/bydel/valby").get_data(as_text=True)  # not shown to anonymous
     login("contact_person")

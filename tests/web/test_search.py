@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -116,7 +117,7 @@ def test_search_page_lists_results_with_map(client, login):
 
 
 def test_search_page_shows_stale_flag(app, client, login):
-    app.config["MATCHER_SETTINGS"] = type("S", (), {"stale_after_days": 1})()
+    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], stale_after_days=1)
     login("key_staff")
     assert "Forældet" in client.get("/soeg?q=fodbold").get_data(as_text=True)
 

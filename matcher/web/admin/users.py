@@ -1,4 +1,4 @@
-"""Administration of user accounts: list, create, deactivate."""
+"""Administration of user accounts: list, create, deactivate, reset password or two-factor login."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from werkzeug.security import generate_password_hash
 
 from matcher.accounts.models import Role, User
-from matcher.accounts.operations import create_user
+from matcher.accounts.operations import check_password_policy, create_user, end_all_sessions, reset_two_factor
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import District, Organisation
 from matcher.db import parse_id
 from matcher.web.admin import bp
-from matcher.web.auth import end_all_sessions
+from matcher.privacy.audit import record
 from matcher.web.database import get_session
 
 USER_FIELDS = ("email", "name", "role", "organisation", "district", "password")
@@ -65,13 +66,51 @@ def new_user():
 def toggle_user(user_id: int):
     """Deactivate (ending every session) or reactivate a user."""
     session = get_session()
-    user = session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = _user_or_404(user_id)
     active = request.form.get("active") == "1"
     if not active and user.id == current_user.id:
         flash("Du kan ikke deaktivere dig selv.", "error")
         return redirect(url_for("admin.users"), code=303)
     set_active(session, user, active)
     flash(f"{user.email} er {'genaktiveret' if active else 'deaktiveret og logget ud overalt'}.", "info")
+    return redirect(url_for("admin.users"), code=303)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = get_session().get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/brugere/<int:user_id>/adgangskode", methods=["GET", "POST"])
+def reset_password(user_id: int):
+    """Give a user a new first password (forgotten password): ends every session and lifts a lockout."""
+    user = _user_or_404(user_id)
+    errors, status = {}, 200
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        try:
+            check_password_policy(password, email=user.email)
+        except RecordError as exc:
+            errors, status = {"password": f"Adgangskoden {exc.message}."}, 400
+        else:
+            user.password_hash = generate_password_hash(password)
+            user.failed_logins, user.locked_until = 0, None
+            end_all_sessions(user)
+            record(get_session(), current_user, "password_reset", "user", user.id, ip=request.remote_addr)
+            flash(f"{user.email} har fået en ny adgangskode og er logget ud overalt. "
+                  "Giv den videre ad en sikker vej.", "info")
+            return redirect(url_for("admin.users"), code=303)
+    return render_template("admin/reset_password.html", user=user, errors=errors), status
+
+
+@bp.post("/brugere/<int:user_id>/totrin")
+def reset_user_two_factor(user_id: int):
+    """Forget a user's authenticator app (lost phone): the next login sets up a new one."""
+    user = _user_or_404(user_id)
+    reset_two_factor(user)
+    record(get_session(), current_user, "totp_reset", "user", user.id, ip=request.remote_addr)
+    flash(f"Totrinsbekræftelsen for {user.email} er nulstillet; brugeren opsætter en ny app ved næste login.",
+          "info")
     return redirect(url_for("admin.users"), code=303)

@@ -6,6 +6,7 @@ and list it in ``SECTIONS``; ``tests/web/test_openapi.py`` fails for any undocum
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from flask import jsonify
@@ -28,7 +29,9 @@ def json_content(schema: dict[str, Any]) -> dict[str, Any]:
 def errors(*codes: int) -> dict[str, Any]:
     """Return the standard JSON error responses for ``codes``."""
     texts = {400: "Ugyldig forespørgsel; `error.field` navngiver feltet", 401: "Mangler eller ugyldigt bearer-token",
-             403: "Rollen giver ikke adgang", 404: "Findes ikke", 409: "Konflikt: en anden har ændret posten"}
+             403: "Rollen giver ikke adgang", 404: "Findes ikke", 409: "Konflikt: en anden har ændret posten",
+             429: "For mange forespørgsler (MATCHER_RATE_LIMIT_API pr. minut); vent `Retry-After` sekunder",
+             503: "Databasen svarer ikke lige nu; prøv igen efter `Retry-After` sekunder"}
     return {str(c): {"description": texts[c], **json_content(ref("Error"))} for c in codes}
 
 
@@ -205,7 +208,10 @@ def document() -> dict[str, Any]:
     """Return the OpenAPI document."""
     paths: dict[str, Any] = {}
     for section in SECTIONS:
-        paths.update(section)
+        paths.update(copy.deepcopy(section))
+    for item in paths.values():  # answers any operation can give
+        for method in set(item) & {"get", "post", "patch", "put", "delete"}:
+            item[method]["responses"] = {**item[method]["responses"], **errors(429, 503)}
     return {
         "openapi": "3.1.0",
         "info": {"title": "matcher API", "version": "1",

@@ -1,0 +1,46 @@
+"""The audit log for administrators: read with filters, export as CSV. Nobody can change it."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request, stream_with_context
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from matcher.catalogue.errors import RecordError
+from matcher.privacy.audit import AuditQuery, iter_csv, record
+from matcher.privacy.models import ACTIONS
+from matcher.web.admin import bp
+from matcher.web.database import get_session
+
+PAGE_SIZE = 100
+
+
+@bp.get("/revisionslog")
+def audit_log():
+    """List the events matching the filters, newest first, a hundred per page."""
+    session = get_session()
+    try:
+        query = AuditQuery.from_args(request.args)
+    except RecordError as exc:
+        return render_template("admin/audit.html", events=[], total=0, page=1, pages=1, actions=ACTIONS,
+                               errors={exc.field: exc.message}, args=request.args), 400
+    total = session.scalar(select(func.count()).select_from(query.statement().order_by(None).subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    events = session.scalars(query.statement().limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("admin/audit.html", events=events, total=total, page=page, pages=pages,
+                           actions=ACTIONS, errors={}, args=request.args)
+
+
+@bp.get("/revisionslog.csv")
+def audit_log_csv():
+    """Export the events matching the filters as CSV; the export itself is logged first."""
+    session = get_session()
+    try:
+        query = AuditQuery.from_args(request.args)
+    except RecordError as exc:
+        return Response(f"{exc.field}: {exc.message}\n", status=400, mimetype="text/plain")
+    record(session, current_user, "export", "audit_log", purpose=query.describe(), ip=request.remote_addr)
+    session.commit()  # the export is on record before a single row leaves
+    return Response(stream_with_context(iter_csv(session, query)), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=revisionslog.csv"})
