@@ -27,10 +27,11 @@ run: seed
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Static security analysis of the product code; findings that are accepted carry a `# nosec`
-# with the reason on the line above.
+# Static security analysis of the product code (findings that are accepted carry a `# nosec`
+# with the reason), and known vulnerabilities in the installed packages (.ci/pip_audit.py).
 check: $(STAMP)
 	$(BIN)/bandit -q -r matcher
+	$(BIN)/python .ci/pip_audit.py
 
 # Load test against gunicorn + a temporary PostgreSQL on 127.0.0.1, with a worker kill and a
 # database restart midway; bounded in time. `bench/load/run_load.py --help` for larger catalogues.

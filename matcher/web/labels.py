@@ -17,7 +17,8 @@ AUDIT_ACTION_NAMES = {
     "view": "Så", "create": "Oprettede", "update": "Ændrede", "export": "Eksporterede", "erase": "Slettede",
     "retention": "Slettet efter opbevaringsfrist", "login": "Loggede ind", "login_failed": "Mislykket login",
     "logout": "Loggede ud", "totp_enrolled": "Opsatte totrinsbekræftelse", "totp_reset": "Nulstillede totrin",
-    "password_changed": "Skiftede adgangskode", "password_reset": "Gav ny adgangskode",
+    # Labels of audit actions, not passwords.
+    "password_changed": "Skiftede adgangskode", "password_reset": "Gav ny adgangskode",  # nosec B105
 }
 ORGANISATION_KIND_NAMES = {"association": "Forening", "sports-club": "Idrætsforening", "youth-club": "Klub",
                            "culture-house": "Kulturhus / bibliotek", "leisure-job-employer": "Fritidsjob-arbejdsplads",
