@@ -14,7 +14,15 @@ from matcher.catalogue.models import (  # noqa: F401
     Organisation,
 )
 from matcher.db import Base
-from matcher.pathways.models import Child, NetworkPerson, Participation, Phase, Referral, ReferralEvent  # noqa: F401
+from matcher.pathways.models import (  # noqa: F401
+    Child,
+    IdempotentRequest,
+    NetworkPerson,
+    Participation,
+    Phase,
+    Referral,
+    ReferralEvent,
+)
 from matcher.privacy.models import AuditEvent  # noqa: F401
 
 metadata = Base.metadata

@@ -1,8 +1,10 @@
-"""Referral and participation operations; each only flushes, the caller commits."""
+"""Referral and participation operations and idempotency keys; each only flushes, the caller commits."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,7 @@ from matcher.pathways.models import (
     END_REASONS,
     REFERRAL_STATUSES,
     Child,
+    IdempotentRequest,
     NetworkPerson,
     Participation,
     Phase,
@@ -110,6 +113,60 @@ def change_status(session: Session, referral: Referral, status: str, *, user: Us
                                 "referral_id": referral.id, "message": LAST_REFERRAL_ENDED,
                                 "since": on.isoformat()})
     return result
+
+
+class KeyReused(RecordError):
+    """An idempotency key the user already sent with another request (other path or body)."""
+
+    def __init__(self, message: str):
+        super().__init__("forespørgsel", "idempotency_key", message)
+
+
+def request_digest(body: Any) -> str:
+    """Return the SHA-256 of ``body`` as canonical JSON, so key order and spacing do not matter."""
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def claim_key(session: Session, user: User, key: str, *, method: str, path: str, body: Any,
+              child: Child | None = None) -> IdempotentRequest:
+    """Insert the user's key before the change; if the key was used, return that request with its answer.
+
+    Call it first in the request's transaction and check ``answered`` on the result: a new row is not
+    answered yet (do the change, then :func:`remember_answer`); an earlier row carries the first answer to
+    send again. On PostgreSQL a concurrent request with the same key waits on the unique (user, key) index
+    until the first one commits, then reads its answer here. Raises :class:`KeyReused` when the key came
+    with another method, path or body, or (which only a missing :func:`remember_answer` can cause) without
+    a stored answer.
+
+    Only successful answers are stored. An error answer rolls back the whole transaction, this row included,
+    so a corrected retry with the same key is carried out instead of getting the error again; nothing was
+    changed by the failed attempt, so nothing can happen twice.
+    """
+    digest = request_digest(body)
+    row = IdempotentRequest(user_id=user.id, key=key, method=method, path=path, body_sha256=digest,
+                            child_id=child.id if child is not None else None)
+    try:
+        with session.begin_nested():  # the savepoint keeps the session usable when the key is taken
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        earlier = session.scalars(select(IdempotentRequest).where(
+            IdempotentRequest.user_id == user.id, IdempotentRequest.key == key)).first()
+        if earlier is None:
+            raise
+    if (earlier.method, earlier.path, earlier.body_sha256) != (method, path, digest):
+        raise KeyReused("er allerede brugt til en anden forespørgsel – send en ny nøgle")
+    if not earlier.answered:
+        raise KeyReused("den første forespørgsel med nøglen gav intet svar – send en ny nøgle")
+    return earlier
+
+
+def remember_answer(session: Session, claim: IdempotentRequest, status: int, body: dict[str, Any]) -> None:
+    """Store the successful answer on the claimed key, for a retry to get it again."""
+    claim.response_status, claim.response_body = status, body
+    session.flush()
 
 
 def _needs_successor(session: Session, referral: Referral) -> bool:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import RecordError
 from matcher.clock import local_today
 from matcher.db import parse_id, utcnow
-from matcher.pathways.models import Child, Participation, Phase, Referral, ReferralEvent
+from matcher.pathways.models import Child, IdempotentRequest, Participation, Phase, Referral, ReferralEvent
 from matcher.pathways.operations import erase_child
 from matcher.privacy.audit import event_dict, events_for_child, record
+
+#: How long the first answer to a request with an idempotency key is kept for retries.
+KEEP_STORED_ANSWERS = dt.timedelta(days=30)
 
 
 def find_child(session: Session, ref: str) -> Child:
@@ -68,6 +71,10 @@ def export_child(session: Session, child: Child, actor: Any = None, purpose: str
         "participation": [{"id": p.id, "referral_id": p.referral_id, "date": _date(p.date), "attended": p.attended,
                            "accompanied_by": p.accompanied_by, "note": p.note, "logged_at": _date(p.logged_at),
                            "supersedes_id": p.supersedes_id, "voided": p.voided} for p in entries],
+        "stored_answers": [{"method": a.method, "path": a.path, "status": a.response_status,
+                            "created_at": _date(a.created_at), "body": a.response_body}
+                           for a in session.scalars(select(IdempotentRequest).where(
+                               IdempotentRequest.child_id == child.id).order_by(IdempotentRequest.id))],
     }
     # The look-ups come last and include this export itself (EU Court C-579/21).
     record(session, actor, "export", "child", child.id, child_id=child.id, purpose=purpose)
@@ -80,8 +87,27 @@ def erase(session: Session, child: Child, actor: Any = None, purpose: str = "sle
     if child.erased_at is not None:
         raise RecordError(f"child {child.id}", "code", "the child's data is already erased")
     erase_child(session, child)
+    forget_stored_answers(session, child)
     record(session, actor, "erase", "child", child.id, child_id=child.id, purpose=purpose)
     return child
+
+
+def forget_stored_answers(session: Session, child: Child | None = None, *,
+                          before: dt.datetime | None = None) -> int:
+    """Delete the stored answers to requests with an idempotency key about ``child``, or made ``before``.
+
+    They copy the child's data (a referral as it was answered), so they go with the child's erasure and
+    after :data:`KEEP_STORED_ANSWERS`. A retry after that is carried out again, which a status change
+    refuses (it cannot go to the status it has). Return how many were deleted.
+    """
+    if child is None and before is None:
+        raise ValueError("name a child or a time")
+    query = delete(IdempotentRequest)
+    if child is not None:
+        query = query.where(IdempotentRequest.child_id == child.id)
+    if before is not None:
+        query = query.where(IdempotentRequest.created_at < before)
+    return session.execute(query).rowcount
 
 
 def last_activity(session: Session) -> Any:
@@ -113,11 +139,17 @@ def retention_candidates(session: Session, years: int, today: dt.date | None = N
 
 
 def run_retention(session: Session, years: int, today: dt.date | None = None) -> list[int]:
-    """Erase every child past the retention period; log each erasure; return their ids."""
+    """Erase every child past the retention period and stored answers past theirs; log each erasure.
+
+    Return the ids of the erased children.
+    """
     erased = []
     for child in retention_candidates(session, years, today):
         erase_child(session, child)
+        forget_stored_answers(session, child)
         record(session, None, "retention", "child", child.id, child_id=child.id,
                purpose=f"opbevaringsperiode på {years} år udløbet", detail={"run_at": utcnow().isoformat()})
         erased.append(child.id)
+    now = utcnow() if today is None else dt.datetime.combine(today, dt.time(), dt.timezone.utc)
+    forget_stored_answers(session, before=now - KEEP_STORED_ANSWERS)
     return erased

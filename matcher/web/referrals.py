@@ -6,6 +6,7 @@ import json
 import uuid
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import current_user
 from sqlalchemy import exists, select
 
@@ -13,8 +14,15 @@ from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Mentor, Offer
 from matcher.db import parse_id
 from matcher.pathways import operations as ops
-from matcher.pathways.models import ACCOMPANIED_BY, END_REASONS, REFERRAL_STATUSES, Participation, Referral
-from matcher.pathways.referral_operations import ORDER
+from matcher.pathways.models import (
+    ACCOMPANIED_BY,
+    END_REASONS,
+    MAX_KEY_LENGTH,
+    REFERRAL_STATUSES,
+    Participation,
+    Referral,
+)
+from matcher.pathways.referral_operations import ORDER, KeyReused, claim_key, remember_answer
 from matcher.web.access import followed_child, followed_referral
 from matcher.web.auth import roles_required
 from matcher.web.children import FOLLOWERS, parse_date
@@ -22,6 +30,8 @@ from matcher.web.database import get_session
 from matcher.web.search import today
 
 bp = Blueprint("referrals", __name__)
+STATUS_FORM_REUSED = ("Formularen var allerede sendt med andre valg, så intet er ændret. "
+                      "Se den nuværende status herunder, og vælg igen.")
 
 
 def init_app(app: Flask) -> None:
@@ -39,9 +49,12 @@ def target_name(referral: Referral) -> str:
 def _render_referral(referral: Referral, status: int = 200, errors: dict | None = None, form: str = "",
                      values: dict | None = None):
     later = ORDER[ORDER.index(referral.status) + 1:]
+    values = values or {}
+    # The status form's key: a failed attempt keeps its key (nothing was stored), a new page gets a new one.
+    key = (values.get("idempotency_key") if form == "status" else None) or uuid.uuid4().hex
     return render_template("referrals/referral.html", referral=referral, child=referral.child,
                            name=target_name(referral), later=later, today=today(), errors=errors or {},
-                           form=form, values=values or {}), status
+                           form=form, values=values, status_key=key), status
 
 
 @bp.get("/henvisning/<int:referral_id>")
@@ -54,21 +67,47 @@ def page(referral_id: int):
 @bp.post("/henvisning/<int:referral_id>/status")
 @roles_required(*FOLLOWERS)
 def change_status(referral_id: int):
-    """Move the referral to a later status; ending needs a reason (and a note for 'other')."""
+    """Move the referral to a later status; ending needs a reason (and a note for 'other').
+
+    The form's hidden ``idempotency_key`` makes a double submit change the status once: the second
+    submit gets the first answer again (the same messages and redirect).
+    """
     referral = followed_referral(referral_id)
-    values = {k: request.form.get(k, "") for k in ("status", "end_reason", "end_note", "on")}
+    fields = ("status", "end_reason", "end_note", "on")
+    values = {k: request.form.get(k, "") for k in (*fields, "idempotency_key")}
+    session, key = get_session(), values["idempotency_key"][:MAX_KEY_LENGTH] or None
     try:
+        claim = claim_key(session, current_user.user, key, method=request.method, path=request.path,
+                          body={k: values[k] for k in fields}, child=referral.child) if key else None
+        if claim is not None and claim.answered:
+            _flash_once(claim.response_body["messages"])
+            return redirect(claim.response_body["location"], code=303)
         change = ops.change_status(
-            get_session(), referral, values["status"], user=current_user.user,
+            session, referral, values["status"], user=current_user.user,
             end_reason=(values["end_reason"] or None) if values["status"] == "ended" else None,
             end_note=values["end_note"].strip() or None, on=parse_date(values["on"], "on", "henvisning"))
+    except KeyReused:
+        session.rollback()
+        values.pop("idempotency_key")  # sent before with other values (the browser's back button): start over
+        return _render_referral(followed_referral(referral_id), 422, {"-": STATUS_FORM_REUSED}, "status", values)
     except RecordError as exc:
-        get_session().rollback()
+        session.rollback()
         return _render_referral(followed_referral(referral_id), 400, {exc.field: exc.message}, "status", values)
-    flash(f"»{target_name(referral)}« står nu som {referral.status_label}.", "info")
-    for warning in change.warnings:
-        flash(warning["message"], "error")
-    return redirect(url_for("children.page", child_id=referral.child_id, _anchor="henvisninger"), code=303)
+    messages = [("info", f"»{target_name(referral)}« står nu som {referral.status_label}.")]
+    messages += [("error", warning["message"]) for warning in change.warnings]
+    location = url_for("children.page", child_id=referral.child_id, _anchor="henvisninger")
+    if claim is not None:
+        remember_answer(session, claim, 303, {"location": location, "messages": messages})
+    _flash_once(messages)
+    return redirect(location, code=303)
+
+
+def _flash_once(messages) -> None:
+    """Flash each (category, message) unless the first of a double submit already left it waiting."""
+    waiting = {tuple(m) for m in flask_session.get("_flashes", [])}  # where flask.flash keeps them
+    for category, message in messages:
+        if (category, message) not in waiting:
+            flash(message, category)
 
 
 @bp.post("/henvisning/<int:referral_id>/del")

@@ -1,9 +1,13 @@
-"""Pathway models: children and their network, phases, referrals and participation."""
+"""Pathway models: children and their network, phases, referrals, participation and stored answers."""
 
 from matcher.pathways.models.children import (  # noqa: F401
     GENDERS,
     Child,
     NetworkPerson,
+)
+from matcher.pathways.models.idempotency import (  # noqa: F401
+    MAX_KEY_LENGTH,
+    IdempotentRequest,
 )
 from matcher.pathways.models.phases import (  # noqa: F401
     BRIDGE_TARGETS,

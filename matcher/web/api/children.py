@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from matcher.accounts.models import Role, User
 from matcher.catalogue.models import Mentor, Offer
 from matcher.pathways import operations as ops
-from matcher.pathways.models import Child, Referral
+from matcher.pathways.models import MAX_KEY_LENGTH, Child, Referral
+from matcher.pathways.referral_operations import KeyReused, claim_key, remember_answer
 from matcher.pathways.queries import visible_children
 from matcher.web.access import followed_child, followed_referral, log_child_access, log_children_listed
 from matcher.web.api import MAX_ID, ApiError, bp, json_body, page_params, require_role
@@ -176,17 +177,43 @@ def create_referral(child_id: int):
     return jsonify(referral_dict(referral)), 201
 
 
+def idempotency_key() -> str | None:
+    """Return the request's ``Idempotency-Key`` header (None when absent or blank; 400 when too long)."""
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and len(key) > MAX_KEY_LENGTH:
+        raise ApiError(400, f"Idempotency-Key må højst være {MAX_KEY_LENGTH} tegn", "Idempotency-Key")
+    return key
+
+
 @bp.patch("/referrals/<int:referral_id>")
 def patch_referral(referral_id: int):
-    """Move a referral to a later status; ``ended`` needs an ``end_reason``. Returns any warnings."""
+    """Move a referral to a later status; ``ended`` needs an ``end_reason``. Returns any warnings.
+
+    With an ``Idempotency-Key`` header the first successful answer is stored; the same key with the same
+    body gets that answer again and changes nothing, the same key with another body or referral is a 422.
+    """
     require_role(*FOLLOWERS)
     referral = followed_referral(referral_id)
-    body = only(json_body(), STATUS_FIELDS)
+    body = json_body()
+    key, session = idempotency_key(), get_session()
+    claim = None
+    if key is not None:
+        try:
+            claim = claim_key(session, current_user.user, key, method=request.method, path=request.path,
+                              body=body, child=referral.child)
+        except KeyReused as exc:
+            raise ApiError(422, f"Idempotency-Key {exc.message}", "Idempotency-Key") from None
+        if claim.answered:
+            return jsonify(claim.response_body), claim.response_status
+    body = only(body, STATUS_FIELDS)
     status = typed(body, "status", str, "tekst", required=True)
-    change = ops.change_status(get_session(), referral, status, user=current_user.user,
+    change = ops.change_status(session, referral, status, user=current_user.user,
                                end_reason=typed(body, "end_reason", str, "tekst"),
                                end_note=typed(body, "end_note", str, "tekst"))
-    return jsonify({**referral_dict(change.referral), "warnings": change.warnings})
+    answer = {**referral_dict(change.referral), "warnings": change.warnings}
+    if claim is not None:
+        remember_answer(session, claim, 200, answer)
+    return jsonify(answer)
 
 
 @bp.post("/children/<int:child_id>/participation")
@@ -207,9 +234,7 @@ def log_participation(child_id: int):
         person = next((p for p in child.network if p.id == person_id), None)
         if person is None:
             raise ApiError(404, f"barnet har ingen netværksperson med id {person_id}", "network_person_id")
-    key = request.headers.get("Idempotency-Key", "").strip() or None
-    if key is not None and len(key) > 64:
-        raise ApiError(400, "Idempotency-Key må højst være 64 tegn", "Idempotency-Key")
+    key = idempotency_key()
     entry = ops.log_participation(
         get_session(), referral, current_user.user, date=day, attended=attended,
         accompanied_by=typed(body, "accompanied_by", str, "tekst") or "alone", network_person=person,

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.pathways.models import ACCOMPANIED_BY, END_REASONS, GENDERS, PHASE_KINDS, REFERRAL_STATUSES
+from matcher.pathways.models import (
+    ACCOMPANIED_BY,
+    END_REASONS,
+    GENDERS,
+    MAX_KEY_LENGTH,
+    PHASE_KINDS,
+    REFERRAL_STATUSES,
+)
 from matcher.pathways.warnings import WARNING_TYPES
 from matcher.web.api.openapi import NULL_INT, NULL_STR, PAGING, errors, json_content, path_id, query, ref
 
@@ -94,6 +101,14 @@ def _page(item: str) -> dict[str, Any]:
         "limit": {"type": "integer"}, "offset": {"type": "integer"}}}
 
 
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+                   "description": "Din egen nøgle til forespørgslen (fx en UUID); samme nøgle to gange ændrer "
+                                  "én gang og giver det første svar (statuskode og krop). Længere end "
+                                  f"{MAX_KEY_LENGTH} tegn: 400."}
+KEY_REUSED = {"422": {"description": "`Idempotency-Key` er brugt før til en anden forespørgsel (anden krop eller "
+                                     "sti); `error.field` er `Idempotency-Key`", **json_content(ref("Error"))}}
+
 WHO = "contact_person: egne børn; key_staff: børn i egen bydel; admin: alle; club_rep: 403."
 
 MATCH_PATHS: dict[str, Any] = {
@@ -146,7 +161,12 @@ CHILD_PATHS: dict[str, Any] = {
         "parameters": [path_id("referral_id")],
         "patch": {"summary": "Flyt en henvisning frem; afslutning kræver en årsag", "tags": ["referrals"],
                   "description": "Status kan kun gå frem (suggested → contacted → trial → active → ended). "
-                                 "`ended` kræver `end_reason`; `other` kræver også `end_note`.",
+                                 "`ended` kræver `end_reason`; `other` kræver også `end_note`. Med "
+                                 "`Idempotency-Key` gemmes det første vellykkede svar: samme nøgle og krop "
+                                 "igen giver det svar uden at ændre noget; samme nøgle med en anden krop "
+                                 "eller henvisning giver 422. Fejlsvar gemmes ikke, så et rettet forsøg "
+                                 "kan bruge samme nøgle.",
+                  "parameters": [IDEMPOTENCY_KEY],
                   "requestBody": {"required": True, **json_content({
                       "type": "object", "required": ["status"], "additionalProperties": False, "properties": {
                           "status": {"type": "string", "enum": list(REFERRAL_STATUSES)},
@@ -155,11 +175,11 @@ CHILD_PATHS: dict[str, Any] = {
                   "responses": {"200": {"description": "Henvisningen og eventuelle advarsler", **json_content({
                       "allOf": [ref("Referral"), {"type": "object", "required": ["warnings"], "properties": {
                           "warnings": {"type": "array", "items": ref("Warning")}}}]})},
-                      **errors(400, 401, 403, 404)}}},
+                      **errors(400, 401, 403, 404), **KEY_REUSED}}},
     "/api/v1/children/{child_id}/participation": {
         "parameters": [path_id("child_id"),
                        {"name": "Idempotency-Key", "in": "header", "required": False,
-                        "schema": {"type": "string", "maxLength": 64},
+                        "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
                         "description": "Samme nøgle to gange gemmer én registrering og giver det første svar"}],
         "post": {"summary": "Registrér deltagelse", "tags": ["participation"],
                  "requestBody": {"required": True, **json_content({
