@@ -294,13 +294,19 @@ def retention() -> None:
               help="Default: MATCHER_RETENTION_YEARS (5).")
 @pass_ctx
 def retention_run(ctx: Context, years: int | None) -> None:
-    """Erase children whose last activity is older than the retention period; each erasure is logged."""
+    """Erase children whose last activity is older than the retention period; each erasure is logged.
+
+    Also forgets rate-limit counters of windows that ended more than a day ago.
+    """
     from matcher.privacy.subject import run_retention
+    from matcher.web.ratelimit import purge
 
     years = years or ctx.settings.retention_years
     with ctx.session() as session:
         erased = run_retention(session, years)
-    click.echo(f"retention ({years} years): erased {len(erased)} child(ren)")
+        counters = purge(session)
+    click.echo(f"retention ({years} years): erased {len(erased)} child(ren); "
+               f"forgot {counters} old rate-limit counter(s)")
 
 
 @cli.group()

@@ -94,4 +94,12 @@ def test_children_export_and_erase(cli_url, session):
     assert again.returncode == 2 and "already erased" in again.stderr
     unknown = run(cli_url, "children", "export", "BU-NOPE")
     assert unknown.returncode == 2 and "no child" in unknown.stderr
-    assert "erased 0" in run(cli_url, "retention", "run", "--years", "5").stdout
+    from sqlalchemy import create_engine
+
+    from matcher.web.ratelimit import hit
+
+    engine = create_engine(cli_url)
+    hit(engine, "login-ip:192.0.2.1", 30, now=1_000_000)  # a counter from long ago
+    hit(engine, "login-ip:192.0.2.2", 30)  # and a current one
+    engine.dispose()
+    assert "erased 0 child(ren); forgot 1 old rate-limit counter(s)" in run(cli_url, "retention", "run", "--years", "5").stdout

@@ -17,7 +17,8 @@ import time
 from flask import Flask, current_app, jsonify, render_template, request, session
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
 from matcher.accounts.models import RateLimitHit
 
@@ -44,11 +45,10 @@ def hit(engine: Engine, bucket: str, limit: int, *, now: float | None = None) ->
     return max(1, math.ceil(window + WINDOW_SECONDS - now))
 
 
-def purge(engine: Engine, *, older_than: float = 86400, now: float | None = None) -> int:
-    """Delete counters of windows that ended more than ``older_than`` seconds ago; return how many."""
+def purge(db: Session | Connection, *, older_than: float = 86400, now: float | None = None) -> int:
+    """Delete counters of windows that ended more than ``older_than`` seconds ago; return how many (no commit)."""
     cutoff = (time.time() if now is None else now) - older_than
-    with engine.begin() as conn:
-        return conn.execute(delete(RateLimitHit).where(RateLimitHit.window < cutoff)).rowcount
+    return db.execute(delete(RateLimitHit).where(RateLimitHit.window < cutoff)).rowcount
 
 
 def init_app(app: Flask) -> None:

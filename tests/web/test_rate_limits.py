@@ -85,7 +85,8 @@ def test_windows_roll_over_and_old_ones_are_forgotten(engine):
         rows = conn.execute(select(RateLimitHit.bucket, RateLimitHit.window, RateLimitHit.hits)
                             .order_by(RateLimitHit.bucket)).all()
     assert [tuple(r) for r in rows] == [("b", start + WINDOW_SECONDS, 1), ("other", start, 1)]
-    assert purge(engine, older_than=0, now=start + 1) == 1
+    with engine.begin() as conn:
+        assert purge(conn, older_than=0, now=start + 1) == 1
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(RateLimitHit)) == 1
 
