@@ -60,21 +60,49 @@ def create_user(session: Session, email: str, role: str, password: str, *, name:
     email = email.strip().lower()
     if not EMAIL.match(email):
         raise RecordError("user", "email", f"is not an e-mail address: {email!r}")
-    try:
-        role_id = Role(role)
-    except ValueError:
-        raise RecordError("user", "role", f"must be one of {', '.join(r.value for r in Role)}") from None
+    role_id = _role(role)
     if session.scalars(select(User).where(User.email == email)).first():
         raise RecordError(f"user {email}", "email", "is already in use")
     check_password_policy(password, email=email)
-    org = find_organisation(session, organisation) if organisation else None
-    if role_id is Role.club_rep and org is None:
-        raise RecordError(f"user {email}", "organisation", "is required for a club representative")
+    org = _organisation_for(session, email, role_id, organisation)
     user = User(email=email, name=name, role=role_id, organisation=org, district_id=district_id,
                 password_hash=generate_password_hash(password))
     session.add(user)
     session.flush()
     return user
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise RecordError("user", "role", f"must be one of {', '.join(r.value for r in Role)}") from None
+
+
+def _organisation_for(session: Session, email: str, role: Role, organisation: str | None) -> Organisation | None:
+    org = find_organisation(session, organisation) if organisation else None
+    if role is Role.club_rep and org is None:
+        raise RecordError(f"user {email}", "organisation", "is required for a club representative")
+    return org
+
+
+def update_user(session: Session, user: User, *, name: str, role: str, organisation: str | None,
+                district_id: int | None) -> list[str]:
+    """Change a user's name, role, organisation and district; return the changed fields.
+
+    A new role or organisation changes what the user may see, so every session of the user ends.
+    """
+    role_id = _role(role)
+    org = _organisation_for(session, user.email, role_id, organisation)
+    new = {"name": name.strip()[:120], "role": role_id, "organisation_id": org.id if org else None,
+           "district_id": district_id}
+    changed = [k for k, v in new.items() if getattr(user, k) != v]
+    for key in changed:
+        setattr(user, key, new[key])
+    if {"role", "organisation_id"} & set(changed):
+        end_all_sessions(user)
+    session.flush()
+    return changed
 
 
 def hash_token(token: str) -> str:

@@ -119,3 +119,29 @@ def test_mentor_csv_import_and_export(app, client, login):
     assert bad.status_code == 400 and "intet er gemt" in bad.get_data(as_text=True)
     export = client.get("/admin/eksport/mentorer.csv")
     assert export.status_code == 200 and export.mimetype == "text/csv"
+
+
+def test_admin_edits_a_user_and_a_new_role_ends_their_sessions(app, client, login):
+    staff = app.test_client()
+    assert sign_in(app, staff, "key_staff@kk.dk").status_code == 302
+    login("admin")
+    target = user(app, "key_staff@kk.dk")
+    form = {"name": "Ny Titel", "role": "key_staff", "organisation": "", "district": ""}
+    assert client.post(f"/admin/brugere/{target.id}", data=form).status_code == 303
+    assert staff.get("/aendringer").status_code == 200  # a new name alone keeps the sessions
+    assert client.post(f"/admin/brugere/{target.id}", data={**form, "role": "contact_person"}).status_code == 303
+    after = user(app, "key_staff@kk.dk")
+    assert after.role.value == "contact_person" and after.name == "Ny Titel"
+    assert staff.get("/aendringer").status_code == 302  # logged out everywhere
+    club = client.post(f"/admin/brugere/{target.id}", data={**form, "role": "club_rep"})
+    assert club.status_code == 400 and 'href="#f-organisation"' in club.get_data(as_text=True)
+    me = user(app, "admin@kk.dk")
+    own = client.post(f"/admin/brugere/{me.id}", data={**form, "role": "key_staff"})
+    assert own.status_code == 400 and "din egen rolle" in own.get_data(as_text=True)
+    assert client.get(f"/admin/brugere/{target.id}").status_code == 200
+    from matcher.privacy.models import AuditEvent
+
+    with app.extensions["matcher.sessions"]() as session:
+        details = session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "update",
+                                                                   AuditEvent.object_id == target.id)).all()
+    assert details == [{"changed": ["name"]}, {"changed": ["role"]}]

@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import generate_password_hash
 
 from matcher.accounts.models import Role, User
-from matcher.accounts.operations import check_password_policy, create_user, end_all_sessions, reset_two_factor
+from matcher.accounts.operations import (
+    check_password_policy,
+    create_user,
+    end_all_sessions,
+    reset_two_factor,
+    update_user,
+)
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import District, Organisation
 from matcher.db import parse_id
@@ -60,6 +66,38 @@ def new_user():
             return redirect(url_for("admin.users"), code=303)
     values.pop("password", None)
     return render_template("admin/user_form.html", values=values, errors=errors, **_choices(session)), status
+
+
+@bp.route("/brugere/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    """Change a user's name, role, organisation or district; a new role ends the user's sessions."""
+    session = get_session()
+    user = _user_or_404(user_id)
+    errors, status = {}, 200
+    if request.method == "POST":
+        values = {f: request.form.get(f, "") for f in USER_FIELDS if f not in ("email", "password")}
+        if user.id == current_user.id and values["role"] != user.role.value:
+            errors, status = {"role": "Du kan ikke ændre din egen rolle."}, 400
+        else:
+            try:
+                changed = update_user(session, user, name=values["name"], role=values["role"],
+                                      organisation=values["organisation"] or None,
+                                      district_id=parse_id(values["district"]))
+            except RecordError as exc:
+                errors, status = {exc.field: exc.message}, 400
+            else:
+                if changed:
+                    record(session, current_user, "update", "user", user.id, ip=request.remote_addr,
+                           detail={"changed": changed})
+                flash(f"{user.email} er gemt." + (" Brugeren er logget ud overalt, fordi adgangen er ændret."
+                                                  if {"role", "organisation_id"} & set(changed) else ""), "info")
+                return redirect(url_for("admin.users"), code=303)
+    else:
+        values = {"name": user.name, "role": user.role.value,
+                  "organisation": str(user.organisation_id or ""), "district": str(user.district_id or "")}
+    values["email"] = user.email
+    return render_template("admin/user_form.html", values=values, errors=errors, editing=user,
+                           **_choices(session)), status
 
 
 @bp.post("/brugere/<int:user_id>/aktiv")
