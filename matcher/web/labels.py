@@ -7,12 +7,15 @@ from decimal import Decimal, InvalidOperation
 
 from flask import Flask
 
+from matcher.accounts.models import Role
 from matcher.clock import COPENHAGEN
 
 WEEKDAY_NAMES = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag", "fri": "fredag",
                  "sat": "lørdag", "sun": "søndag"}
 KIND_NAMES = {"activity": "Aktivitet", "leisure-job": "Fritidsjob", "mentoring": "Mentor"}
 STATUS_NAMES = {"active": "Aktiv", "paused": "På pause", "closed": "Lukket"}
+AUDIT_OBJECT_NAMES = {"child": "barn", "user": "bruger", "audit_log": "revisionslog", "referral": "henvisning",
+                      "participation": "deltagelse"}
 AUDIT_ACTION_NAMES = {
     "view": "Så", "create": "Oprettede", "update": "Ændrede", "export": "Eksporterede", "erase": "Slettede",
     "retention": "Slettet efter opbevaringsfrist", "login": "Loggede ind", "login_failed": "Mislykket login",
@@ -139,4 +142,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         ages=ages, WEEKDAY_NAMES=WEEKDAY_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES,
         ORGANISATION_KIND_NAMES=ORGANISATION_KIND_NAMES, LANGUAGE_NAMES=LANGUAGE_NAMES, FIELD_NAMES=FIELD_NAMES,
-        EXCLUSION_NAMES=EXCLUSION_NAMES, AUDIT_ACTION_NAMES=AUDIT_ACTION_NAMES)
+        EXCLUSION_NAMES=EXCLUSION_NAMES, AUDIT_ACTION_NAMES=AUDIT_ACTION_NAMES,
+        AUDIT_OBJECT_NAMES=AUDIT_OBJECT_NAMES, ROLE_NAMES={r.value: r.label for r in Role})

@@ -6,7 +6,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, live_server, log_in, seeded_database
+from matcher.seeding import DEMO_PASSWORD
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, LOGINS, live_server, log_in, seeded_database
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -15,6 +16,7 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PAGES = [
     ("login", None, "/login", DESKTOP),
+    ("engangskode-mobil", None, None, PHONE),
     ("forside", "key_staff", "/", DESKTOP),
     ("soeg", "key_staff", "/soeg?q=fotbold&postcode=2200&max_km=3", DESKTOP),
     ("soeg-mobil", "contact_person", "/soeg?q=dans&age=10", PHONE),
@@ -29,6 +31,7 @@ PAGES = [
     ("admin-brugere", "admin", "/admin/brugere", DESKTOP),
     ("admin-interesser", "admin", "/admin/interesser", DESKTOP),
     ("admin-data", "admin", "/admin/data", DESKTOP),
+    ("admin-revisionslog", "admin", "/admin/revisionslog", DESKTOP),
     ("boern", "contact_person", "/boern", DESKTOP),
     ("barn", "contact_person", "{child}", DESKTOP),
     ("deltagelse-mobil", "contact_person", "{child}/deltagelse", PHONE),
@@ -54,7 +57,12 @@ def take(base: str, browser, out: Path = OUT) -> list[Path]:
         page = context.new_page()
         if role:
             log_in(page, base, role)
-        if name == "ret-tilbud":
+        if name == "engangskode-mobil":  # the second step of a staff login
+            page.goto(f"{base}/login")
+            page.get_by_label("E-mail").fill(LOGINS["contact_person"])
+            page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Log ind").click()
+        elif name == "ret-tilbud":
             page.goto(f"{base}/min-forening")
             page.get_by_role("link", name="Ret alle oplysninger").first.click()
         elif name == "aendringer":
