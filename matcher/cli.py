@@ -403,11 +403,16 @@ def restore_cmd(ctx: Context, path: Path) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--timeout", default=180, show_default=True, type=int,
-              help="Seconds a worker may spend on one request; a national-scale match index takes ~1 min to build.")
-def serve(host: str, port: int, workers: int, timeout: int) -> None:
-    """Serve the app under gunicorn."""
+              help="Seconds a worker may spend on one request.")
+@click.option("--index-cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Private folder (0700) for built search and match indexes: a restart reads them back, and "
+                   "after a catalogue change one worker builds while the others wait for its file.")
+def serve(host: str, port: int, workers: int, timeout: int, index_cache: Path | None) -> None:
+    """Serve the app under gunicorn; the search and match indexes are built once, before the workers start."""
     import os
     import secrets
+
+    from matcher.web.serving import Server
 
     if not os.environ.get("MATCHER_SECRET_KEY"):
         Settings.from_env()  # refuses to start in production without a key
@@ -416,11 +421,27 @@ def serve(host: str, port: int, workers: int, timeout: int) -> None:
 
     access = ('{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
               '"bytes":"%(B)s","duration_us":%(D)s}')
-    # A fixed argument list, no shell.
-    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),  # nosec B606
-                               "--bind", f"{host}:{port}", "--timeout", str(timeout), "--access-logfile", "-",
-                               "--access-logformat", access, "--forwarded-allow-ips", "127.0.0.1",
-                               "matcher.web:create_app()"])
+    Server({"workers": workers, "bind": f"{host}:{port}", "timeout": timeout, "accesslog": "-",
+            "access_log_format": access, "forwarded_allow_ips": "127.0.0.1"}, index_cache=index_cache).run()
+
+
+@cli.group()
+def index() -> None:
+    """The search and match indexes (built in memory by every server; files only with --index-cache)."""
+
+
+@index.command("build")
+@click.option("--index-cache", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder `matcher serve --index-cache` reads.")
+@pass_ctx
+def index_build(ctx: Context, index_cache: Path) -> None:
+    """Build the indexes of the current catalogue into the index cache (e.g. after a large import)."""
+    from matcher.services.matching import build_indexes, use_index_store
+
+    use_index_store(index_cache)
+    with ctx.session() as session:
+        seconds = build_indexes(session, save=True)
+    click.echo("built " + ", ".join(f"{name} index in {s:.1f} s" for name, s in seconds.items()) + f" into {index_cache}")
 
 
 def _register_feature_commands() -> None:

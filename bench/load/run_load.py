@@ -1,9 +1,10 @@
 """Load test of matcher on PostgreSQL under gunicorn, with a worker kill and a database restart.
 
-    .venv/bin/python bench/load/run_load.py [--offers 300000] [--duration 60] [--users N]
+    .venv/bin/python bench/load/run_load.py [--offers 300000] [--duration 60] [--users N] [--dump PATH]
 
 Starts a throw-away PostgreSQL on 127.0.0.1, migrates and seeds the demo data (plus N generated
-offers with --offers N), serves the app with `matcher serve --workers 4` on 127.0.0.1, issues
+offers with --offers N; --dump PATH saves that database, or restores it when PATH exists), serves
+the app with `matcher serve --workers 4` on 127.0.0.1 (indexes built in the master first), issues
 API tokens for the demo contact person and key staff, and drives a closed-loop mix of search
 (60 %), match (25 %) and participation logging (15 %) bounded by --duration and --max-requests.
 At 1/3 of the run one gunicorn worker is SIGKILLed, at 2/3 PostgreSQL is restarted
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import loadgen  # noqa: E402
-from pgtemp import TempPostgres, free_port  # noqa: E402
+from pgtemp import TempPostgres, find_bin, free_port  # noqa: E402
 
 SECRET_KEY = "load-test-fixed-secret-key-0123456789abcdef0123456789abcdef"
 CONTACT = "kontakt@demo.matcher.dk"
@@ -152,6 +153,24 @@ def gunicorn_summary(glog: str) -> str:
     return "\n".join(out)
 
 
+def save_dump(pg: TempPostgres, path: Path) -> None:
+    """Write the prepared database (migrated, seeded, bulk-imported) as a pg_dump custom archive."""
+    tmp = path.with_name(path.name + ".part")
+    subprocess.run([find_bin("pg_dump"), "--format=custom", "--no-owner", "--file", str(tmp), "--dbname",
+                    pg.dsn()], check=True, capture_output=True)
+    tmp.replace(path)
+
+
+def restore_dump(pg: TempPostgres, path: Path) -> None:
+    """Load a dump made by ``save_dump`` into the empty database and gather the planner's statistics."""
+    import psycopg
+
+    subprocess.run([find_bin("pg_restore"), "--no-owner", "--exit-on-error", "--jobs", "2", "--dbname", pg.dsn(),
+                    str(path)], check=True, capture_output=True)
+    with psycopg.connect(pg.dsn(), autocommit=True) as conn:
+        conn.execute("ANALYZE")  # a restored database has none; the planner would guess
+
+
 def verify(pg: TempPostgres, sh: loadgen.Shared) -> dict:
     import psycopg
 
@@ -186,6 +205,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-faults", action="store_true")
     ap.add_argument("--warmup-timeout", type=float, default=900)
     ap.add_argument("--keep-log", type=Path, default=None, help="copy gunicorn's log here")
+    ap.add_argument("--dump", type=Path, default=None,
+                    help="reuse the prepared database in this pg_dump file if it exists (--offers then only labels the run), "
+                         "else prepare it as usual and save it there; a 300,000-offer import takes ~15 min")
     args = ap.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="matcher-load-"))
@@ -198,17 +220,28 @@ def main(argv=None) -> int:
         log(f"starting PostgreSQL in {pg.dir} on 127.0.0.1:{pg.port}")
         pg.start()
         url = pg.create_database("matcher")
+        # MATCHER_RATE_LIMIT_API: the per-token API rate limit must not throttle the load generator.
         env = dict(os.environ, MATCHER_DATABASE_URL=url, MATCHER_SECRET_KEY=SECRET_KEY, MATCHER_ENV="development",
-                   MATCHER_LOG_FORMAT="json", MATCHER_LOG_LEVEL="WARNING")
-        matcher_cmd(env, "db", "upgrade")
-        matcher_cmd(env, "seed")
-        log("migrated and seeded the demo data")
+                   MATCHER_LOG_FORMAT="json", MATCHER_LOG_LEVEL="WARNING", MATCHER_RATE_LIMIT_API="1000000")
         import_note = ""
-        if args.offers:
-            from bulk_catalogue import bulk_import
+        if args.dump and args.dump.exists():
+            t0 = time.time()
+            restore_dump(pg, args.dump)
+            matcher_cmd(env, "db", "upgrade")  # migrations newer than the dump
+            import_note = f"restored {args.dump.name} in {time.time() - t0:.0f} s (made with --offers as then)"
+            log(import_note)
+        else:
+            matcher_cmd(env, "db", "upgrade")
+            matcher_cmd(env, "seed")
+            log("migrated and seeded the demo data")
+            if args.offers:
+                from bulk_catalogue import bulk_import
 
-            import_note = bulk_import(url, args.offers, log=log)
-            log("bulk import: " + import_note)
+                import_note = bulk_import(url, args.offers, log=log)
+                log("bulk import: " + import_note)
+            if args.dump:
+                save_dump(pg, args.dump)
+                log(f"saved the prepared database to {args.dump} for --dump reruns")
         import psycopg
 
         with psycopg.connect(pg.dsn()) as conn:
@@ -221,8 +254,11 @@ def main(argv=None) -> int:
             server = subprocess.Popen([str(Path(sys.executable).parent / "matcher"), "serve", "--host", "127.0.0.1",
                                        "--port", str(port), "--workers", str(args.workers)],
                                       env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_http(port, 120)
-        log(f"gunicorn master {server.pid} on 127.0.0.1:{port}, workers {worker_pids(server.pid)}")
+        t0 = time.time()
+        wait_http(port, args.warmup_timeout)  # the master builds the search and match indexes before it listens
+        ready_s = time.time() - t0
+        log(f"gunicorn master {server.pid} on 127.0.0.1:{port} ready after {ready_s:.1f} s, "
+            f"workers {worker_pids(server.pid)}")
 
         from match_catalogue import make_profiles
 
@@ -304,7 +340,8 @@ def main(argv=None) -> int:
               f"{os.cpu_count()} CPUs shared by load generator, gunicorn and PostgreSQL\n")
         if import_note:
             print(f"Catalogue import: {import_note}\n")
-        print(f"Warm-up before the clock: {warmup_s:.1f} s ({args.workers * 3} match + search requests).\n")
+        print(f"Server start until /healthz answered: {ready_s:.1f} s (indexes built in the master before forking). "
+              f"Warm-up before the clock: {warmup_s:.1f} s ({args.workers * 3} match + search requests).\n")
         print("Faults:\n" + ("\n".join("- " + e for e in events) or "- none") + "\n")
         print(table + "\n")
         o = summary["overall"]

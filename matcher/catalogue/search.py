@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy import JSON, Float, String, Text, cast, or_, select, type_coerce
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from matcher.catalogue.errors import RecordError
-from matcher.catalogue.models import WEEKDAYS, District, Offer, OfferKind, OfferStatus, Organisation
-from matcher.catalogue.revision import current_revision
+from matcher.catalogue.models import (
+    WEEKDAYS,
+    CatalogueRevision,
+    District,
+    InterestTerm,
+    Offer,
+    OfferKind,
+    OfferSchedule,
+    OfferStatus,
+    Organisation,
+    offer_interests,
+)
 from matcher.catalogue.taxonomy import match_terms
 from matcher.clock import local_today
 from matcher.db import parse_id
-from matcher.matching.geo import default_geocoder, haversine_km
+from matcher.matching.geo import default_geocoder
+from matcher.matching.keeper import IndexKeeper
+from matcher.matching.search_index import Listing, SearchIndex
 from matcher.matching.text import InterestMatcher, normalise
 
 MAX_LIMIT = 500
@@ -28,7 +39,6 @@ DEFAULT_LIMIT = 50
 KIND_ALIASES = {"aktivitet": "activity", "fritidsjob": "leisure-job", "mentor": "mentoring"}
 WEEKDAY_ALIASES = {"man": "mon", "tir": "tue", "ons": "wed", "tor": "thu", "fre": "fri", "lor": "sat",
                    "loer": "sat", "lør": "sat", "son": "sun", "soen": "sun", "søn": "sun"}
-FUZZY_CUTOFF = 82.0
 WEEKDAY_SHORT = {"mon": "man", "tue": "tir", "wed": "ons", "thu": "tor", "fri": "fre", "sat": "lør", "sun": "søn"}
 
 
@@ -153,21 +163,30 @@ def parse_query(args: Mapping[str, Any]) -> SearchQuery:
         offset=_int(args, "offset", 0, 1_000_000) or 0)
 
 
-# -- the interest matcher, cached per process and rebuilt when the catalogue revision moves ----------------
+# -- the interest matcher and the search index, kept per process and database ---------------------------
 
 _cache_lock = threading.Lock()
 _cache: dict[str, Any] = {}
+#: The search index per database, rebuilt when the catalogue revision moves (in the background when slow).
+indexes: IndexKeeper[SearchIndex] = IndexKeeper("search index")
 
 
-def interest_matcher(session: Session) -> tuple[InterestMatcher, dict[str, set[str]]]:
-    """Return the cached matcher and, per code, the codes whose offers match it (incl. mapped terms).
+def database_key(session: Session) -> str:
+    """Return which database ``session`` reads (its URL without password): indexes are kept per database."""
+    return session.get_bind().url.render_as_string(hide_password=True)
 
-    The cache is keyed on the catalogue revision, a counter bumped on every catalogue or taxonomy
-    write in any process, so an edit made elsewhere is seen on the next search. A session holding
-    uncommitted catalogue changes gets a matcher of its own, never cached.
+
+def catalogue_stamp(session: Session) -> tuple[int, str]:
+    """Return the catalogue revision and when it moved: together they name one state of the catalogue.
+
+    The time tells a database restored from a backup apart from the same revision number before.
     """
-    key = current_revision(session)  # autoflushes, so pending edits have bumped the revision by now
-    private = bool(session.info.get("catalogue_bumped"))
+    row = session.execute(select(CatalogueRevision.revision, CatalogueRevision.changed_at)
+                          .where(CatalogueRevision.id == 1)).first()  # autoflushes pending edits first
+    return (row[0], row[1].isoformat()) if row else (0, "")
+
+
+def _matcher(session: Session, key: tuple, private: bool) -> tuple[InterestMatcher, dict[str, set[str]]]:
     with _cache_lock:
         if not private and _cache.get("key") == key:
             return _cache["matcher"], _cache["aliases"]
@@ -179,10 +198,83 @@ def interest_matcher(session: Session) -> tuple[InterestMatcher, dict[str, set[s
     return matcher, aliases
 
 
+def interest_matcher(session: Session) -> tuple[InterestMatcher, dict[str, set[str]]]:
+    """Return the cached matcher and, per code, the codes whose offers match it (incl. mapped terms).
+
+    The cache is keyed on the catalogue revision, a counter bumped on every catalogue or taxonomy
+    write in any process, so an edit made elsewhere is seen on the next search. A session holding
+    uncommitted catalogue changes gets a matcher of its own, never cached.
+    """
+    stamp = catalogue_stamp(session)  # autoflushes, so pending edits have bumped the revision by now
+    return _matcher(session, (database_key(session), stamp), bool(session.info.get("catalogue_bumped")))
+
+
+def plain_text(column):
+    """Return ``column`` read as text, skipping the per-row conversion to enums or JSON (300,000 rows: seconds)."""
+    return cast(column, Text) if isinstance(column.type, JSON) else type_coerce(column, String)
+
+
+def json_list(raw: str | None, parsed: dict[str | None, tuple]) -> tuple:
+    """Return the JSON list in ``raw`` as a tuple, parsing each distinct text once."""
+    out = parsed.get(raw)
+    if out is None:
+        out = parsed[raw] = tuple(json.loads(raw)) if raw else ()
+    return out
+
+
+def load_listings(session: Session) -> list[Listing]:
+    """Return every offer as a plain listing for the search index (three column queries, no ORM objects)."""
+    conn = session.connection()
+    codes: dict[int, list[str]] = {}
+    for offer_id, code in conn.execute(select(offer_interests.c.offer_id, InterestTerm.code)
+                                       .join(InterestTerm, InterestTerm.id == offer_interests.c.term_id)).all():
+        codes.setdefault(offer_id, []).append(code)
+    days: dict[int, set[str]] = {}
+    parsed: dict[str | None, tuple] = {}
+    for offer_id, weekdays in conn.execute(select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays))).all():
+        days.setdefault(offer_id, set()).update(json_list(weekdays, parsed))
+    rows = conn.execute(
+        select(Offer.id, plain_text(Offer.status), plain_text(Offer.kind), Offer.title, Organisation.name,
+               Offer.description, Offer.district_id, Offer.age_min, Offer.age_max,
+               cast(Offer.monthly_fee_dkk, Float), Offer.fee_support, Offer.lat, Offer.lon)
+        .join(Organisation, Organisation.id == Offer.organisation_id)).all()
+    return [Listing(id=r[0], status=r[1], kind=r[2], title=r[3], organisation=r[4], description=r[5] or "",
+                    interests=tuple(codes.get(r[0], ())), district_id=r[6], age_min=r[7], age_max=r[8],
+                    weekdays=tuple(days.get(r[0], ())), monthly_fee_dkk=r[9], fee_support=bool(r[10]),
+                    lat=r[11], lon=r[12]) for r in rows]
+
+
+def _build_later(session: Session):
+    bind = session.get_bind()
+
+    def build() -> tuple[tuple[int, str], SearchIndex]:
+        with Session(bind=bind) as own:  # a transaction of its own, in a background thread
+            stamp = catalogue_stamp(own)  # first, so the index is never older than its label
+            return stamp, SearchIndex(load_listings(own))
+
+    return build
+
+
+def search_index(session: Session) -> tuple[InterestMatcher, dict[str, set[str]], SearchIndex]:
+    """Return the interest matcher, the mapped-term aliases and the search index for this session.
+
+    A session holding uncommitted catalogue changes gets an index of its own, built from what it sees.
+    """
+    stamp = catalogue_stamp(session)  # autoflushes, so pending edits have bumped the revision by now
+    private = bool(session.info.get("catalogue_bumped"))
+    database = database_key(session)
+    matcher, aliases = _matcher(session, (database, stamp), private)
+    if private:
+        return matcher, aliases, SearchIndex(load_listings(session))
+    index = indexes.get(database, stamp, lambda: SearchIndex(load_listings(session)), _build_later(session))
+    return matcher, aliases, index
+
+
 def clear_cache() -> None:
-    """Forget the cached interest matcher (after a taxonomy edit in this process)."""
+    """Forget the cached interest matcher and search index (after a taxonomy edit in this process, tests)."""
     with _cache_lock:
         _cache.clear()
+    indexes.clear()
 
 
 # -- the search itself -------------------------------------------------------------------------------
@@ -218,88 +310,45 @@ def _district_filter(session: Session, ref: str) -> int:
     return district_id
 
 
-@lru_cache(maxsize=200_000)
-def _folded(text: str) -> str:
-    """Return the normalised form of a listing text, remembered across searches."""
-    return normalise(text)
-
-
-def _text_score(query: str, offer: Offer, codes: dict[str, float], aliases: dict[str, set[str]]) -> float:
-    best = 0.0
-    offer_codes = {t.code for t in offer.interests}
-    for code, confidence in codes.items():
-        if offer_codes & aliases.get(code, {code}):
-            best = max(best, confidence)
-    for name in (offer.title, offer.organisation.name):
-        target = _folded(name)
-        if query in target:
-            best = max(best, 1.0)
-        elif len(query) >= 4:
-            score = fuzz.partial_ratio(query, target)
-            if score >= FUZZY_CUTOFF:
-                best = max(best, 0.9 * score / 100)
-    if best == 0.0 and len(query) >= 4 and query in _folded(offer.description or ""):
-        best = 0.5
-    return best
-
-
 def search(session: Session, query: SearchQuery, *, today: dt.date | None = None,
            stale_after_days: int = 180, statuses: tuple[OfferStatus, ...] = (OfferStatus.active,)) -> SearchResults:
-    """Return the offers matching ``query``: best text match first, then nearest, then by name."""
+    """Return the offers matching ``query``: best text match first, then nearest, then by name.
+
+    Free text matches an offer's interests (Danish synonyms, umbrella terms, typos via the
+    interest matcher), its title or organisation name (substring 1.0, else rapidfuzz
+    partial_ratio ≥ 82 scaled by 0.9) or, failing those, its description (substring, 0.5).
+    Filtering, scoring and ordering run on the in-memory search index; the page's offers are
+    then read from the database, so the facts shown are current.
+    """
     today = today or local_today()
-    stmt = (select(Offer).where(Offer.status.in_(statuses))
-            .options(defer(Offer.hsds_source), defer(Offer.other_attributes),
-                     selectinload(Offer.organisation).defer(Organisation.hsds_source),
-                     selectinload(Offer.interests), selectinload(Offer.schedules),
-                     selectinload(Offer.district).defer(District.geometry)))
-    if query.district:
-        stmt = stmt.where(Offer.district_id == _district_filter(session, query.district))
-    if query.age is not None:
-        stmt = stmt.where(or_(Offer.age_min.is_(None), Offer.age_min <= query.age),
-                          or_(Offer.age_max.is_(None), Offer.age_max >= query.age))
-    if query.kind:
-        stmt = stmt.where(Offer.kind == OfferKind(query.kind))
-    if query.free_only and query.fee_support:
-        stmt = stmt.where(or_(Offer.monthly_fee_dkk == 0, Offer.fee_support.is_(True)))
-    elif query.free_only:
-        stmt = stmt.where(Offer.monthly_fee_dkk == 0)
-    elif query.fee_support:
-        stmt = stmt.where(Offer.fee_support.is_(True))
+    district_id = _district_filter(session, query.district) if query.district else None
     origin = None
     if query.postcode:
         origin = default_geocoder().postcode(query.postcode)
         if origin is None:
             raise RecordError("søgning", "postcode", f"kender ikke postnummeret {query.postcode}")
-    offers = session.scalars(stmt).all()
-    if query.weekday:
-        offers = [o for o in offers if query.weekday in o.weekdays]
-
+    matcher, aliases, index = search_index(session)
     codes: dict[str, float] = {}
     understood: list[str] = []
-    scores: dict[int, float] = {}
+    folded = None
     if query.text:
-        matcher, aliases = interest_matcher(session)
         codes = matcher.expand(query.text)
         understood = [matcher.name(c) for c in codes]
         folded = normalise(query.text)
-        for o in offers:
-            scores[o.id] = _text_score(folded, o, codes, aliases)
-        offers = [o for o in offers if scores[o.id] > 0]
-
-    distances: dict[int, float] = {}
-    if origin is not None:
-        located = [o for o in offers if o.lat is not None and o.lon is not None]
-        if located:
-            km = haversine_km(origin[0], origin[1], [o.lat for o in located], [o.lon for o in located])
-            distances = {o.id: round(float(d), 1) for o, d in zip(located, km, strict=True)}
-        if query.max_km is not None:
-            offers = [o for o in offers if o.id in distances and distances[o.id] <= query.max_km]
-
-    offers.sort(key=lambda o: (-scores.get(o.id, 0.0), distances.get(o.id, 1e9),
-                               normalise(o.organisation.name), normalise(o.title)))
-    page = offers[query.offset:query.offset + query.limit]
-    rows = [result_row(o, today, stale_after_days, distances.get(o.id), scores.get(o.id, 0.0)) for o in page]
-    return SearchResults(total=len(offers), rows=rows, query=query, interests=understood)
+    mask = index.filter(statuses=[s.value for s in statuses], kind=query.kind, district_id=district_id,
+                        age=query.age, weekday=query.weekday, free_only=query.free_only,
+                        fee_support=query.fee_support)
+    hits = index.search(folded, codes, aliases, mask=mask, origin=None if origin is None else (origin[0], origin[1]),
+                        max_km=query.max_km, offset=query.offset, limit=query.limit)
+    offers = {o.id: o for o in session.scalars(
+        select(Offer).where(Offer.id.in_(hits.ids))
+        .options(defer(Offer.hsds_source), defer(Offer.other_attributes),
+                 joinedload(Offer.organisation).defer(Organisation.hsds_source),
+                 joinedload(Offer.district).defer(District.geometry),
+                 selectinload(Offer.interests), selectinload(Offer.schedules)))} if hits.ids else {}
+    rows = [result_row(offers[i], today, stale_after_days, d, score)
+            for i, score, d in zip(hits.ids, hits.scores, hits.distances, strict=True) if i in offers]
+    return SearchResults(total=hits.total, rows=rows, query=query, interests=understood)
 
 
 def result_row(offer: Offer, today: dt.date, stale_after_days: int, distance_km: float | None = None,

@@ -124,7 +124,8 @@ def _f(values, dtype=np.float64) -> np.ndarray:
 def build_block(candidates: list[Candidate], code_index: dict[str, int]) -> Block:
     """Build the column arrays and the interest incidence matrix for ``candidates``."""
     n = len(candidates)
-    facts = [hours_facts(c.schedule) for c in candidates]
+    seen: dict[tuple, dict[str, float]] = {}  # catalogues repeat a few thousand distinct schedules
+    facts = [seen.get(c.schedule) or seen.setdefault(c.schedule, hours_facts(c.schedule)) for c in candidates]
     lat = _f([c.lat if c.lat is not None else math.nan for c in candidates])
     lon = _f([c.lon if c.lon is not None else math.nan for c in candidates])
     has_loc = np.isfinite(lat) & np.isfinite(lon)

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import scoring
 from .diversity import mmr, similarity_matrix
@@ -17,6 +16,7 @@ from .profile import ChildProfile
 from .reasons import reasons_for
 from .rules import beyond_distance, effective_fee, exclusion_masks
 from .text import InterestMatcher, normalise, tokenise
+from .tfidf import CharTfidf
 from .types import COMPONENTS, KINDS, Candidate, InterestTerm, Match, RankResult
 
 __all__ = ["DEFAULT_WEIGHTS", "Ranker"]
@@ -169,16 +169,14 @@ class Ranker(BaseEstimator):
 
     def _fit_tfidf(self, texts: list[str]):
         """Fit the char n-gram TF-IDF vectoriser and return the (n, F) CSR matrix, or None."""
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), dtype=np.float32, sublinear_tf=True, max_df=0.5
-        )
+        self.vectorizer_ = CharTfidf(ngram_range=(3, 5), max_df=0.5)
         self._tfidf_ok = False
         if not any(texts):
             return None
         try:
             matrix = self.vectorizer_.fit_transform(texts)
         except ValueError:  # too few documents for max_df, or no n-grams at all
-            self.vectorizer_.set_params(max_df=1.0)
+            self.vectorizer_ = CharTfidf(ngram_range=(3, 5), max_df=1.0)
             try:
                 matrix = self.vectorizer_.fit_transform(texts)
             except ValueError:

@@ -20,8 +20,8 @@ __all__ = [
     "tokenise",
 ]
 
-_DANISH_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss"})
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_ASCII_TO_WORDS = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for c in range(256))
 
 #: Danish and English filler words that never carry an interest.
 STOP_WORDS = frozenset(
@@ -41,7 +41,12 @@ STOP_WORDS = frozenset(
 
 def normalise(text: str) -> str:
     """Fold Danish letters, strip accents and punctuation, lowercase and squeeze spaces."""
-    text = (text or "").lower().translate(_DANISH_FOLD)
+    text = (text or "").lower()
+    if not text.isascii():
+        # str.replace runs in C; none of the replacements contains a letter replaced after it.
+        text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa").replace("ß", "ss")
+    if text.isascii():  # the common case: no accents to strip; map every non-word byte to a space
+        return " ".join(text.encode("ascii").translate(_ASCII_TO_WORDS).decode("ascii").split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", text).split())

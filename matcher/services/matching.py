@@ -1,24 +1,35 @@
-"""Load the catalogue as plain candidates, keep a fitted ranker per process, and match."""
+"""Load the catalogue as plain candidates, keep a fitted ranker per process and database, and match."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Float, cast, select
+from sqlalchemy.orm import Session
 
+from matcher.catalogue.models import (
+    WEEKDAYS,
+    District,
+    Mentor,
+    Offer,
+    OfferKind,
+    OfferSchedule,
+    Organisation,
+    offer_interests,
+)
 from matcher.catalogue.models import InterestTerm as TermRow
-from matcher.catalogue.models import Mentor, Offer, OfferKind
-from matcher.catalogue.revision import current_revision
+from matcher.catalogue.search import catalogue_stamp, database_key, json_list, plain_text, search_index
+from matcher.catalogue.search import indexes as search_indexes
 from matcher.catalogue.taxonomy import match_terms
 from matcher.clock import local_today
 from matcher.matching.geo import default_geocoder
+from matcher.matching.keeper import IndexKeeper
+from matcher.matching.store import IndexStore
 from matcher.matching.learning import WeightProposal, propose_weights
 from matcher.matching.profile import ChildProfile
 from matcher.matching.ranker import Ranker
@@ -26,7 +37,9 @@ from matcher.matching.text import InterestMatcher
 from matcher.matching.types import COMPONENTS, Candidate, InterestTerm, RankResult
 
 KINDS = ("activity", "leisure-job", "mentor")
-# A refit that took longer than this is done at most once per REFIT_INTERVAL seconds.
+# A fit that took longer than this is not repeated inside a request: the previous index answers
+# while a background thread refits, at most once per REFIT_INTERVAL seconds (less often when fits
+# are long: see IndexKeeper.max_busy).
 SLOW_FIT_SECONDS = 1.0
 REFIT_INTERVAL = 60.0
 
@@ -86,19 +99,95 @@ def mentor_candidate(mentor: Mentor, matcher: InterestMatcher, centroids: dict[s
     )
 
 
+def _expand_all(matcher: InterestMatcher, interests: tuple[str, ...], memo: dict[str, dict[str, float]]) -> tuple[str, ...]:
+    codes: dict[str, float] = {}
+    for interest in interests:
+        found = memo.get(interest)
+        if found is None:
+            found = memo[interest] = matcher.expand(interest)
+        for code, confidence in found.items():
+            codes[code] = max(codes.get(code, 0.0), confidence)
+    return tuple(codes)
+
+
 def load_candidates(session: Session, matcher: InterestMatcher) -> list[Candidate]:
-    """Return every offer (not mentoring programmes) and volunteer mentor as plain candidates."""
+    """Return every offer (not mentoring programmes) and volunteer mentor as plain candidates.
+
+    Reads columns in bulk, not ORM objects (seconds instead of a minute for a national catalogue);
+    the candidates equal ``offer_candidate``/``mentor_candidate`` of the loaded objects.
+    """
+    conn = session.connection()
     mapped = {r.code: r.mapped_to.code for r in session.scalars(select(TermRow).where(TermRow.mapped_to_id.is_not(None)))}
-    offers = session.scalars(
-        select(Offer).where(Offer.kind != OfferKind.mentoring)
-        .options(selectinload(Offer.organisation), selectinload(Offer.interests),
-                 selectinload(Offer.schedules), selectinload(Offer.district))
-        .execution_options(yield_per=5000))
-    candidates = [offer_candidate(o, mapped) for o in offers]
+    districts = dict(conn.execute(select(District.id, District.name)).all())
+    interests: dict[int, list[str]] = {}
+    for offer_id, code in conn.execute(
+            select(offer_interests.c.offer_id, TermRow.code).join(TermRow, TermRow.id == offer_interests.c.term_id)
+            .order_by(offer_interests.c.offer_id, TermRow.code)).all():  # the order of Offer.interests
+        interests.setdefault(offer_id, []).append(mapped.get(code, code))
+    schedules: dict[int, list[tuple[str, str, str]]] = {}
+    days: dict[int, set[str]] = {}
+    parsed: dict[str | None, tuple] = {}
+    shifts: dict[tuple, tuple] = {}  # catalogues repeat a few thousand distinct (days, opens, closes)
+    for offer_id, weekdays, opens, closes in conn.execute(
+            select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays), OfferSchedule.opens_at,
+                   OfferSchedule.closes_at).order_by(OfferSchedule.id)).all():
+        key = (weekdays, opens, closes)
+        weekdays = json_list(weekdays, parsed)
+        days.setdefault(offer_id, set()).update(weekdays)
+        rows = schedules.setdefault(offer_id, [])
+        if opens and closes:
+            shift = shifts.get(key)
+            if shift is None:
+                shift = shifts[key] = tuple((d, opens.strftime("%H:%M"), closes.strftime("%H:%M")) for d in weekdays)
+            rows += shift
+    order = {d: i for i, d in enumerate(WEEKDAYS)}
+    week: dict[frozenset, tuple[str, ...]] = {}
+
+    def weekdays_of(offer_id: int) -> tuple[str, ...]:
+        found = frozenset(days.get(offer_id, ()))
+        out = week.get(found)
+        if out is None:
+            out = week[found] = tuple(sorted((d for d in found if d in order), key=order.__getitem__))
+        return out
+
+    candidates = [
+        Candidate(
+            id=r[0], external_id=r[1], kind="leisure-job" if r[2] == OfferKind.leisure_job.value else "activity",
+            name=r[3], organisation=r[4], description=r[5] or "", interests=tuple(dict.fromkeys(interests.get(r[0], ()))),
+            lat=r[6], lon=r[7], district=districts.get(r[8]), age_min=r[9], age_max=r[10], gender=r[11],
+            weekdays=weekdays_of(r[0]), schedule=tuple(schedules.get(r[0], ())), monthly_fee_dkk=r[12], fee_support=r[13], spots_free=r[14],
+            status=r[15], languages=json_list(r[16], parsed), verified_at=r[17],
+            inclusion=0.6 * r[18] + 0.4 * r[19], light_work=r[20], serves_alcohol=r[21])
+        for r in conn.execute(
+            select(Offer.id, Offer.external_id, plain_text(Offer.kind), Offer.title, Organisation.name,
+                   Offer.description, Offer.lat, Offer.lon, Offer.district_id, Offer.age_min, Offer.age_max,
+                   plain_text(Offer.gender), cast(Offer.monthly_fee_dkk, Float), Offer.fee_support,
+                   Offer.spots_free, plain_text(Offer.status), plain_text(Offer.languages), Offer.verified_at,
+                   Organisation.vulnerable_experience, Organisation.childcert_policy, Offer.light_work,
+                   Offer.serves_alcohol)
+            .join(Organisation, Organisation.id == Offer.organisation_id)
+            .where(Offer.kind != OfferKind.mentoring).order_by(Offer.id)).all()]
     geocoder = default_geocoder()
     centroids = {pc: (lat, lon) for pc, (lat, lon, _name) in geocoder.postcodes().items()}
-    mentors = session.scalars(select(Mentor).options(selectinload(Mentor.district), selectinload(Mentor.organisation)))
-    candidates += [mentor_candidate(m, matcher, centroids) for m in mentors]
+    memo: dict[str, dict[str, float]] = {}
+    for m in conn.execute(
+            select(Mentor.id, Mentor.external_id, Mentor.name, Organisation.name.label("organisation"),
+                   plain_text(Mentor.interests).label("interests"), Mentor.postcode, Mentor.district_id,
+                   Mentor.age_min, Mentor.age_max, plain_text(Mentor.weekdays).label("weekdays"),
+                   plain_text(Mentor.languages).label("languages"), Mentor.updated_at, Mentor.childcert_valid_until,
+                   Mentor.approved, Mentor.max_children, Mentor.current_children)
+            .outerjoin(Organisation, Organisation.id == Mentor.organisation_id).order_by(Mentor.id)).all():
+        lat, lon = centroids.get(m.postcode or "", (None, None))
+        wanted = json_list(m.interests, parsed)
+        candidates.append(Candidate(
+            id=m.id, external_id=m.external_id, kind="mentor", name=m.name, organisation=m.organisation,
+            description=", ".join(wanted), interests=_expand_all(matcher, wanted, memo),
+            lat=lat, lon=lon, district=districts.get(m.district_id), age_min=m.age_min, age_max=m.age_max,
+            gender=None, weekdays=json_list(m.weekdays, parsed), schedule=(), monthly_fee_dkk=0.0,
+            fee_support=False, spots_free=None, status="active", languages=json_list(m.languages, parsed),
+            verified_at=m.updated_at.date() if m.updated_at else None,
+            inclusion=1.0 if m.childcert_valid_until else 0.5, childcert_valid_until=m.childcert_valid_until,
+            approved=m.approved, max_children=m.max_children, current_children=m.current_children))
     return candidates
 
 
@@ -115,55 +204,51 @@ def propose_from_outcomes(session: Session, today: dt.date | None = None) -> Wei
     return propose_weights(x, y)
 
 
-@dataclass
-class _Index:
-    revision: int
-    ranker: Ranker
-    fitted_at: float
-    fit_seconds: float
-    proposal: WeightProposal | None
-
-
 class MatchService:
-    """Keeps one fitted ranker per database and process; refits when the catalogue's revision moves."""
+    """Keeps one fitted ranker per database and process; refits when the catalogue's revision moves.
+
+    A quick fit (a municipal catalogue, tests) is repeated inside the request that notices the
+    new revision; a slow one (a national catalogue) runs in a background thread while the
+    previous ranker answers (``IndexKeeper``). Under gunicorn the master fits once before it
+    forks, so every worker, including one forked to replace a killed worker, starts with it.
+    """
 
     def __init__(self, weights: dict[str, float] | None = None, learn: bool = True):
         self.weights = weights
         self.learn = learn
-        self._indexes: dict[str, _Index] = {}
-        self._lock = threading.Lock()
+        self.indexes: IndexKeeper[Ranker] = IndexKeeper("match index", slow_seconds=SLOW_FIT_SECONDS,
+                                                        refresh_interval=REFIT_INTERVAL)
 
     def ranker(self, session: Session) -> Ranker:
-        """Return a ranker fitted on the current catalogue (refitting if it changed)."""
-        key = session.get_bind().url.render_as_string(hide_password=True)
-        revision = current_revision(session)
-        index = self._indexes.get(key)
-        if index is not None and index.revision == revision:
-            return index.ranker
-        if index is not None and index.fit_seconds > SLOW_FIT_SECONDS and \
-                time.monotonic() - index.fitted_at < REFIT_INTERVAL:
-            return index.ranker  # a national-scale refit is throttled; see README
-        with self._lock:
-            index = self._indexes.get(key)
-            if index is not None and index.revision == revision:
-                return index.ranker
-            started = time.monotonic()
-            weights, proposal = self.weights, None
-            if weights is None and self.learn:
-                proposal = propose_from_outcomes(session)
-                if proposal.use_learned:
-                    weights = proposal.weights
-                    log.info("using weights learned from %d outcomes (CV AUC %.3f vs default %.3f)",
-                             proposal.n_samples, proposal.cv_auc_learned, proposal.cv_auc_default)
-            matcher = InterestMatcher(load_terms(session))
-            ranker = Ranker(weights=weights, interest_matcher=matcher).fit(load_candidates(session, matcher))
-            self._indexes[key] = _Index(revision, ranker, time.monotonic(), time.monotonic() - started, proposal)
-            return ranker
+        """Return a ranker fitted on the current catalogue (or the previous one while a slow refit runs)."""
+        return self.indexes.get(database_key(session), catalogue_stamp(session), lambda: self.fit(session),
+                                self._fit_later(session))
+
+    def fit(self, session: Session) -> Ranker:
+        """Fit a new ranker on the catalogue as ``session`` sees it (weights learned from outcomes if better)."""
+        weights = self.weights
+        if weights is None and self.learn:
+            proposal = propose_from_outcomes(session)
+            if proposal.use_learned:
+                weights = proposal.weights
+                log.info("using weights learned from %d outcomes (CV AUC %.3f vs default %.3f)",
+                         proposal.n_samples, proposal.cv_auc_learned, proposal.cv_auc_default)
+        matcher = InterestMatcher(load_terms(session))
+        return Ranker(weights=weights, interest_matcher=matcher).fit(load_candidates(session, matcher))
+
+    def _fit_later(self, session: Session) -> Callable[[], tuple[tuple[int, str], Ranker]]:
+        bind = session.get_bind()
+
+        def fit() -> tuple[tuple[int, str], Ranker]:
+            with Session(bind=bind) as own:  # a transaction of its own, in a background thread
+                stamp = catalogue_stamp(own)  # first, so the ranker is never older than its label
+                return stamp, self.fit(own)
+
+        return fit
 
     def clear(self) -> None:
         """Forget every fitted index (tests, or after restoring a backup)."""
-        with self._lock:
-            self._indexes.clear()
+        self.indexes.clear()
 
     def match(self, session: Session, child: dict[str, Any], kind: str = "activity", limit: int = 10,
               today: dt.date | None = None) -> RankResult:
@@ -179,3 +264,26 @@ class MatchService:
 
 
 match_service = MatchService()
+
+
+def use_index_store(folder: str | Path) -> None:
+    """Keep slow-to-build search and match indexes as files in ``folder`` (see ``IndexStore``)."""
+    search_indexes.store = IndexStore(folder, "search")
+    match_service.indexes.store = IndexStore(folder, "match")
+
+
+def build_indexes(session: Session, save: bool = False) -> dict[str, float]:
+    """Build (or read from the index store) the search and match indexes of the catalogue ``session`` sees.
+
+    Returns the seconds each index took to build; with ``save`` both are written to the store
+    however quick they were.
+    """
+    search_index(session)
+    match_service.ranker(session)
+    key, out = database_key(session), {}
+    for name, keeper in (("search", search_indexes), ("match", match_service.indexes)):
+        built = keeper.peek(key)
+        out[name] = built.seconds
+        if save and keeper.store is not None:
+            keeper.store.save(key, built.revision, built.value, built.seconds)
+    return out

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, g
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from matcher.db import make_engine, make_session_factory
 from matcher.privacy.audit import rewrite, take_pending
+
+#: Errors that mean the database cannot be reached (a restart, a dropped connection), not a bug.
+UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def init_app(app: Flask) -> None:
@@ -27,7 +31,9 @@ def get_session() -> Session:
 
 def _finish(response: Response) -> Response:
     session = g.get("db_session")
-    if session is not None:
+    if session is None:
+        return response
+    try:
         if response.status_code < 400:
             session.commit()
         else:
@@ -36,11 +42,27 @@ def _finish(response: Response) -> Response:
             if audit:
                 rewrite(session, audit)
                 session.commit()
+    except UNAVAILABLE as exc:
+        # The database went away after the view had run (e.g. a restart during the commit). This runs
+        # after the error handlers, so answer the 503 here: the client retries, and writes that a
+        # retry could double carry an Idempotency-Key.
+        from matcher.web.security import database_unavailable, secure_headers
+
+        _discard(session)
+        return secure_headers(database_unavailable(exc))
     return response
+
+
+def _discard(session: Session) -> None:
+    """Roll back; when even that fails, drop the session's connections instead of returning them to the pool."""
+    try:
+        session.rollback()
+    except UNAVAILABLE:
+        session.invalidate()
 
 
 def _close(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        session.rollback()
+        _discard(session)
         session.close()

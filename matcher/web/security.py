@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from matcher.web.database import get_session
+from matcher.web.database import UNAVAILABLE, get_session
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -17,12 +17,13 @@ bp = Blueprint("health", __name__)
 
 def init_app(app: Flask) -> None:
     """Add the headers to every response, answer database outages with 503, register /healthz."""
-    app.after_request(_headers)
-    app.register_error_handler(OperationalError, database_unavailable)
+    app.after_request(secure_headers)
+    for error in UNAVAILABLE:
+        app.register_error_handler(error, database_unavailable)
     app.register_blueprint(bp)
 
 
-def database_unavailable(exc: OperationalError):
+def database_unavailable(exc: DBAPIError):
     """Answer 503 with Retry-After when the database cannot be reached, so clients retry."""
     from flask import current_app
 
@@ -36,7 +37,8 @@ def database_unavailable(exc: OperationalError):
     return response
 
 
-def _headers(response: Response) -> Response:
+def secure_headers(response: Response) -> Response:
+    """Add the security headers (CSP, no sniffing or framing, no caching of pages) to ``response``."""
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"

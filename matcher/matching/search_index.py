@@ -1,0 +1,366 @@
+"""An in-memory index of the catalogue's listings for search: filters as numpy masks, free text in C.
+
+The index reproduces the catalogue search's rules exactly (``matcher.catalogue.search``): an
+offer matches free text through its interests (with the confidence the interest matcher gives the
+query's codes), through its title or organisation name (1.0 when the folded query is a substring,
+else rapidfuzz ``partial_ratio`` ≥ 82 scaled by 0.9) or, failing those, through its description
+(0.5 when the folded query of at least four letters is a substring). Results are ordered by text
+score, then distance, then folded organisation name and title.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .features import weekday_mask
+from .geo import haversine_km
+from .text import normalise
+
+__all__ = ["FUZZY_CUTOFF", "Listing", "SearchHits", "SearchIndex"]
+
+#: rapidfuzz partial_ratio an offer's title or organisation name must reach to match a typo.
+FUZZY_CUTOFF = 82.0
+#: Queries shorter than this match names only as substrings, and never descriptions.
+FUZZY_MIN_LEN = 4
+#: Distance used to order offers without a location (or any offer when no origin is given).
+NO_DISTANCE = 1e9
+# A partial_ratio of 82 needs ≥ 0.6949·m of the shorter string's m characters in common
+# (2·LCS/(m+w) ≥ 0.82 with LCS ≤ w ≤ m); 0.69 keeps the pre-filter a safe superset.
+_FUZZY_OVERLAP = 0.69
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 "
+_CHAR_INDEX = {c: i for i, c in enumerate(_ALPHABET)}
+_BYTE_COLUMN = np.array([_CHAR_INDEX.get(chr(b), len(_ALPHABET)) for b in range(256)], dtype=np.int64)
+_CHUNK = 20_000
+_CACHE_SIZE = 256
+_CACHE_MAX_HITS = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One offer as search sees it: filter facts and the texts free text is matched against."""
+
+    id: int
+    status: str
+    kind: str
+    title: str
+    organisation: str
+    description: str = ""
+    interests: tuple[str, ...] = ()  # interest codes as tagged (mapped codes are resolved per query)
+    district_id: int | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    weekdays: tuple[str, ...] = ()
+    monthly_fee_dkk: float | None = None
+    fee_support: bool = False
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass
+class SearchHits:
+    """One page of matching offers (ids best first) and how many matched in all."""
+
+    total: int
+    ids: list[int]
+    scores: list[float]
+    distances: list[float | None]
+
+
+class _Strings:
+    """Distinct folded strings with per-character counts, for cheap pre-filtering before C-level matching."""
+
+    def __init__(self, strings: list[str]):
+        self.strings = strings
+        self.lengths = np.fromiter(map(len, strings), dtype=np.int32, count=len(strings))
+        self.counts = np.zeros((len(strings), len(_ALPHABET)), dtype=np.uint8)
+        width = len(_ALPHABET)
+        for start in range(0, len(strings), _CHUNK):  # folded text is ASCII: count characters a chunk at a time
+            part = strings[start:start + _CHUNK]
+            data = np.frombuffer("".join(part).encode("ascii", "replace"), dtype=np.uint8)
+            row = np.repeat(np.arange(len(part), dtype=np.int32), self.lengths[start:start + len(part)])
+            col = _BYTE_COLUMN[data]
+            known = col < width
+            flat = np.bincount(row[known].astype(np.int64) * width + col[known], minlength=len(part) * width)
+            self.counts[start:start + len(part)] = np.minimum(flat, 255).reshape(len(part), width)
+
+    def overlap(self, query: str, rows: np.ndarray | None) -> np.ndarray:
+        """Return, per string, how many of the query's characters (with repeats) it contains."""
+        n = len(self.strings) if rows is None else len(rows)
+        out = np.zeros(n, dtype=np.int32)
+        for ch in set(query):
+            j = _CHAR_INDEX.get(ch)
+            if j is None:
+                continue
+            col = self.counts[:, j] if rows is None else self.counts[rows, j]
+            out += np.minimum(col, query.count(ch))
+        return out
+
+
+class SearchIndex:
+    """Filter, score and order the catalogue's listings for one search.
+
+    Listings are stored in the order of their folded organisation name, folded title and id, so
+    a page of results without free text or distance is a slice of the filtered positions.
+    Matching free text runs rapidfuzz over the distinct folded names that survive a character
+    count pre-filter; the scores of the most recent queries over the whole index are cached.
+
+    Parameters
+    ----------
+    listings : iterable of Listing
+        Every offer that search may return (all statuses).
+
+    Examples
+    --------
+    >>> index = SearchIndex([Listing(1, "active", "activity", "Pigefodbold", "Boldklubben")])
+    >>> index.search("fodbold", {}, {}).ids
+    [1]
+    """
+
+    def __init__(self, listings: Iterable[Listing]):
+        folded: dict[str, str] = {}  # organisation names and descriptions repeat across offers
+
+        def fold(text: str) -> str:
+            out = folded.get(text)
+            if out is None:
+                out = folded[text] = normalise(text)
+            return out
+
+        keyed = sorted(((fold(x.organisation), normalise(x.title), x.id, x) for x in listings), key=lambda k: k[:3])
+        ordered = [k[3] for k in keyed]
+        self.n = len(ordered)
+        self.ids = np.fromiter((x.id for x in ordered), dtype=np.int64, count=self.n)
+        self._statuses = sorted({x.status for x in ordered})
+        self._kinds = sorted({x.kind for x in ordered})
+        self.status = np.array([self._statuses.index(x.status) for x in ordered], dtype=np.int8)
+        self.kind = np.array([self._kinds.index(x.kind) for x in ordered], dtype=np.int8)
+        self.district = np.array([-1 if x.district_id is None else x.district_id for x in ordered], dtype=np.int64)
+        self.age_min = np.array([-1 if x.age_min is None else x.age_min for x in ordered], dtype=np.int32)
+        self.age_max = np.array([10_000 if x.age_max is None else x.age_max for x in ordered], dtype=np.int32)
+        self.weekdays = np.array([weekday_mask(x.weekdays) for x in ordered], dtype=np.uint8)
+        fee = [math.nan if x.monthly_fee_dkk is None else float(x.monthly_fee_dkk) for x in ordered]
+        self.free = np.asarray(fee, dtype=np.float64) == 0.0
+        self.fee_support = np.array([bool(x.fee_support) for x in ordered], dtype=bool)
+        self.lat = np.array([math.nan if x.lat is None else x.lat for x in ordered], dtype=np.float64)
+        self.lon = np.array([math.nan if x.lon is None else x.lon for x in ordered], dtype=np.float64)
+        self.located = np.isfinite(self.lat) & np.isfinite(self.lon)
+
+        names: dict[str, int] = {}
+        self.title_idx = np.array([names.setdefault(k[1], len(names)) for k in keyed], dtype=np.int32)
+        self.org_idx = np.array([names.setdefault(k[0], len(names)) for k in keyed], dtype=np.int32)
+        self.names = _Strings(list(names))
+        texts: dict[str, int] = {}
+        self.desc_idx = np.array([texts.setdefault(fold(x.description), len(texts)) for x in ordered],
+                                 dtype=np.int32)
+        self.descriptions = _Strings(list(texts))
+
+        postings: dict[str, list[int]] = {}
+        for pos, x in enumerate(ordered):
+            for code in set(x.interests):
+                postings.setdefault(code, []).append(pos)
+        self.postings = {code: np.asarray(p, dtype=np.int64) for code, p in postings.items()}
+        self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getstate__(self) -> dict:
+        """Pickle the index without its cache of recent queries (and the cache's lock)."""
+        state = dict(self.__dict__)
+        del state["_cache"], state["_cache_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._cache = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ filters
+    def filter(self, *, statuses: Iterable[str] = ("active",), kind: str | None = None,
+               district_id: int | None = None, age: int | None = None, weekday: str | None = None,
+               free_only: bool = False, fee_support: bool = False) -> np.ndarray:
+        """Return the boolean mask of listings that pass every given filter."""
+        codes = [self._statuses.index(s) for s in statuses if s in self._statuses]
+        mask = self.status == codes[0] if len(codes) == 1 else np.isin(self.status, np.asarray(codes, dtype=np.int8))
+        if kind is not None:
+            mask &= self.kind == (self._kinds.index(kind) if kind in self._kinds else -1)
+        if district_id is not None:
+            mask &= self.district == district_id
+        if age is not None:
+            mask &= (self.age_min <= age) & (self.age_max >= age)
+        if weekday is not None:
+            mask &= (self.weekdays & np.uint8(weekday_mask([weekday]))) != 0
+        if free_only and fee_support:
+            mask &= self.free | self.fee_support
+        elif free_only:
+            mask &= self.free
+        elif fee_support:
+            mask &= self.fee_support
+        return mask
+
+    # ------------------------------------------------------------------ text
+    def _name_scores(self, query: str, which: np.ndarray | None) -> np.ndarray:
+        """Return the name score of each distinct name (``which``: only these; others stay 0)."""
+        out = np.zeros(len(self.names.strings))
+        m = len(query)
+        lengths = self.names.lengths if which is None else self.names.lengths[which]
+        overlap = self.names.overlap(query, which)
+        fuzzy = m >= FUZZY_MIN_LEN
+        if fuzzy:
+            maybe = overlap * 100 >= np.ceil(_FUZZY_OVERLAP * 100 * np.minimum(lengths, m))
+        else:
+            maybe = overlap >= m  # a substring holds every character of the query
+        cand = np.flatnonzero(maybe)
+        if which is not None:
+            cand = which[cand]
+        strings = self.names.strings
+        if not len(cand):
+            return out
+        subs = np.fromiter((query in strings[i] for i in cand), dtype=bool, count=len(cand))
+        out[cand[subs]] = 1.0
+        if fuzzy:
+            rest = cand[~subs]
+            if len(rest):
+                ratio = process.cdist([query], [strings[i] for i in rest], scorer=fuzz.partial_ratio,
+                                      score_cutoff=FUZZY_CUTOFF, dtype=np.float64, workers=1)[0]
+                hit = ratio >= FUZZY_CUTOFF
+                out[rest[hit]] = 0.9 * ratio[hit] / 100
+        return out
+
+    def _description_hits(self, query: str, rows: np.ndarray) -> np.ndarray:
+        """Return which of ``rows`` have the query as a substring of their folded description."""
+        desc = self.desc_idx[rows]
+        which = np.unique(desc)
+        maybe = which[self.descriptions.overlap(query, which) >= len(query)]
+        strings = self.descriptions.strings
+        found = np.array([i for i in maybe.tolist() if query in strings[i]], dtype=np.int32)
+        return np.isin(desc, found)
+
+    def text_scores(self, query: str, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]],
+                    rows: np.ndarray) -> np.ndarray:
+        """Return the free-text score of each position in ``rows`` (0 = no match).
+
+        Parameters
+        ----------
+        query : str
+            The folded query (``normalise``).
+        codes : mapping of str to float
+            Interest codes the query was understood as, with their confidence.
+        aliases : mapping of str to iterable of str
+            Per code, the codes whose offers count as it (itself and terms mapped onto it).
+        rows : ndarray of int
+            Positions to score.
+        """
+        best = np.zeros(len(rows))
+        if codes:
+            interest = np.zeros(self.n)
+            for code, confidence in codes.items():
+                for alias in aliases.get(code, (code,)):
+                    hit = self.postings.get(alias)
+                    if hit is not None:
+                        interest[hit] = np.maximum(interest[hit], confidence)
+            best = interest[rows]
+        if len(rows) == self.n:
+            names = self._name_scores(query, None)
+        else:
+            mask = np.zeros(len(self.names.strings), dtype=bool)
+            mask[self.title_idx[rows]] = True
+            mask[self.org_idx[rows]] = True
+            names = self._name_scores(query, np.flatnonzero(mask))
+        best = np.maximum(best, np.maximum(names[self.title_idx[rows]], names[self.org_idx[rows]]))
+        if len(query) >= FUZZY_MIN_LEN:
+            empty = np.flatnonzero(best == 0.0)
+            if len(empty):
+                best[empty[self._description_hits(query, rows[empty])]] = 0.5
+        return best
+
+    def _cached_scores(self, query: str, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]],
+                       rows: np.ndarray) -> np.ndarray:
+        """Return ``text_scores`` for ``rows``, from the scores over the whole index when cached or worth it."""
+        key = (query, tuple(sorted(codes.items())),
+               tuple(sorted((c, tuple(sorted(aliases.get(c, (c,))))) for c in codes)))
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+        if hit is None and len(rows) * 4 < self.n:
+            return self.text_scores(query, codes, aliases, rows)  # a narrow filter: score only what it left
+        if hit is None:
+            everything = self.text_scores(query, codes, aliases, np.arange(self.n))
+            found = np.flatnonzero(everything > 0)
+            hit = (found, everything[found])
+            if len(found) <= _CACHE_MAX_HITS:
+                with self._cache_lock:
+                    self._cache[key] = hit
+                    while len(self._cache) > _CACHE_SIZE:
+                        self._cache.popitem(last=False)
+        full = np.zeros(self.n)
+        full[hit[0]] = hit[1]
+        return full[rows]
+
+    # ------------------------------------------------------------------ search
+    def search(self, query: str | None, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]], *,
+               mask: np.ndarray | None = None, origin: tuple[float, float] | None = None,
+               max_km: float | None = None, offset: int = 0, limit: int = 50) -> SearchHits:
+        """Return one page of the listings in ``mask`` that match the free text, best first.
+
+        ``query`` is the folded free text, or None for no text (everything in ``mask`` matches
+        with score 0). With ``origin`` distances (km, one decimal) are computed; ``max_km`` then
+        drops offers farther away or without a location.
+        """
+        rows = np.flatnonzero(self.filter() if mask is None else mask)
+        dist = None
+        if origin is not None:
+            if max_km is not None:
+                rows = rows[self._near(rows, origin, max_km)]
+            dist = np.full(len(rows), NO_DISTANCE)
+            located = self.located[rows]
+            if located.any():
+                km = haversine_km(origin[0], origin[1], self.lat[rows[located]], self.lon[rows[located]])
+                dist[located] = np.round(np.asarray(km, dtype=np.float64), 1)
+            if max_km is not None:
+                near = dist <= max_km
+                rows, dist = rows[near], dist[near]
+        scores = None
+        if query is not None:
+            scores = self._cached_scores(query, codes, aliases, rows)
+            keep = scores > 0
+            rows, scores = rows[keep], scores[keep]
+            dist = None if dist is None else dist[keep]
+        order = self._order(rows, scores, dist)
+        page = order[offset:offset + limit]
+        return SearchHits(
+            total=len(rows), ids=self.ids[rows[page]].tolist(),
+            scores=[0.0] * len(page) if scores is None else scores[page].tolist(),
+            distances=[None] * len(page) if dist is None else
+            [None if d >= NO_DISTANCE else float(d) for d in dist[page].tolist()])
+
+    def _near(self, rows: np.ndarray, origin: tuple[float, float], max_km: float) -> np.ndarray:
+        """Return a mask of ``rows`` inside a bounding box around ``origin`` that holds every point within ``max_km``."""
+        reach = max_km + 0.1  # distances are rounded to 0.1 km before comparing
+        dlat = reach / 110.0  # a degree of latitude is at least 110.57 km
+        lat, lon = self.lat[rows], self.lon[rows]
+        inside = np.abs(lat - origin[0]) <= dlat
+        cos = math.cos(math.radians(min(abs(origin[0]) + dlat, 90.0)))
+        if cos > 0.01:
+            dlon = reach / (111.0 * cos)
+            inside &= np.abs((lon - origin[1] + 180.0) % 360.0 - 180.0) <= dlon
+        return inside
+
+    @staticmethod
+    def _order(rows: np.ndarray, scores: np.ndarray | None, dist: np.ndarray | None) -> np.ndarray:
+        """Return positions into ``rows``: best score first, then nearest, then by name (= position)."""
+        if scores is None and dist is None:
+            return np.arange(len(rows))
+        if dist is None:
+            return np.argsort(-scores, kind="stable")
+        if scores is None:
+            return np.argsort(dist, kind="stable")
+        return np.lexsort((dist, -scores))

@@ -1,0 +1,78 @@
+"""The match index: candidates read as columns, and refits that never make a request wait once slow."""
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from matcher.catalogue.hsds_import import import_services
+from matcher.catalogue.mentors_import import import_mentors
+from matcher.catalogue.models import InterestTerm, Mentor, Offer, OfferKind, OfferSchedule
+from matcher.matching.geo import default_geocoder
+from matcher.matching.text import InterestMatcher
+from matcher.services.matching import MatchService, load_candidates, load_terms, mentor_candidate, offer_candidate
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+GIRL = {"age": 11, "gender": "girl", "interests": "fotbold", "postcode": "2500"}
+
+
+@pytest.fixture
+def catalogue(reference):
+    import_services(reference, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
+    import_mentors(reference, (DATA / "mentors-example.csv").read_text())
+    football = reference.scalars(select(InterestTerm).where(InterestTerm.code == "fodbold")).one()
+    street = InterestTerm(code="street-soccer", name="Gadefodbold", synonyms=[], mapped_to=football)
+    offer = reference.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
+    offer.interests = [*offer.interests, street]
+    offer.schedules.append(OfferSchedule(weekdays=["sat"], description="efter aftale"))  # no times
+    reference.commit()
+    return reference
+
+
+def test_loaded_candidates_equal_those_built_from_orm_objects(catalogue):
+    matcher = InterestMatcher(load_terms(catalogue))
+    mapped = {t.code: t.mapped_to.code for t in catalogue.scalars(select(InterestTerm)) if t.mapped_to}
+    centroids = {pc: (lat, lon) for pc, (lat, lon, _) in default_geocoder().postcodes().items()}
+    offers = catalogue.scalars(select(Offer).where(Offer.kind != OfferKind.mentoring).order_by(Offer.id)).all()
+    mentors = catalogue.scalars(select(Mentor).order_by(Mentor.id)).all()
+    expected = [offer_candidate(o, mapped) for o in offers] + [mentor_candidate(m, matcher, centroids) for m in mentors]
+    got = load_candidates(catalogue, matcher)
+    assert got == expected
+    football = next(c for c in got if c.name == "Pigefodbold U12")
+    assert football.interests.count("fodbold") == 1 and "street-soccer" not in football.interests
+    assert "sat" in football.weekdays and all(day != "sat" for day, _, _ in football.schedule)
+
+
+def wait_for(predicate, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_slow_index_answers_from_the_previous_fit_while_it_refits(catalogue):
+    service = MatchService(learn=False)
+    assert service.match(catalogue, GIRL).results
+    indexes = service.indexes
+    indexes.slow_seconds, indexes.refresh_interval, indexes.max_busy = 0.0, 0.0, 0.0  # as if the fit took a minute
+    offer = catalogue.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
+    offer.spots_free = 0
+    catalogue.commit()
+    fitted = threading.Event()
+    fit = service.fit
+
+    def slow_fit(session):
+        try:
+            return fit(session)
+        finally:
+            fitted.set()
+
+    service.fit = slow_fit
+    assert service.match(catalogue, GIRL).results  # the previous index, no waiting
+    assert fitted.wait(20)
+    assert wait_for(lambda: service.match(catalogue, GIRL).excluded.get("no_free_spots") == 1)
