@@ -85,5 +85,20 @@ def restore(url: str, path: Path) -> None:
         done = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603
         if done.returncode:
             raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
+        _analyze(url)
     else:
         raise BackupError(f"no restore method for {kind}")
+
+
+def _analyze(url: str) -> None:
+    """Gather planner statistics, which pg_restore does not bring (else queries are slow until autovacuum)."""
+    from sqlalchemy import text
+
+    from matcher.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()

@@ -15,17 +15,18 @@ log = logging.getLogger(__name__)
 
 
 def warm(app: Flask) -> None:
-    """Build the search index and the match index for the app's database; skip quietly when it is unreachable."""
+    """Build the search index and the match index for the app's database; only warn when the database fails."""
+    from sqlalchemy.exc import DBAPIError
+
     from matcher.services.matching import build_indexes
-    from matcher.web.database import UNAVAILABLE
 
     session = app.extensions["matcher.sessions"]()
     started = time.monotonic()
     try:
         build_indexes(session)
         log.info("search and match indexes ready in %.1f s, before any worker starts", time.monotonic() - started)
-    except UNAVAILABLE as exc:  # the workers build the indexes on their first request instead
-        log.warning("indexes not built before serving, the database is unavailable: %s", exc)
+    except DBAPIError as exc:  # unreachable or not migrated yet: the workers build them on first use instead
+        log.warning("indexes not built before serving: %s", exc)
     finally:
         session.rollback()
         session.close()

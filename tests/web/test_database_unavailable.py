@@ -70,3 +70,16 @@ def test_an_interface_error_in_a_page_answers_503(app, client, login, monkeypatc
     monkeypatch.setattr(page, "search", closed)
     response = client.get("/soeg?q=fodbold")
     assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+
+
+def test_an_interface_error_in_an_api_view_answers_503_not_the_catch_all_500(client, token, monkeypatch):
+    """The API blueprint's catch-all handler would win over the app's; it must not turn this into a 500."""
+    import matcher.web.api.offers as api
+
+    def closed(*_args, **_kwargs):
+        raise InterfaceError("SELECT 1", {}, AdminShutdown("the connection is closed"))
+
+    monkeypatch.setattr(api, "search", closed)
+    response = client.get("/api/v1/offers?q=fodbold", headers={"Authorization": f"Bearer {token('key_staff')}"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert "Databasen" in response.get_json()["error"]["message"]

@@ -123,3 +123,14 @@ def test_index_build_writes_files_a_server_reads_instead_of_building(database, t
         gc.unfreeze()
         search_module.indexes.store = match_service.indexes.store = None
         app.extensions["matcher.engine"].dispose()
+
+
+def test_a_server_starts_even_when_the_database_cannot_be_read(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("MATCHER_DATABASE_URL", f"sqlite:///{tmp_path / 'not-migrated.db'}")
+    monkeypatch.setenv("MATCHER_SECRET_KEY", "serve-test-secret")
+    app = Server({"bind": "127.0.0.1:0"}).load()
+    try:
+        assert "indexes not built before serving" in caplog.text
+    finally:
+        gc.unfreeze()
+        app.extensions["matcher.engine"].dispose()

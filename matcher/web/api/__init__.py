@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from matcher.catalogue.errors import ImportFailed, RecordError
@@ -93,7 +93,9 @@ def _http_error(exc: HTTPException):
 
 
 @bp.errorhandler(OperationalError)
-def _database_unavailable(exc: OperationalError):
+@bp.errorhandler(InterfaceError)
+def _database_unavailable(exc: OperationalError | InterfaceError):
+    """The blueprint's catch-all below would shadow the app's 503 handlers: answer them here too."""
     from matcher.web.security import database_unavailable
 
     return database_unavailable(exc)
