@@ -299,7 +299,7 @@ def retention_run(ctx: Context, years: int | None) -> None:
     Also forgets rate-limit counters of windows that ended more than a day ago.
     """
     from matcher.privacy.subject import run_retention
-    from matcher.web.ratelimit import purge
+    from matcher.accounts.ratelimit import purge
 
     years = years or ctx.settings.retention_years
     with ctx.session() as session:

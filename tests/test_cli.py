@@ -96,7 +96,7 @@ def test_children_export_and_erase(cli_url, session):
     assert unknown.returncode == 2 and "no child" in unknown.stderr
     from sqlalchemy import create_engine
 
-    from matcher.web.ratelimit import hit
+    from matcher.accounts.ratelimit import hit
 
     engine = create_engine(cli_url)
     hit(engine, "login-ip:192.0.2.1", 30, now=1_000_000)  # a counter from long ago

@@ -1,28 +1,22 @@
 """The match index: candidates read as columns, and refits that never make a request wait once slow."""
 
-import json
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from matcher.catalogue.hsds_import import import_services
-from matcher.catalogue.mentors_import import import_mentors
 from matcher.catalogue.models import InterestTerm, Mentor, Offer, OfferKind, OfferSchedule
 from matcher.matching.geo import default_geocoder
 from matcher.matching.text import InterestMatcher
 from matcher.services.matching import MatchService, load_candidates, load_terms, mentor_candidate, offer_candidate
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-GIRL = {"age": 11, "gender": "girl", "interests": "fotbold", "postcode": "2500"}
+from tests.services.conftest import GIRL
 
 
 @pytest.fixture
-def catalogue(reference):
-    import_services(reference, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
-    import_mentors(reference, (DATA / "mentors-example.csv").read_text())
+def catalogue(catalogue):
+    """The example catalogue plus a mapped term on an offer and a schedule without times."""
+    reference = catalogue
     football = reference.scalars(select(InterestTerm).where(InterestTerm.code == "fodbold")).one()
     street = InterestTerm(code="street-soccer", name="Gadefodbold", synonyms=[], mapped_to=football)
     offer = reference.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()

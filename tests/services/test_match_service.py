@@ -1,27 +1,12 @@
 """The match service: database rows to plain candidates, one fitted ranker per process, refits."""
 
-import json
-from pathlib import Path
-
 import pytest
 
-from matcher.catalogue.hsds_import import import_services
-from matcher.catalogue.mentors_import import import_mentors
 from matcher.catalogue.models import Offer
 from matcher.catalogue.revision import current_revision
 from matcher.matching.profile import ProfileError
 from matcher.services.matching import MatchService
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-GIRL = {"age": 11, "gender": "girl", "interests": "fotbold", "postcode": "2500"}
-
-
-@pytest.fixture
-def catalogue(reference):
-    import_services(reference, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
-    import_mentors(reference, (DATA / "mentors-example.csv").read_text())
-    reference.commit()
-    return reference
+from tests.services.conftest import GIRL
 
 
 def test_match_reads_the_catalogue(catalogue):

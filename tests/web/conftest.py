@@ -69,10 +69,15 @@ def sign_in(app, client, email: str, password: str = PASSWORD):
     """
     response = client.post("/login", data={"email": email, "password": password})
     if response.status_code == 302 and response.headers["Location"].endswith("/login/engangskode"):
-        with app.extensions["matcher.engine"].begin() as conn:
-            conn.execute(update(User).where(User.email == email).values(totp_last_step=None))
-        response = client.post("/login/engangskode", data={"code": totp.code_at(TOTP_SECRET, totp.current_step())})
+        response = send_code(app, client, email)
     return response
+
+
+def send_code(app, client, email: str):
+    """Send the current one-time code of ``email`` (its last used code forgotten first); return the answer."""
+    with app.extensions["matcher.engine"].begin() as conn:
+        conn.execute(update(User).where(User.email == email).values(totp_last_step=None))
+    return client.post("/login/engangskode", data={"code": totp.code_at(TOTP_SECRET, totp.current_step())})
 
 
 def add_pathways(session: Session) -> None:

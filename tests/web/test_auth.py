@@ -5,18 +5,7 @@ from sqlalchemy import select
 
 from matcher.accounts.models import User
 from matcher.web.auth import MAX_FAILED_LOGINS, safe_next
-from tests.web.conftest import PASSWORD, TOTP_SECRET
-
-
-def sign_in_code(app, client, email: str):
-    """Send the current one-time code of ``email`` (its last used code forgotten first)."""
-    from sqlalchemy import update
-
-    from matcher.accounts import totp
-
-    with app.extensions["matcher.engine"].begin() as conn:
-        conn.execute(update(User).where(User.email == email).values(totp_last_step=None))
-    return client.post("/login/engangskode", data={"code": totp.code_at(TOTP_SECRET, totp.current_step())})
+from tests.web.conftest import PASSWORD, send_code
 
 
 def test_login_and_logout(client, login):
@@ -62,7 +51,7 @@ def test_login_redirects_only_to_local_next(app, client, email):
     for target, expected in (("https://evil.example/", "/"), ("/bydel/valby", "/bydel/valby")):
         r = client.post(f"/login?next={target}", data={"email": email, "password": PASSWORD})
         if r.headers["Location"] == "/login/engangskode":
-            r = sign_in_code(app, client, email)
+            r = send_code(app, client, email)
         assert r.status_code == 302 and r.headers["Location"] == expected
         client.post("/logout")
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from matcher.accounts.models import RateLimitHit
 from matcher.web import create_app
-from matcher.web.ratelimit import WINDOW_SECONDS, hit, purge
+from matcher.accounts.ratelimit import WINDOW_SECONDS, hit, purge
 
 
 def limited(app, **limits):
