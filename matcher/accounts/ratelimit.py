@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
@@ -33,6 +33,18 @@ def hit(engine: Engine, bucket: str, limit: int, *, now: float | None = None) ->
             conn.execute(delete(RateLimitHit).where(RateLimitHit.bucket == bucket,
                                                     RateLimitHit.window < window))
     if hits <= limit:
+        return 0
+    return max(1, math.ceil(window + WINDOW_SECONDS - now))
+
+
+def peek(engine: Engine, bucket: str, limit: int, *, now: float | None = None) -> int:
+    """Return 0 when ``bucket`` may make another request in this window, else the seconds until it may."""
+    now = time.time() if now is None else now
+    window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
+    with engine.connect() as conn:
+        hits = conn.scalar(select(RateLimitHit.hits).where(RateLimitHit.bucket == bucket,
+                                                           RateLimitHit.window == window)) or 0
+    if hits < limit:
         return 0
     return max(1, math.ceil(window + WINDOW_SECONDS - now))
 

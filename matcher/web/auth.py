@@ -89,8 +89,15 @@ def init_app(app: Flask) -> None:
         return {"Role": Role}
 
 
+def is_api_request(req=request) -> bool:
+    """Return whether ``req`` goes to the token-only JSON API (cookie sessions are not accepted there)."""
+    return req.path == "/api/v1" or req.path.startswith("/api/v1/")
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> SessionUser | None:
+    if is_api_request():
+        return None  # the API takes bearer tokens only: a browser session cookie is ignored there
     try:
         uid, version = (int(part) for part in user_id.split(":"))
     except ValueError:
@@ -101,14 +108,19 @@ def _load_user(user_id: str) -> SessionUser | None:
     return SessionUser(user)
 
 
-@login_manager.request_loader
-def _load_from_token(req) -> SessionUser | None:
+def bearer_token(req=request) -> str | None:
+    """Return the bearer token of ``req``'s Authorization header, if it carries one."""
     header = req.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    token = header.removeprefix("Bearer ").strip()
-    if not token:
-        return None
+    return header.removeprefix("Bearer ").strip() or None
+
+
+@login_manager.request_loader
+def _load_from_token(req) -> SessionUser | None:
+    token = bearer_token(req)
+    if token is None or not is_api_request(req):
+        return None  # pages take the session cookie only; tokens are for the API
     user = get_session().scalars(select(User).where(User.api_token_hash == hash_token(token))).first()
     if user is None or not user.active:
         return None
@@ -116,11 +128,11 @@ def _load_from_token(req) -> SessionUser | None:
 
 
 def _enforce_session_limits():
-    """End a browser session idle for 30 minutes or older than 12 hours."""
+    """End a browser session idle for 30 minutes or older than 12 hours, whatever headers come along."""
     from matcher.web import SESSION_ABSOLUTE, SESSION_IDLE
 
-    if "_user_id" not in session or request.headers.get("Authorization"):
-        return None
+    if "_user_id" not in session or is_api_request():
+        return None  # the API ignores the cookie (see _load_user), so it neither extends nor ends it
     now = utcnow().timestamp()
     started, seen = session.get("login_at", 0), session.get("seen_at", 0)
     if now - seen > SESSION_IDLE.total_seconds() or now - started > SESSION_ABSOLUTE.total_seconds():

@@ -53,7 +53,8 @@ def test_api_requests_are_limited_per_token(app, client, token):
     assert answers[-1].get_json()["error"]["message"].startswith("For mange forespørgsler")
     assert int(answers[-1].headers["Retry-After"]) >= 1
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {second}"}).status_code == 200
-    # Guessing tokens does not escape the limit either: each guess counts for the token given.
+    # Guessed tokens count per address against the login limit (test_sessions_and_tokens has more).
+    limited(app, rate_limit_login=4)
     assert [client.get("/api/v1/me", headers={"Authorization": "Bearer guess"}).status_code
             for _ in range(5)] == [401, 401, 401, 401, 429]
 

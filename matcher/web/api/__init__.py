@@ -59,7 +59,8 @@ def _unrouted(exc: HTTPException):
 def _require_token():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if not request.headers.get("Authorization", "").startswith("Bearer ") or not current_user.is_authenticated:
+    # current_user comes from the bearer token only (matcher.web.auth ignores session cookies here).
+    if not current_user.is_authenticated:
         return error_body("Mangler eller ugyldigt bearer-token (Authorization: Bearer ...)", status=401)
     for name, value in (request.view_args or {}).items():
         if isinstance(value, int) and value > MAX_ID:
