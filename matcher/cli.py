@@ -318,18 +318,23 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice(["admin", "key_staff", "contact_person", "club_rep"]))
 @click.option("--organisation", "organisation", default=None, help="Organisation id or external id (club_rep).")
+@click.option("--district", "district", default=None,
+              help="District id, slug or name (required for key_staff: the district they oversee).")
 @click.option("--name", default="")
 @pass_ctx
-def users_create(ctx: Context, email: str, role: str, organisation: str | None, name: str) -> None:
+def users_create(ctx: Context, email: str, role: str, organisation: str | None, district: str | None,
+                 name: str) -> None:
     """Create a user; the password is read from a prompt or standard input."""
-    from matcher.accounts.operations import create_user
+    from matcher.accounts.operations import create_user, find_district
 
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
     with ctx.session() as session:
-        user = create_user(session, email, role, password, name=name, organisation=organisation)
+        district_id = find_district(session, district).id if district else None
+        user = create_user(session, email, role, password, name=name, organisation=organisation,
+                           district_id=district_id)
         click.echo(f"created user {user.id} {user.email} ({user.role.value})")
 
 

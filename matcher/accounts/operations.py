@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from matcher.accounts.models import Role, User
 from matcher.catalogue.errors import RecordError
-from matcher.catalogue.models import Organisation
+from matcher.catalogue.models import District, Organisation
 from matcher.db import parse_id
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -54,9 +54,30 @@ def find_organisation(session: Session, ref: str) -> Organisation:
     return org
 
 
+def find_district(session: Session, ref: str) -> District:
+    """Return the district by id, slug or name (a RecordError naming ``district`` otherwise)."""
+    ref = (ref or "").strip()
+    query = select(District).where(or_(District.slug == ref.lower(), District.name == ref))
+    if parse_id(ref):
+        query = select(District).where(District.id == parse_id(ref))
+    district = session.scalars(query).first()
+    if district is None:
+        raise RecordError("user", "district", f"ingen bydel med id, slug eller navn {ref!r}")
+    return district
+
+
+def _district_for(session: Session, email: str, role: Role, district_id: int | None) -> int | None:
+    """Check the user's district: key staff must have one (a missing district must never mean "all")."""
+    if district_id is not None and session.get(District, district_id) is None:
+        raise RecordError(f"user {email}", "district", f"ingen bydel med id {district_id}")
+    if role is Role.key_staff and district_id is None:
+        raise RecordError(f"user {email}", "district", "skal vælges for en nøglemedarbejder (den bydel, hvis børn de ser)")
+    return district_id
+
+
 def create_user(session: Session, email: str, role: str, password: str, *, name: str = "",
                 organisation: str | None = None, district_id: int | None = None) -> User:
-    """Create a user with a hashed password; a club representative needs an organisation."""
+    """Create a user with a hashed password; a club representative needs an organisation, key staff a district."""
     email = email.strip().lower()
     if not EMAIL.match(email):
         raise RecordError("user", "email", f"is not an e-mail address: {email!r}")
@@ -65,6 +86,7 @@ def create_user(session: Session, email: str, role: str, password: str, *, name:
         raise RecordError(f"user {email}", "email", "is already in use")
     check_password_policy(password, email=email)
     org = _organisation_for(session, email, role_id, organisation)
+    district_id = _district_for(session, email, role_id, district_id)
     user = User(email=email, name=name, role=role_id, organisation=org, district_id=district_id,
                 password_hash=generate_password_hash(password))
     session.add(user)
@@ -90,16 +112,17 @@ def update_user(session: Session, user: User, *, name: str, role: str, organisat
                 district_id: int | None) -> list[str]:
     """Change a user's name, role, organisation and district; return the changed fields.
 
-    A new role or organisation changes what the user may see, so every session of the user ends.
+    A new role, organisation or district changes what the user may see, so every session of the user ends.
     """
     role_id = _role(role)
     org = _organisation_for(session, user.email, role_id, organisation)
+    district_id = _district_for(session, user.email, role_id, district_id)
     new = {"name": name.strip()[:120], "role": role_id, "organisation_id": org.id if org else None,
            "district_id": district_id}
     changed = [k for k, v in new.items() if getattr(user, k) != v]
     for key in changed:
         setattr(user, key, new[key])
-    if {"role", "organisation_id"} & set(changed):
+    if {"role", "organisation_id", "district_id"} & set(changed):
         end_all_sessions(user)
     session.flush()
     return changed

@@ -45,7 +45,8 @@ def can_follow(user: User | None, child) -> bool:
     if user.role is Role.admin:
         return True
     if user.role is Role.key_staff:
-        return user.district_id is None or user.district_id == child.district_id
+        # Key staff see their own district's children; without a district they see none (never "all").
+        return user.district_id is not None and user.district_id == child.district_id
     if user.role is Role.contact_person:
         return child.contact_person_id == user.id
     return False

@@ -21,7 +21,9 @@ def visible_children(user: User) -> ColumnElement[bool]:
     if user.role is Role.admin:
         return alive & true()
     if user.role is Role.key_staff:
-        return alive if user.district_id is None else alive & (Child.district_id == user.district_id)
+        if user.district_id is None:  # a missing district grants nothing (creation refuses it anyway)
+            return alive & (Child.id.is_(None))
+        return alive & (Child.district_id == user.district_id)
     if user.role is Role.contact_person:
         return alive & (Child.contact_person_id == user.id)
     return alive & (Child.id.is_(None))

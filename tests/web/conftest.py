@@ -27,7 +27,7 @@ from matcher.web import create_app
 DATA = Path(__file__).resolve().parent.parent / "data"
 PASSWORD = "Test-kodeord-123"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # every fixture user's authenticator app
-ROLES = ("admin", "key_staff", "contact_person", "club_rep")
+ROLES = ("admin", "key_staff", "contact_person", "club_rep")  # key_staff@kk.dk oversees Nørrebro
 CLUB_ORG = "412cf209-21e4-597d-bf75-0cad7a07263b"  # Eksempel Boldklub, the club_rep's organisation
 OWN_OFFER = "c1404959-d3aa-5da2-a02e-03e34d695e1c"  # Pigefodbold U12, Eksempel Boldklub
 OTHER_OFFER = "0c9659ca-b618-5bca-90b9-b605be9485ba"  # Fritidsjob som bagerhjælper, Eksempel Bageri
@@ -50,9 +50,11 @@ def build_fixture_database(url: str) -> None:
     with Session(engine) as session:
         load_reference(session)
         import_services(session, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
+        noerrebro = session.scalars(select(District).where(District.slug == "noerrebro")).one()
         for role in ROLES:
             create_user(session, f"{role}@kk.dk", role, PASSWORD,
-                        organisation=CLUB_ORG if role == "club_rep" else None)
+                        organisation=CLUB_ORG if role == "club_rep" else None,
+                        district_id=noerrebro.id if role == "key_staff" else None)
         add_pathways(session)
         for user in session.scalars(select(User)):
             if user.requires_two_factor:

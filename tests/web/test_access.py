@@ -27,7 +27,8 @@ def expect(default: int, anonymous: int, **by_role: int) -> dict[str, int]:
 STAFF = {"contact_person": 403, "club_rep": 403}  # key_staff and admin only
 ADMIN = {"key_staff": 403, "contact_person": 403, "club_rep": 403}
 NO_CLUB = {"club_rep": 403}  # staff who follow children; club representatives never see children
-NOT_MINE = {"contact_person": 403, "club_rep": 403}  # another worker's child: admin/key staff only
+# Another worker's child in Valby: admin only (key_staff@kk.dk oversees Nørrebro).
+NOT_MINE = {"key_staff": 403, "contact_person": 403, "club_rep": 403}
 
 # (method, path, json body or None, expected per role). Pages: anonymous → 302 to login; API: 401.
 MATRIX = [

@@ -126,7 +126,7 @@ def test_admin_edits_a_user_and_a_new_role_ends_their_sessions(app, client, logi
     assert sign_in(app, staff, "key_staff@kk.dk").status_code == 302
     login("admin")
     target = user(app, "key_staff@kk.dk")
-    form = {"name": "Ny Titel", "role": "key_staff", "organisation": "", "district": ""}
+    form = {"name": "Ny Titel", "role": "key_staff", "organisation": "", "district": str(target.district_id)}
     assert client.post(f"/admin/brugere/{target.id}", data=form).status_code == 303
     assert staff.get("/aendringer").status_code == 200  # a new name alone keeps the sessions
     assert client.post(f"/admin/brugere/{target.id}", data={**form, "role": "contact_person"}).status_code == 303

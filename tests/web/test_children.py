@@ -171,7 +171,7 @@ def test_contact_person_shares_with_consent(login, kids, db):
 
 
 def test_match_for_a_child_is_prefilled_and_suggest_stores_the_score(login, kids, db):
-    client = login("key_staff")
+    client = login("admin")
     page = text(client.get(f"/boern/{kids.child}/match"))
     assert ">fodbold, tegne</textarea>" in page and 'value="2200"' in page
     assert "Allerede henvist" in page  # the child's own offer
@@ -216,7 +216,7 @@ def test_indicators_page_and_csv(login):
 
 
 def test_warnings_page(login, kids):
-    page = text(login("key_staff").get("/advarsler"))
+    page = text(login("admin").get("/advarsler"))
     assert "BU-OWN1" in page and "BU-OTHER1" in page and "Ingen deltagelse" in page
 
 
