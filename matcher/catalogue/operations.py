@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,6 +26,8 @@ from matcher.clock import local_today
 from matcher.db import utcnow
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: The most meeting times one offer has (the form shows as many rows).
+MAX_SCHEDULES = 20
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(:00)?$")
 
 
@@ -134,6 +136,8 @@ def _time(value: Any) -> dt.time | None:
 def _schedules(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise ValueError("skal være en liste af mødetider")
+    if len(value) > MAX_SCHEDULES:
+        raise ValueError(f"højst {MAX_SCHEDULES} mødetider pr. tilbud (fik {len(value)})")
     out = []
     for i, item in enumerate(value, 1):
         if not isinstance(item, dict):
@@ -141,7 +145,7 @@ def _schedules(value: Any) -> list[dict[str, Any]]:
         days = item.get("weekdays") or []
         if isinstance(days, str):
             days = [d.strip() for d in days.split(",") if d.strip()]
-        if not isinstance(days, list) or any(d not in WEEKDAYS for d in days):
+        if not isinstance(days, list) or len(days) > len(WEEKDAYS) or any(d not in WEEKDAYS for d in days):
             raise ValueError(f"mødetid {i}: ugedage skal være mon..sun")
         try:
             opens, closes = _time(item.get("opens_at")), _time(item.get("closes_at"))
@@ -217,22 +221,33 @@ def _schedule_text(s: dict[str, Any]) -> str:
     return ",".join(s["weekdays"]) + hours
 
 
-def _current_schedules(offer: Offer) -> list[dict[str, Any]]:
+def _schedule_rows(session: Session, offer: Offer) -> list[OfferSchedule]:
+    """Return the offer's first schedules, one more than may be kept (an offer may hold more from before the cap)."""
+    return list(session.scalars(select(OfferSchedule).where(OfferSchedule.offer_id == offer.id)
+                                .order_by(OfferSchedule.id).limit(MAX_SCHEDULES + 1)))
+
+
+def _current_schedules(rows: list[OfferSchedule]) -> list[dict[str, Any]]:
     return [{"weekdays": list(s.weekdays or []), "opens_at": s.opens_at, "closes_at": s.closes_at}
-            for s in offer.schedules]
+            for s in rows]
 
 
-def _set_schedules(offer: Offer, wanted: list[dict[str, Any]]) -> None:
-    """Update schedules in place by position, so imported ids survive for the HSDS export."""
-    rows = list(offer.schedules)
-    for i, values in enumerate(wanted):
-        if i < len(rows):
-            rows[i].weekdays, rows[i].opens_at, rows[i].closes_at = (
-                values["weekdays"], values["opens_at"], values["closes_at"])
-        else:
-            offer.schedules.append(OfferSchedule(**values))
-    for row in rows[len(wanted):]:
-        offer.schedules.remove(row)
+def _set_schedules(session: Session, offer: Offer, rows: list[OfferSchedule], wanted: list[dict[str, Any]]) -> None:
+    """Update schedules in place by position (imported ids survive for the HSDS export); delete the rest at once.
+
+    The rest goes in one DELETE statement however many rows there are, so no edit costs a statement per row.
+    """
+    kept = []
+    for row, values in zip(rows, wanted):
+        row.weekdays, row.opens_at, row.closes_at = values["weekdays"], values["opens_at"], values["closes_at"]
+        kept.append(row.id)
+    session.flush()
+    session.execute(delete(OfferSchedule).where(OfferSchedule.offer_id == offer.id, OfferSchedule.id.not_in(kept))
+                    .execution_options(synchronize_session=False))
+    for values in wanted[len(kept):]:
+        session.add(OfferSchedule(offer_id=offer.id, **values))
+    session.flush()
+    session.expire(offer, ["schedules"])
 
 
 def _record(session: Session, user: Any, field: str, old: Any, new: Any, *, offer: Offer | None = None,
@@ -270,12 +285,15 @@ def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: 
         raise RecordError(record, "spots_free" if "spots_free" in clean else "capacity",
                           "der kan ikke være flere ledige pladser end pladser i alt")
     recorded = []
-    for name, new in clean.items():
-        old = _current_schedules(offer) if name == "schedules" else getattr(offer, name)
+    rows = _schedule_rows(session, offer) if "schedules" in clean else []
+    # Schedules first: their statements flush before the offer row is dirty, so the version check
+    # (EditConflict) happens once, in _flush below.
+    for name, new in sorted(clean.items(), key=lambda item: item[0] != "schedules"):
+        old = _current_schedules(rows) if name == "schedules" else getattr(offer, name)
         if old == new:
             continue
         if name == "schedules":
-            _set_schedules(offer, new)
+            _set_schedules(session, offer, rows, new)
         else:
             setattr(offer, name, new)
         recorded.append(_record(session, user, name, old, new, offer=offer))

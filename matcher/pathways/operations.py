@@ -40,6 +40,8 @@ from matcher.pathways.referral_operations import (  # noqa: F401
 )
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
+#: The most languages a child's record holds.
+MAX_LANGUAGES = 20
 POSTCODE = re.compile(r"^\d{4}$")
 
 
@@ -69,6 +71,10 @@ def create_child(session: Session, code: str, *, district_id: int | None = None,
         district_id = district.id if district else None
     elif district_id is not None and session.get(District, district_id) is None:
         raise RecordError(f"barn {code}", "district_id", f"ingen bydel med id {district_id}")
+    if len(weekdays) > len(WEEKDAYS):
+        raise RecordError(f"barn {code}", "weekdays", f"højst {len(WEEKDAYS)} ugedage")
+    if len(languages) > MAX_LANGUAGES:
+        raise RecordError(f"barn {code}", "languages", f"højst {MAX_LANGUAGES} sprog")
     bad_days = [d for d in weekdays if d not in WEEKDAYS]
     if bad_days:
         raise RecordError(f"barn {code}", "weekdays", f"ukendte ugedage: {', '.join(bad_days)}")

@@ -9,7 +9,13 @@ from werkzeug.datastructures import MultiDict
 from matcher.accounts.models import Role
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, Offer, OfferStatus, Organisation
-from matcher.catalogue.operations import EditConflict, confirm_offer, update_offer, update_organisation
+from matcher.catalogue.operations import (
+    MAX_SCHEDULES,
+    EditConflict,
+    confirm_offer,
+    update_offer,
+    update_organisation,
+)
 from matcher.db import parse_id
 from matcher.web.access import EDITORS, editable_offer, editable_organisation
 from matcher.web.auth import roles_required
@@ -86,9 +92,9 @@ def save_organisation(org_id: int):
 def _offer_changes(form: MultiDict) -> dict:
     changes = {f: form.get(f, "") for f in OFFER_FORM_FIELDS}
     changes["fee_support"] = bool(form.get("fee_support"))
-    rows = int(form.get("schedule_rows", "0") or 0)
+    rows = parse_id(form.get("schedule_rows", "")) or 0  # a hidden count; nonsense counts as none
     changes["schedules"] = [{"weekdays": form.getlist(f"s{i}_weekdays"), "opens_at": form.get(f"s{i}_opens_at"),
-                             "closes_at": form.get(f"s{i}_closes_at")} for i in range(min(rows, 20))]
+                             "closes_at": form.get(f"s{i}_closes_at")} for i in range(min(rows, MAX_SCHEDULES))]
     return changes
 
 

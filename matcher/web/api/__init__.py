@@ -112,9 +112,15 @@ def _unexpected(exc: Exception):
 
 def json_body() -> dict:
     """Return the request's JSON object or raise a 400 naming the body."""
+    from matcher.web.api.limits import oversized
+
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "Forventede et JSON-objekt i forespørgslens krop", "body")
+    too_long = oversized(data)
+    if too_long:
+        field, limit, length = too_long
+        raise ApiError(400, f"{field}: højst {limit} elementer (fik {length})", field)
     return data
 
 
