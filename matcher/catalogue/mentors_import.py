@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from matcher.catalogue.districts import district_for_postcode
 from matcher.catalogue.errors import ImportFailed, RecordError, bad_characters
+from matcher import csvfile
 from matcher.catalogue.models import WEEKDAYS, Mentor
 from matcher.catalogue.summary import ImportSummary, assign_changed
+from matcher.csvfile import unquote_cell
 
 HEADER = ["id", "name", "gender", "postcode", "interests", "languages", "age_min", "age_max",
           "max_children", "current_children", "childcert_valid_until", "weekdays"]
@@ -39,7 +41,7 @@ def read_csv(data: bytes | str, source: str = "") -> list[dict[str, str]]:
         extra = [h for h in header if h not in HEADER]
         raise ImportFailed([RecordError("header", "-", f"expected {','.join(HEADER)}; missing {missing}, "
                                                       f"unexpected {extra}")], source)
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    return [{k.strip(): unquote_cell((v or "").strip()) for k, v in row.items() if k is not None} for row in reader]
 
 
 def _split(value: str) -> list[str]:
@@ -148,7 +150,7 @@ def import_mentors(session: Session, data: bytes | str, *, source: str = "",
 def export_mentors(session: Session) -> str:
     """Return every mentor in the mentor CSV format."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvfile.writer(out)
     writer.writerow(HEADER)
     for m in session.scalars(select(Mentor).order_by(Mentor.id)):
         writer.writerow([m.external_id or f"mentor-{m.id}", m.name, m.gender or "", m.postcode or "",

@@ -8,10 +8,10 @@ children) are not suppressed.
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
+from matcher import csvfile
 from matcher.pathways.models import END_REASONS
 
 SUPPRESSED = "<5"
@@ -95,10 +95,10 @@ def to_csv(result: dict[str, Any]) -> str:
     """Return the suppressed indicators as CSV (one row per area and measure)."""
     buf = io.StringIO()
     fields = ["area", "measure", "label", "period", "value", "baseline_period", "baseline_value"]
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
+    writer = csvfile.writer(buf)
+    writer.writerow(fields)
     for row in export_rows(result):
-        writer.writerow({k: "" if row[k] is None else row[k] for k in fields})
+        writer.writerow([row[k] for k in fields])
     return buf.getvalue()
 
 

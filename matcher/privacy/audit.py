@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterator, Mapping
@@ -13,6 +12,7 @@ from sqlalchemy import Select, event, func, select
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import RecordError
+from matcher import csvfile
 from matcher.clock import COPENHAGEN
 from matcher.privacy.models import ACTIONS, AuditEvent
 
@@ -135,20 +135,14 @@ def _start_of(day: dt.date) -> dt.datetime:
 CSV_COLUMNS = ("id", "at", "actor", "role", "action", "object_type", "object_id", "child_id", "purpose", "ip")
 
 
-def _cell(value: Any) -> str:
-    """Return a CSV cell; text a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def iter_csv(session: Session, query: AuditQuery) -> Iterator[str]:
     """Yield the matching events as CSV lines (header first), streamed in batches."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvfile.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for event in session.scalars(query.statement().execution_options(yield_per=1000)):
         row = event_dict(event)
-        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+        writer.writerow([row[c] for c in CSV_COLUMNS])
         if out.tell() > 64 * 1024:
             yield out.getvalue()
             out.seek(0)
