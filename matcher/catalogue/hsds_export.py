@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.models import Offer, OfferSchedule, Organisation
+from matcher.urls import without_unsafe_urls
 
 NAMESPACE = uuid.UUID("6f1d7c2e-6a3b-4c1e-9d51-2f2b8a3e0c11")
 
@@ -221,7 +222,7 @@ def service_dict(offer: Offer) -> dict[str, Any]:
     for key in ("minimum_age", "maximum_age", "assured_date"):
         if key not in generated:
             out.pop(key, None)
-    return out
+    return without_unsafe_urls(out)  # never republish a javascript: (or other non-allowed) URL
 
 
 def _is_monthly_dkk(option: dict) -> bool:

@@ -9,6 +9,7 @@ from flask import Flask
 
 from matcher.accounts.models import Role
 from matcher.clock import COPENHAGEN
+from matcher.urls import safe_url
 
 WEEKDAY_NAMES = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag", "fri": "fredag",
                  "sat": "lørdag", "sun": "søndag"}
@@ -138,7 +139,7 @@ def ages(lo: int | None, hi: int | None) -> str:
 def init_app(app: Flask) -> None:
     """Register the filters and label tables with Jinja."""
     app.jinja_env.filters.update(kroner=kroner, km=km, dkdate=danish_date, dkdatetime=danish_datetime,
-                                 shortdate=short_date, change_value=change_value)
+                                 shortdate=short_date, change_value=change_value, safe_url=safe_url)
     app.jinja_env.globals.update(
         ages=ages, WEEKDAY_NAMES=WEEKDAY_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES,
         ORGANISATION_KIND_NAMES=ORGANISATION_KIND_NAMES, LANGUAGE_NAMES=LANGUAGE_NAMES, FIELD_NAMES=FIELD_NAMES,

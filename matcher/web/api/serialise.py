@@ -8,6 +8,7 @@ from typing import Any
 from matcher.catalogue.models import Mentor, Offer, Organisation
 from matcher.catalogue.search import is_stale, schedule_texts
 from matcher.clock import local_today
+from matcher.urls import safe_url
 
 
 def _money(value) -> float | None:
@@ -46,7 +47,7 @@ def organisation_dict(org: Organisation) -> dict[str, Any]:
     """Return an organisation with a short list of its offers."""
     return {
         "id": org.id, "external_id": org.external_id, "name": org.name, "kind": org.kind.value,
-        "description": org.description, "email": org.email, "phone": org.phone, "website": org.website,
+        "description": org.description, "email": org.email, "phone": org.phone, "website": safe_url(org.website),
         "address": org.address, "postcode": org.postcode, "city": org.city, "district_id": org.district_id,
         "childcert_policy": org.childcert_policy, "vulnerable_experience": org.vulnerable_experience,
         "offers": [{"id": o.id, "external_id": o.external_id, "title": o.title, "kind": o.kind.value,
