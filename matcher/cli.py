@@ -369,7 +369,7 @@ def users_reset_two_factor(ctx: Context, email: str) -> None:
 @pass_ctx
 def users_totp_code(ctx: Context, email: str) -> None:
     """Print EMAIL's current one-time code — development only, for trying the demo without a phone."""
-    from matcher.accounts import totp
+    from matcher.accounts import totp, totp_keys
     from matcher.accounts.operations import find_user
 
     if ctx.settings.env != "development":
@@ -378,7 +378,23 @@ def users_totp_code(ctx: Context, email: str) -> None:
         user = find_user(session, email)
         if not user.totp_secret:
             raise click.ClickException(f"user {user.email}: totp_secret: no authenticator app set up")
-        click.echo(totp.code_at(user.totp_secret, totp.current_step()))
+        try:
+            secret = totp_keys.unseal(user.totp_secret, ctx.settings.totp_keys)
+        except totp_keys.TotpKeyError as exc:
+            raise click.ClickException(f"user {user.email}: totp_secret: {exc}") from None
+        click.echo(totp.code_at(secret, totp.current_step()))
+
+
+@users.command("rotate-totp-key")
+@pass_ctx
+def users_rotate_totp_key(ctx: Context) -> None:
+    """Seal every stored one-time-code secret again with the first key of MATCHER_TOTP_KEY (key rotation)."""
+    from matcher.accounts.operations import reseal_totp_secrets
+
+    with ctx.session() as session:
+        count = reseal_totp_secrets(session, ctx.settings.totp_keys)
+        click.echo(f"re-sealed {count} one-time-code secret(s) with the first key of MATCHER_TOTP_KEY; "
+                   "the older keys can now be removed")
 
 
 @cli.command("backup")

@@ -9,6 +9,11 @@ Every setting the product reads is listed here, with its default:
                                 ``instance/matcher.db`` in the project folder.
 ``MATCHER_SECRET_KEY``          Signs sessions and CSRF tokens. Required
                                 outside development and testing.
+``MATCHER_TOTP_KEY``            Fernet key(s) sealing the stored one-time-code
+                                secrets, comma-separated, newest first (see
+                                ``matcher.accounts.totp_keys``). Required in
+                                production; development and testing use the
+                                public ``DEVELOPMENT_KEY``.
 ``MATCHER_GEOCODER_URL``        Optional geopy Nominatim domain (self-hosted);
                                 empty = the offline postcode geocoder.
 ``MATCHER_STALE_AFTER_DAYS``    A listing not confirmed for this many days is
@@ -65,6 +70,20 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _totp_keys(env: dict[str, str], mode: str) -> tuple[str, ...]:
+    from matcher.accounts.totp_keys import DEVELOPMENT_KEY, parse_keys
+
+    raw = env.get("MATCHER_TOTP_KEY", "").strip()
+    if not raw:
+        if mode == "production":
+            raise ConfigError("MATCHER_TOTP_KEY is required in production (it seals the one-time-code secrets)")
+        return (DEVELOPMENT_KEY,)
+    try:
+        return parse_keys(raw)
+    except ValueError as exc:
+        raise ConfigError(f"MATCHER_TOTP_KEY: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """The product's settings, resolved once from the environment."""
@@ -72,6 +91,7 @@ class Settings:
     env: str = "development"
     database_url: str = f"sqlite:///{DEFAULT_SQLITE}"
     secret_key: str = field(default="", repr=False)
+    totp_keys: tuple[str, ...] = field(default=(), repr=False)
     geocoder_url: str = ""
     stale_after_days: int = 180
     log_level: str = "INFO"
@@ -99,6 +119,7 @@ class Settings:
                 raise ConfigError("MATCHER_SECRET_KEY is required in production")
             secret = secrets.token_hex(32)
         return cls(
+            totp_keys=_totp_keys(env, mode),
             env=mode,
             database_url=env.get("MATCHER_DATABASE_URL") or cls.database_url,
             secret_key=secret,

@@ -78,11 +78,16 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print, today: dt.dat
     return results
 
 
-def enrol_demo_two_factor(session: Session) -> None:
-    """Give every demo user who needs a one-time code the demo authenticator key."""
+def enrol_demo_two_factor(session: Session, totp_keys: tuple[str, ...] | None = None) -> None:
+    """Give every demo user who needs a one-time code the demo authenticator key, sealed with MATCHER_TOTP_KEY."""
+    from matcher.accounts.totp_keys import seal
+    from matcher.config import Settings
+
+    keys = totp_keys or Settings.from_env().totp_keys
     for user in session.scalars(select(User).where(User.totp_secret.is_(None))):
         if user.requires_two_factor:
-            user.totp_secret, user.totp_confirmed_at = DEMO_TOTP_SECRET, dt.datetime.now(dt.timezone.utc)
+            user.totp_secret = seal(DEMO_TOTP_SECRET, keys)
+            user.totp_confirmed_at = dt.datetime.now(dt.timezone.utc)
     session.flush()
 
 

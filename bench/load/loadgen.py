@@ -125,7 +125,8 @@ def do_match(sh: Shared, rng: random.Random) -> None:
 def do_participation(sh: Shared, rng: random.Random) -> None:
     child_id, referral_id = rng.choice(sh.targets)
     key = f"load-{sh.run_id}-{uuid.uuid4().hex}"
-    body = {"referral_id": referral_id, "attended": rng.random() < 0.8,
+    # The note carries the key, so the check afterwards finds every row a retry may have doubled.
+    body = {"referral_id": referral_id, "attended": rng.random() < 0.8, "note": key,
             "accompanied_by": rng.choice(["alone", "alone", "contact_person", "club_contact"])}
     path = f"/api/v1/children/{child_id}/participation"
     delay = 0.25

@@ -9,7 +9,8 @@ API tokens for the demo contact person and key staff, and drives a closed-loop m
 (60 %), match (25 %) and participation logging (15 %) bounded by --duration and --max-requests.
 At 1/3 of the run one gunicorn worker is SIGKILLed, at 2/3 PostgreSQL is restarted
 (pg_ctl restart -m fast). Afterwards every acknowledged participation write (2xx) is looked up
-by its Idempotency-Key: it must be present exactly once with the id that was returned.
+by its Idempotency-Key (each write also carries it in its note): it must be present exactly once
+with the id that was returned.
 Prints Markdown tables; exits 1 when an acknowledged write is missing or duplicated.
 Every request goes to 127.0.0.1 only. All processes and temp dirs are removed at the end.
 """
@@ -176,9 +177,9 @@ def verify(pg: TempPostgres, sh: loadgen.Shared) -> dict:
 
     with psycopg.connect(pg.dsn()) as conn:
         rows = conn.execute(
-            "SELECT idempotency_key, count(*), min(id), max(id) FROM participations "
-            "WHERE idempotency_key LIKE %s GROUP BY idempotency_key", (f"load-{sh.run_id}-%",)).fetchall()
-        total_rows = conn.execute("SELECT count(*) FROM participations WHERE idempotency_key LIKE %s",
+            "SELECT note, count(*), min(id), max(id) FROM participations "
+            "WHERE note LIKE %s GROUP BY note", (f"load-{sh.run_id}-%",)).fetchall()
+        total_rows = conn.execute("SELECT count(*) FROM participations WHERE note LIKE %s",
                                   (f"load-{sh.run_id}-%",)).fetchone()[0]
     by_key = {k: (n, lo, hi) for k, n, lo, hi in rows}
     acked = {a.key: a for a in sh.acks}

@@ -57,9 +57,10 @@ class User(Timestamped, Base):
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column()
-    # Two-factor login (matcher.accounts.totp): the base32 secret, when the user confirmed it with a
-    # first code, and the last time step used (a code is accepted once).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor login (matcher.accounts.totp): the base32 secret sealed with MATCHER_TOTP_KEY
+    # (matcher.accounts.totp_keys), when the user confirmed it with a first code, and the last time
+    # step used (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_confirmed_at: Mapped[dt.datetime | None] = mapped_column()
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 

@@ -155,6 +155,20 @@ def reset_two_factor(user: User) -> None:
     end_all_sessions(user)
 
 
+def reseal_totp_secrets(session: Session, keys: tuple[str, ...]) -> int:
+    """Seal every stored TOTP secret again with the first of ``keys``; return how many (one refusal stops all)."""
+    from matcher.accounts.totp_keys import TotpKeyError, reseal
+
+    users = session.scalars(select(User).where(User.totp_secret.is_not(None)).order_by(User.id)).all()
+    for user in users:
+        try:
+            user.totp_secret = reseal(user.totp_secret, keys)
+        except TotpKeyError as exc:
+            raise RecordError(f"user {user.email}", "totp_secret", str(exc)) from None
+    session.flush()
+    return len(users)
+
+
 def find_user(session: Session, email: str) -> User:
     """Return the user with ``email`` or raise a RecordError naming it."""
     user = session.scalars(select(User).where(User.email == email.strip().lower())).first()

@@ -154,19 +154,46 @@ def close_phase(session: Session, phase: Phase, *, reason: str, end_date: dt.dat
 
 
 def erase_child(session: Session, child: Child) -> Child:
-    """Blank the child's personal fields; dated referral and participation rows stay for counts."""
+    """Blank the child's personal fields and detach the dated rows from the child's id; return the child.
+
+    Phases, referrals, their events and participation stay for the anonymous counts, but move to a new
+    anonymous record (same district, no code, no dates of its own) and lose who logged them: the audit log,
+    which keeps the child's id for good, then leads to no dated timeline of the child's life.
+    """
     child.code = child.birth_date = child.postcode = child.interests = None
     child.languages = child.weekdays = None
     child.gender, child.birth_year_only, child.erased_at = "unknown", False, utcnow()
+    child.contact_person, child.last_activity_at = None, None
     for person in child.network:
         person.label, person.relation, person.note = "", "", None
     session.flush()
     for phase in session.scalars(select(Phase).where(Phase.child_id == child.id)):
         phase.goal = phase.closing_note = None
-    referral_ids = select(Referral.id).where(Referral.child_id == child.id)
     for referral in session.scalars(select(Referral).where(Referral.child_id == child.id)):
         referral.end_note = referral.shared_with_club_scope = referral.shared_with_club_name = None
-    for entry in session.scalars(select(Participation).where(Participation.referral_id.in_(referral_ids))):
-        entry.note = None
     session.flush()
+    _detach_timeline(session, child)
     return child
+
+
+def _detach_timeline(session: Session, child: Child) -> None:
+    """Move the child's dated rows to a new anonymous record and clear who made them (bulk statements)."""
+    from sqlalchemy import update
+
+    from matcher.pathways.models import ReferralEvent
+
+    anonymous = Child(district_id=child.district_id, gender="unknown", erased_at=child.erased_at,
+                      created_at=child.erased_at)
+    session.add(anonymous)
+    session.flush()
+    referral_ids = select(Referral.id).where(Referral.child_id == child.id).scalar_subquery()
+    statements = [
+        update(ReferralEvent).where(ReferralEvent.referral_id.in_(referral_ids)).values(by_id=None),
+        update(Participation).where(Participation.referral_id.in_(referral_ids)).values(note=None, logged_by_id=None),
+        update(Referral).where(Referral.child_id == child.id).values(child_id=anonymous.id, created_by_id=None),
+        update(Phase).where(Phase.child_id == child.id).values(child_id=anonymous.id, responsible_user_id=None),
+        update(NetworkPerson).where(NetworkPerson.child_id == child.id).values(child_id=anonymous.id),
+    ]
+    for statement in statements:
+        session.execute(statement.execution_options(synchronize_session=False))
+    session.expire_all()  # loaded rows still name the old child

@@ -1,15 +1,15 @@
-"""Referral and participation operations and idempotency keys; each only flushes, the caller commits."""
+"""Referral and participation operations; each only flushes, the caller commits.
+
+Idempotency keys (one mechanism for every unsafe write) live in ``matcher.pathways.idempotency``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.accounts.models import User
@@ -23,13 +23,13 @@ from matcher.pathways.models import (
     END_REASONS,
     REFERRAL_STATUSES,
     Child,
-    IdempotentRequest,
     NetworkPerson,
     Participation,
     Phase,
     Referral,
     ReferralEvent,
 )
+from matcher.pathways.idempotency import KeyReused, claim_key, remember_answer, request_digest  # noqa: F401
 from matcher.pathways.queries import is_current
 
 ORDER = list(REFERRAL_STATUSES)
@@ -115,60 +115,6 @@ def change_status(session: Session, referral: Referral, status: str, *, user: Us
     return result
 
 
-class KeyReused(RecordError):
-    """An idempotency key the user already sent with another request (other path or body)."""
-
-    def __init__(self, message: str):
-        super().__init__("forespørgsel", "idempotency_key", message)
-
-
-def request_digest(body: Any) -> str:
-    """Return the SHA-256 of ``body`` as canonical JSON, so key order and spacing do not matter."""
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def claim_key(session: Session, user: User, key: str, *, method: str, path: str, body: Any,
-              child: Child | None = None) -> IdempotentRequest:
-    """Insert the user's key before the change; if the key was used, return that request with its answer.
-
-    Call it first in the request's transaction and check ``answered`` on the result: a new row is not
-    answered yet (do the change, then :func:`remember_answer`); an earlier row carries the first answer to
-    send again. On PostgreSQL a concurrent request with the same key waits on the unique (user, key) index
-    until the first one commits, then reads its answer here. Raises :class:`KeyReused` when the key came
-    with another method, path or body, or (which only a missing :func:`remember_answer` can cause) without
-    a stored answer.
-
-    Only successful answers are stored. An error answer rolls back the whole transaction, this row included,
-    so a corrected retry with the same key is carried out instead of getting the error again; nothing was
-    changed by the failed attempt, so nothing can happen twice.
-    """
-    digest = request_digest(body)
-    row = IdempotentRequest(user_id=user.id, key=key, method=method, path=path, body_sha256=digest,
-                            child_id=child.id if child is not None else None)
-    try:
-        with session.begin_nested():  # the savepoint keeps the session usable when the key is taken
-            session.add(row)
-            session.flush()
-        return row
-    except IntegrityError:
-        earlier = session.scalars(select(IdempotentRequest).where(
-            IdempotentRequest.user_id == user.id, IdempotentRequest.key == key)).first()
-        if earlier is None:
-            raise
-    if (earlier.method, earlier.path, earlier.body_sha256) != (method, path, digest):
-        raise KeyReused("er allerede brugt til en anden forespørgsel – send en ny nøgle")
-    if not earlier.answered:
-        raise KeyReused("den første forespørgsel med nøglen gav intet svar – send en ny nøgle")
-    return earlier
-
-
-def remember_answer(session: Session, claim: IdempotentRequest, status: int, body: dict[str, Any]) -> None:
-    """Store the successful answer on the claimed key, for a retry to get it again."""
-    claim.response_status, claim.response_body = status, body
-    session.flush()
-
-
 def _needs_successor(session: Session, referral: Referral) -> bool:
     """Return whether the child is in a running phase and has no other open referral."""
     in_phase = session.scalar(select(exists().where(Phase.child_id == referral.child_id,
@@ -194,35 +140,18 @@ def _check_entry(referral: Referral, date: dt.date, accompanied_by: str,
 
 def log_participation(session: Session, referral: Referral, user: User, *, date: dt.date, attended: bool,
                       accompanied_by: str = "alone", network_person: NetworkPerson | None = None,
-                      note: str | None = None, idempotency_key: str | None = None,
-                      today: dt.date | None = None) -> Participation:
-    """Log one session of a referral for a child the user follows; a repeated key returns the first entry."""
+                      note: str | None = None, today: dt.date | None = None) -> Participation:
+    """Log one session of a referral for a child the user follows (retries: ``idempotency.once``)."""
     require_follow(user, referral.child)
-    if idempotency_key is not None:
-        earlier = session.scalars(select(Participation)
-                                  .where(Participation.idempotency_key == idempotency_key)).first()
-        if earlier is not None:
-            if earlier.referral_id != referral.id:
-                raise RecordError("deltagelse", "idempotency_key", "er brugt til en anden henvisning")
-            return earlier
     if referral.status == "ended":
         raise RecordError(f"henvisning {referral.id}", "status", "henvisningen er afsluttet")
     if network_person is not None and accompanied_by == "alone":
         accompanied_by = "network"
     note = _check_entry(referral, date, accompanied_by, network_person, note, today)
     entry = Participation(referral=referral, date=date, attended=bool(attended), accompanied_by=accompanied_by,
-                          network_person=network_person, note=note, logged_by=user,
-                          idempotency_key=idempotency_key)
-    try:
-        with session.begin_nested():  # two requests racing with one key: the second gets the first's entry
-            session.add(entry)
-            session.flush()
-    except IntegrityError:
-        earlier = session.scalars(select(Participation).where(
-            Participation.idempotency_key == idempotency_key)).first() if idempotency_key else None
-        if earlier is None or earlier.referral_id != referral.id:
-            raise
-        return earlier
+                          network_person=network_person, note=note, logged_by=user)
+    session.add(entry)
+    session.flush()
     if attended and (referral.first_session_on is None or date < referral.first_session_on):
         referral.first_session_on = date
     referral.child.last_activity_at = utcnow()

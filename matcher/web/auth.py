@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from matcher.accounts import totp
+from matcher.accounts import totp, totp_keys
 from matcher.accounts.models import Role, User
 from matcher.accounts.operations import end_all_sessions, hash_token
 from matcher.db import utcnow
@@ -258,11 +258,33 @@ def _restart_login():
     return redirect(url_for("auth.login"))
 
 
+def _keys() -> tuple[str, ...]:
+    from flask import current_app
+
+    return current_app.config["MATCHER_SETTINGS"].totp_keys
+
+
+def _secret(user: User) -> str | None:
+    """Return the user's TOTP secret, opened with MATCHER_TOTP_KEY (None, logged, when no key opens it)."""
+    if not user.totp_secret:
+        return None
+    try:
+        return totp_keys.unseal(user.totp_secret, _keys())
+    except totp_keys.TotpKeyError:
+        from flask import current_app
+
+        current_app.logger.error("user %s: one-time-code secret cannot be opened with MATCHER_TOTP_KEY", user.id)
+        return None
+
+
 def _accept_code(user: User, code: str) -> bool:
     """Return whether ``code`` is right now and not used before; mark its time step as used."""
     if _locked(user):
         return False
-    step = totp.verify(user.totp_secret or "", code, last_step=user.totp_last_step)
+    secret = _secret(user)
+    if secret is None:
+        return False
+    step = totp.verify(secret, code, last_step=user.totp_last_step)
     if step is None:
         return False
     # Conditional update: of two requests racing with one code, only one gets it.
@@ -301,8 +323,10 @@ def one_time_code_setup():
         return _restart_login()
     if user.two_factor_ready:
         return redirect(url_for("auth.one_time_code"))
-    if not user.totp_secret:
-        user.totp_secret = totp.new_secret()
+    secret = _secret(user)
+    if secret is None:  # none yet (or one no key opens any more): a new one, sealed with MATCHER_TOTP_KEY
+        secret = totp.new_secret()
+        user.totp_secret = totp_keys.seal(secret, _keys())
         get_session().commit()  # the same secret on a reload, so a scanned code stays valid
     form = CodeForm()
     status = 200
@@ -316,10 +340,10 @@ def one_time_code_setup():
             return _restart_login()
         form.code.errors = ["Koden passer ikke. Tjek at appen viser koden for Matcher, og prøv igen."]
         status = 401
-    uri = totp.provisioning_uri(user.totp_secret, user.email)
+    uri = totp.provisioning_uri(secret, user.email)
     # segno writes the SVG itself from the URI's bits: no user text reaches the markup unescaped.
     qr = Markup(segno.make(uri, error="m").svg_inline(dark="#111", light="#fff", omitsize=True))  # nosec B704
-    return render_template("auth/totp_setup.html", form=form, qr=qr, secret=totp.grouped(user.totp_secret)), status
+    return render_template("auth/totp_setup.html", form=form, qr=qr, secret=totp.grouped(secret)), status
 
 
 @bp.post("/logout")

@@ -22,7 +22,8 @@ from matcher.pathways.models import (
     Participation,
     Referral,
 )
-from matcher.pathways.referral_operations import ORDER, KeyReused, claim_key, remember_answer
+from matcher.pathways.idempotency import KeyReused, once
+from matcher.pathways.referral_operations import ORDER
 from matcher.web.access import followed_child, followed_referral
 from matcher.web.auth import roles_required
 from matcher.web.children import FOLLOWERS, parse_date
@@ -30,6 +31,8 @@ from matcher.web.database import get_session
 from matcher.web.search import today
 
 bp = Blueprint("referrals", __name__)
+LOG_FORM_REUSED = ("Formularen var allerede sendt med andre valg, så intet er registreret denne gang. "
+                   "Se barnets registreringer, og send igen, hvis der mangler en.")
 STATUS_FORM_REUSED = ("Formularen var allerede sendt med andre valg, så intet er ændret. "
                       "Se den nuværende status herunder, og vælg igen.")
 
@@ -75,17 +78,22 @@ def change_status(referral_id: int):
     referral = followed_referral(referral_id)
     fields = ("status", "end_reason", "end_note", "on")
     values = {k: request.form.get(k, "") for k in (*fields, "idempotency_key")}
-    session, key = get_session(), values["idempotency_key"][:MAX_KEY_LENGTH] or None
-    try:
-        claim = claim_key(session, current_user.user, key, method=request.method, path=request.path,
-                          body={k: values[k] for k in fields}, child=referral.child) if key else None
-        if claim is not None and claim.answered:
-            _flash_once(claim.response_body["messages"])
-            return redirect(claim.response_body["location"], code=303)
+    session = get_session()
+
+    def act():
         change = ops.change_status(
             session, referral, values["status"], user=current_user.user,
             end_reason=(values["end_reason"] or None) if values["status"] == "ended" else None,
             end_note=values["end_note"].strip() or None, on=parse_date(values["on"], "on", "henvisning"))
+        messages = [("info", f"»{target_name(referral)}« står nu som {referral.status_label}.")]
+        messages += [("error", warning["message"]) for warning in change.warnings]
+        return 303, {"location": url_for("children.page", child_id=referral.child_id, _anchor="henvisninger"),
+                     "messages": messages}
+
+    try:
+        _status, answer, _repeat = once(session, current_user.user, form_key(values), method=request.method,
+                                        path=request.path, body={k: values[k] for k in fields},
+                                        child=referral.child, act=act)
     except KeyReused:
         session.rollback()
         values.pop("idempotency_key")  # sent before with other values (the browser's back button): start over
@@ -93,13 +101,13 @@ def change_status(referral_id: int):
     except RecordError as exc:
         session.rollback()
         return _render_referral(followed_referral(referral_id), 400, {exc.field: exc.message}, "status", values)
-    messages = [("info", f"»{target_name(referral)}« står nu som {referral.status_label}.")]
-    messages += [("error", warning["message"]) for warning in change.warnings]
-    location = url_for("children.page", child_id=referral.child_id, _anchor="henvisninger")
-    if claim is not None:
-        remember_answer(session, claim, 303, {"location": location, "messages": messages})
-    _flash_once(messages)
-    return redirect(location, code=303)
+    _flash_once(answer["messages"])
+    return redirect(answer["location"], code=303)
+
+
+def form_key(values: dict) -> str | None:
+    """Return the form's hidden ``idempotency_key`` (None when blank), cut to the longest key stored."""
+    return values.get("idempotency_key", "")[:MAX_KEY_LENGTH] or None
 
 
 def _flash_once(messages) -> None:
@@ -156,26 +164,39 @@ def log(child_id: int):
     child = followed_child(child_id)
     if request.method == "GET":
         return _render_log(child)
-    keys = ("referral_id", "date", "accompanied_by", "network_person_id", "note", "idempotency_key")
+    keys = ("referral_id", "date", "accompanied_by", "network_person_id", "note", "attended", "idempotency_key")
     values = {k: request.form.get(k, "") for k in keys}
-    try:
+    session = get_session()
+
+    def act():
         referral = next((r for r in _open_referrals(child) if str(r.id) == values["referral_id"]), None)
         if referral is None:
             raise RecordError("deltagelse", "referral_id", "vælg hvilket fællesskab det drejer sig om")
-        if request.form.get("attended") not in ("1", "0"):
+        if values["attended"] not in ("1", "0"):
             raise RecordError("deltagelse", "attended", "tryk på »Mødte op« eller »Mødte ikke op«")
         person = next((p for p in child.network if str(p.id) == values["network_person_id"]), None)
         entry = ops.log_participation(
-            get_session(), referral, current_user.user, date=parse_date(values["date"], "date", "deltagelse")
-            or today(), attended=request.form["attended"] == "1", accompanied_by=values["accompanied_by"] or "alone",
-            network_person=person, note=values["note"].strip() or None,
-            idempotency_key=values["idempotency_key"][:64] or None, today=today())
+            session, referral, current_user.user, date=parse_date(values["date"], "date", "deltagelse")
+            or today(), attended=values["attended"] == "1", accompanied_by=values["accompanied_by"] or "alone",
+            network_person=person, note=values["note"].strip() or None, today=today())
+        what = "Mødte op" if entry.attended else "Mødte ikke op"
+        message = f"Registreret: {what} – {target_name(entry.referral)}, {entry.date.day}/{entry.date.month}."
+        return 303, {"location": url_for("children.page", child_id=child.id), "messages": [("info", message)]}
+
+    try:
+        _status, answer, _repeat = once(session, current_user.user, form_key(values), method=request.method,
+                                        path=request.path, body={k: v for k, v in values.items()
+                                                                 if k != "idempotency_key"},
+                                        child=child, act=act)
+    except KeyReused:
+        session.rollback()
+        values.pop("idempotency_key")  # the form was sent before with other choices: show it again, new key
+        return _render_log(followed_child(child_id), 422, {"-": LOG_FORM_REUSED}, values)
     except RecordError as exc:
-        get_session().rollback()
+        session.rollback()
         return _render_log(followed_child(child_id), 400, {exc.field: exc.message}, values)
-    what = "Mødte op" if entry.attended else "Mødte ikke op"
-    flash(f"Registreret: {what} – {target_name(entry.referral)}, {entry.date.day}/{entry.date.month}.", "info")
-    return redirect(url_for("children.page", child_id=child.id), code=303)
+    _flash_once(answer["messages"])
+    return redirect(answer["location"], code=303)
 
 
 @bp.route("/deltagelse/<int:entry_id>/ret", methods=["GET", "POST"])

@@ -227,10 +227,22 @@ def test_participation_date_and_state_rules(child, staff, catalogue, session):
 
 
 def test_idempotency_key_returns_the_first_entry(child, staff, catalogue, session):
+    from matcher.pathways.idempotency import KeyReused, once
+
     r = referral(session, child, staff, catalogue)
-    a = ops.log_participation(session, r, staff.cp, date=D(2025, 2, 1), attended=True, idempotency_key="k-1")
-    b = ops.log_participation(session, r, staff.cp, date=D(2025, 2, 1), attended=True, idempotency_key="k-1")
-    assert a.id == b.id
+
+    def log(attended: bool):
+        def act():
+            entry = ops.log_participation(session, r, staff.cp, date=D(2025, 2, 1), attended=attended)
+            return 201, {"id": entry.id}
+        return once(session, staff.cp, "k-1", method="POST", path="/p", body={"attended": attended}, child=child,
+                    act=act)
+
+    a, b = log(True), log(True)
+    assert a[1] == b[1] and (a[2], b[2]) == (False, True)
+    assert session.scalar(select(func.count(Participation.id))) == 1
+    with pytest.raises(KeyReused):  # a correction sent with the same key is refused, not silently lost
+        log(False)
     assert session.scalar(select(func.count(Participation.id))) == 1
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from matcher.accounts import totp
+from matcher.accounts.totp_keys import DEVELOPMENT_KEY, seal
 from matcher.accounts.models import User
 from matcher.accounts.operations import create_user, issue_token
 from matcher.catalogue.hsds_import import import_services
@@ -58,7 +59,8 @@ def build_fixture_database(url: str) -> None:
         add_pathways(session)
         for user in session.scalars(select(User)):
             if user.requires_two_factor:
-                user.totp_secret, user.totp_confirmed_at = TOTP_SECRET, dt.datetime.now(dt.timezone.utc)
+                user.totp_secret = seal(TOTP_SECRET, (DEVELOPMENT_KEY,))
+                user.totp_confirmed_at = dt.datetime.now(dt.timezone.utc)
         session.commit()
     engine.dispose()
 

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from matcher.accounts import totp
 from matcher.accounts.models import User
 from matcher.accounts.operations import check_password_policy
+from matcher.accounts.totp_keys import DEVELOPMENT_KEY, unseal
 from matcher.catalogue.errors import RecordError
 from matcher.privacy.models import AuditEvent
 from matcher.web.auth import MAX_FAILED_LOGINS
@@ -122,11 +123,12 @@ def test_first_login_sets_up_the_authenticator_app(app, client):
     r = client.post("/login", data={"email": "contact_person@kk.dk", "password": PASSWORD})
     assert r.headers["Location"] == "/login/opsaet-engangskode"
     page = client.get("/login/opsaet-engangskode").get_data(as_text=True)
-    secret = user(app, "contact_person@kk.dk").totp_secret
-    assert secret and len(base64.b32decode(secret)) == 20
+    sealed = user(app, "contact_person@kk.dk").totp_secret
+    secret = unseal(sealed, (DEVELOPMENT_KEY,))  # stored sealed with MATCHER_TOTP_KEY, never in plain text
+    assert secret and len(base64.b32decode(secret)) == 20 and secret not in sealed
     assert "<svg" in page and totp.grouped(secret) in page
     assert client.get("/login/opsaet-engangskode").status_code == 200
-    assert user(app, "contact_person@kk.dk").totp_secret == secret  # a reload keeps the scanned key
+    assert user(app, "contact_person@kk.dk").totp_secret == sealed  # a reload keeps the scanned key
     assert client.get("/login/engangskode").headers["Location"] == "/login/opsaet-engangskode"
     assert client.post("/login/opsaet-engangskode", data={"code": "12"}).status_code == 401
     assert client.post("/login/opsaet-engangskode", data={"code": current_code(secret)}).status_code == 302
@@ -222,6 +224,7 @@ def test_the_cli_prints_codes_only_in_development_and_resets_two_factor(app, mon
     runner = CliRunner()
     monkeypatch.setenv("MATCHER_ENV", "production")
     monkeypatch.setenv("MATCHER_SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("MATCHER_TOTP_KEY", DEVELOPMENT_KEY)
     refused = runner.invoke(cli, ["users", "totp-code", "admin@kk.dk"])
     assert refused.exit_code != 0 and "only available with MATCHER_ENV=development" in refused.output
     monkeypatch.setenv("MATCHER_ENV", "development")

@@ -152,7 +152,6 @@ class Participation(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("participations.id"), unique=True)
     # A correction that withdraws the entry altogether (logged by mistake).
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
-    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     referral: Mapped[Referral] = relationship()
     network_person: Mapped[NetworkPerson | None] = relationship()

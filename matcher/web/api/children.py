@@ -14,7 +14,7 @@ from matcher.accounts.models import Role, User
 from matcher.catalogue.models import Mentor, Offer
 from matcher.pathways import operations as ops
 from matcher.pathways.models import MAX_KEY_LENGTH, Child, Referral
-from matcher.pathways.referral_operations import KeyReused, claim_key, remember_answer
+from matcher.pathways.idempotency import KeyReused, once
 from matcher.pathways.queries import visible_children
 from matcher.web.access import followed_child, followed_referral, log_child_access, log_children_listed
 from matcher.web.api import MAX_ID, ApiError, bp, json_body, page_params, require_role
@@ -185,6 +185,20 @@ def idempotency_key() -> str | None:
     return key
 
 
+def idempotent(child: Child, body: dict, act):
+    """Run ``act`` once per caller and ``Idempotency-Key`` (none: every time); return the JSON answer.
+
+    The same key with the same method, path and body gets the first successful answer again and changes
+    nothing; with anything else it is a 422 naming ``Idempotency-Key``. Keys are per user.
+    """
+    try:
+        status, answer, _repeat = once(get_session(), current_user.user, idempotency_key(), method=request.method,
+                                       path=request.path, body=body, child=child, act=act)
+    except KeyReused as exc:
+        raise ApiError(422, f"Idempotency-Key {exc.message}", "Idempotency-Key") from None
+    return jsonify(answer), status
+
+
 @bp.patch("/referrals/<int:referral_id>")
 def patch_referral(referral_id: int):
     """Move a referral to a later status; ``ended`` needs an ``end_reason``. Returns any warnings.
@@ -195,48 +209,43 @@ def patch_referral(referral_id: int):
     require_role(*FOLLOWERS)
     referral = followed_referral(referral_id)
     body = json_body()
-    key, session = idempotency_key(), get_session()
-    claim = None
-    if key is not None:
-        try:
-            claim = claim_key(session, current_user.user, key, method=request.method, path=request.path,
-                              body=body, child=referral.child)
-        except KeyReused as exc:
-            raise ApiError(422, f"Idempotency-Key {exc.message}", "Idempotency-Key") from None
-        if claim.answered:
-            return jsonify(claim.response_body), claim.response_status
-    body = only(body, STATUS_FIELDS)
-    status = typed(body, "status", str, "tekst", required=True)
-    change = ops.change_status(session, referral, status, user=current_user.user,
-                               end_reason=typed(body, "end_reason", str, "tekst"),
-                               end_note=typed(body, "end_note", str, "tekst"))
-    answer = {**referral_dict(change.referral), "warnings": change.warnings}
-    if claim is not None:
-        remember_answer(session, claim, 200, answer)
-    return jsonify(answer)
+
+    def act():
+        fields = only(body, STATUS_FIELDS)
+        status = typed(fields, "status", str, "tekst", required=True)
+        change = ops.change_status(get_session(), referral, status, user=current_user.user,
+                                   end_reason=typed(fields, "end_reason", str, "tekst"),
+                                   end_note=typed(fields, "end_note", str, "tekst"))
+        return 200, {**referral_dict(change.referral), "warnings": change.warnings}
+
+    return idempotent(referral.child, body, act)
 
 
 @bp.post("/children/<int:child_id>/participation")
 def log_participation(child_id: int):
-    """Log one session; an ``Idempotency-Key`` header makes a retry return the first entry."""
+    """Log one session; an ``Idempotency-Key`` header makes a retry return the first entry (another body: 422)."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
-    body = only(json_body(), PARTICIPATION_FIELDS)
-    referral_id = typed(body, "referral_id", int, "et helt tal", required=True)
-    referral = get_session().get(Referral, referral_id)
-    if referral is None or referral.child_id != child.id:
-        raise ApiError(404, f"barnet har ingen henvisning med id {referral_id}", "referral_id")
-    day = iso_date(body, "date") or today()
-    attended = typed(body, "attended", bool, "true eller false", required=True)
-    person = None
-    person_id = typed(body, "network_person_id", int, "et helt tal")
-    if person_id is not None:
-        person = next((p for p in child.network if p.id == person_id), None)
-        if person is None:
-            raise ApiError(404, f"barnet har ingen netværksperson med id {person_id}", "network_person_id")
-    key = idempotency_key()
-    entry = ops.log_participation(
-        get_session(), referral, current_user.user, date=day, attended=attended,
-        accompanied_by=typed(body, "accompanied_by", str, "tekst") or "alone", network_person=person,
-        note=typed(body, "note", str, "tekst"), idempotency_key=key, today=today())
-    return jsonify(participation_dict(entry)), 201
+    body = json_body()
+
+    def act():
+        fields = only(body, PARTICIPATION_FIELDS)
+        referral_id = typed(fields, "referral_id", int, "et helt tal", required=True)
+        referral = get_session().get(Referral, referral_id)
+        if referral is None or referral.child_id != child.id:
+            raise ApiError(404, f"barnet har ingen henvisning med id {referral_id}", "referral_id")
+        day = iso_date(fields, "date") or today()
+        attended = typed(fields, "attended", bool, "true eller false", required=True)
+        person = None
+        person_id = typed(fields, "network_person_id", int, "et helt tal")
+        if person_id is not None:
+            person = next((p for p in child.network if p.id == person_id), None)
+            if person is None:
+                raise ApiError(404, f"barnet har ingen netværksperson med id {person_id}", "network_person_id")
+        entry = ops.log_participation(
+            get_session(), referral, current_user.user, date=day, attended=attended,
+            accompanied_by=typed(fields, "accompanied_by", str, "tekst") or "alone", network_person=person,
+            note=typed(fields, "note", str, "tekst"), today=today())
+        return 201, participation_dict(entry)
+
+    return idempotent(child, body, act)
