@@ -44,8 +44,12 @@ def _tool(name: str) -> str:
 
 
 def backup(url: str, path: Path) -> None:
-    """Write a consistent copy of the database at ``url`` to ``path`` while it stays in use."""
+    """Write a consistent copy of the database at ``url`` to ``path`` (mode 0600) while it stays in use."""
+    from matcher.db import private_file
+
     kind = make_url(url).get_backend_name()
+    if kind in ("sqlite", "postgresql"):
+        private_file(path)  # a backup holds children's data: readable by its owner only (0600)
     if kind == "sqlite":
         source = sqlite3.connect(_sqlite_path(url))
         target = sqlite3.connect(path)

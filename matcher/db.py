@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
@@ -61,10 +62,24 @@ class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime}
 
 
+def private_file(path: Path) -> Path:
+    """Create ``path`` readable by its owner only (0600) if it is missing, else tighten it to 0600; return it."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+    return path
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout, and a file only its owner reads.
+
+    SQLite gives its -wal and -shm files the database file's mode, so they are 0600 too.
+    """
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(url.removeprefix("sqlite:///")))
     kwargs = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
