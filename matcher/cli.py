@@ -298,15 +298,17 @@ def retention_run(ctx: Context, years: int | None) -> None:
 
     Also forgets rate-limit counters of windows that ended more than a day ago.
     """
-    from matcher.privacy.subject import run_retention
+    from matcher.accounts import lockout
     from matcher.accounts.ratelimit import purge
+    from matcher.privacy.subject import run_retention
 
     years = years or ctx.settings.retention_years
     with ctx.session() as session:
         erased = run_retention(session, years)
         counters = purge(session)
+        failures = lockout.purge(session)
     click.echo(f"retention ({years} years): erased {len(erased)} child(ren); "
-               f"forgot {counters} old rate-limit counter(s)")
+               f"forgot {counters} old rate-limit counter(s) and {failures} old login failure count(s)")
 
 
 @cli.group()

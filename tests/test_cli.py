@@ -102,4 +102,4 @@ def test_children_export_and_erase(cli_url, session):
     hit(engine, "login-ip:192.0.2.1", 30, now=1_000_000)  # a counter from long ago
     hit(engine, "login-ip:192.0.2.2", 30)  # and a current one
     engine.dispose()
-    assert "erased 0 child(ren); forgot 1 old rate-limit counter(s)" in run(cli_url, "retention", "run", "--years", "5").stdout
+    assert "erased 0 child(ren); forgot 1 old rate-limit counter(s) and 0 old login failure count(s)" in run(cli_url, "retention", "run", "--years", "5").stdout

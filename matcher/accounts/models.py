@@ -55,8 +55,6 @@ class User(Timestamped, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     # SHA-256 of the API bearer token; the token itself is shown once.
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column()
     # Two-factor login (matcher.accounts.totp): the base32 secret sealed with MATCHER_TOTP_KEY
     # (matcher.accounts.totp_keys), when the user confirmed it with a first code, and the last time
     # step used (a code is accepted once).
@@ -90,3 +88,19 @@ class RateLimitHit(Base):
     bucket: Mapped[str] = mapped_column(String(200), primary_key=True)
     window: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     hits: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LoginFailure(Base):
+    """Wrong passwords and one-time codes for one account from one address (``matcher.accounts.lockout``).
+
+    Counting per account *and* address means a stranger who guesses at an account locks out only
+    their own address, never the account's owner elsewhere.
+    """
+
+    __tablename__ = "login_failures"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+    last_failure_at: Mapped[dt.datetime] = mapped_column(index=True)

@@ -40,6 +40,8 @@ from matcher.pathways.referral_operations import (  # noqa: F401
 )
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
+#: The answer to a code that cannot be used; it must not confirm that another child has it.
+CODE_TAKEN = "kan ikke bruges – find på en ny tilfældig kode, fx BU- og fem tegn"
 #: The most languages a child's record holds.
 MAX_LANGUAGES = 20
 POSTCODE = re.compile(r"^\d{4}$")
@@ -55,7 +57,8 @@ def create_child(session: Session, code: str, *, district_id: int | None = None,
         raise RecordError("barn", "code", "skal være en pseudonym kode, fx BU-7F3K2 (A-Z, 0-9 og -)")
     check_free_text("code", code)
     if session.scalars(select(Child.id).where(Child.code == code)).first() is not None:
-        raise RecordError(f"barn {code}", "code", "er allerede i brug")
+        # Say nothing about whether some other worker has a child with this code.
+        raise RecordError(f"barn {code}", "code", CODE_TAKEN)
     if birth_date is not None and birth_year is not None:
         raise RecordError(f"barn {code}", "birth_year", "angiv enten fødselsdato eller fødselsår")
     if birth_year is not None:

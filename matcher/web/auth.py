@@ -17,7 +17,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from matcher.accounts import totp, totp_keys
+from matcher.accounts import lockout, totp, totp_keys
+from matcher.accounts.lockout import LOCKOUT, MAX_FAILED_LOGINS  # noqa: F401  (re-exported for tests)
 from matcher.accounts.models import Role, User
 from matcher.accounts.operations import end_all_sessions, hash_token
 from matcher.db import utcnow
@@ -30,8 +31,6 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Log ind for at se siden."
 login_manager.session_protection = "strong"
 
-MAX_FAILED_LOGINS = 5  # wrong passwords and wrong one-time codes together
-LOCKOUT = dt.timedelta(minutes=15)
 # Between a right password and the one-time code: who, when, and where to go afterwards.
 PENDING = "pending_2fa"
 PENDING_TTL = dt.timedelta(minutes=5)
@@ -193,24 +192,20 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def _locked(user: User) -> bool:
-    return bool(user.locked_until and user.locked_until > utcnow())
+    return lockout.is_locked(get_session(), user, request.remote_addr)
 
 
 def _count_failure(user: User, purpose: str) -> None:
-    """Count a failed password or code, lock the account after too many, log it and commit."""
+    """Count a failed password or code for this account and address (5 lock the pair), log it and commit."""
     db = get_session()
-    user.failed_logins += 1
-    if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.locked_until = utcnow() + LOCKOUT
-        user.failed_logins = 0
+    lockout.count_failure(db, user, request.remote_addr)
     record(db, user, "login_failed", "user", user.id, purpose=purpose, ip=request.remote_addr)
     db.commit()  # failures must count even though the request answers 4xx
 
 
 def _complete_login(user: User, next_url: str | None):
     """Start a fresh session for ``user`` (no fixation), log the login and go on to ``next_url``."""
-    user.failed_logins = 0
-    user.locked_until = None
+    lockout.clear(get_session(), user, request.remote_addr)
     record(get_session(), user, "login", "user", user.id, ip=request.remote_addr)
     session.clear()
     login_user(SessionUser(user))

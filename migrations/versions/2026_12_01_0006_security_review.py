@@ -8,6 +8,8 @@
 - ``users.totp_secret`` widens to hold a Fernet token, and every stored secret is sealed with the
   first key of ``MATCHER_TOTP_KEY`` (the development key outside production): a database copy or a
   backup then carries only ciphertext. Downgrading opens them again.
+- Login lockout counts per account *and* client address (``login_failures``) instead of per account
+  (``users.failed_logins``/``locked_until``, dropped), so a stranger cannot lock anyone out.
 
 Revision ID: 0006_security
 Revises: 0005
@@ -15,6 +17,7 @@ Create Date: 2026-12-01 20:50:00
 """
 from alembic import op
 import sqlalchemy as sa
+import matcher.db
 
 
 revision = '0006_security'
@@ -45,6 +48,19 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.alter_column('totp_secret', existing_type=sa.String(length=64), type_=sa.String(length=255),
                               existing_nullable=True)
+        batch_op.drop_column('locked_until')
+        batch_op.drop_column('failed_logins')
+    op.create_table('login_failures',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('locked_until', matcher.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_failure_at', matcher.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_login_failures_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'address', name=op.f('pk_login_failures'))
+    )
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_failures_last_failure_at'), ['last_failure_at'], unique=False)
     from matcher.accounts.totp_keys import seal
 
     keys = _keys()
@@ -56,7 +72,12 @@ def downgrade() -> None:
 
     keys = _keys()
     _convert(lambda sealed: unseal(sealed, keys))
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_failures_last_failure_at'))
+    op.drop_table('login_failures')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('locked_until', matcher.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.alter_column('totp_secret', existing_type=sa.String(length=255), type_=sa.String(length=64),
                               existing_nullable=True)
     with op.batch_alter_table('participations', schema=None) as batch_op:

@@ -55,7 +55,7 @@ def test_backups_are_owner_only_and_carry_no_plain_totp_secret(migrated_url, tmp
     with engine.begin() as conn:
         conn.execute(User.__table__.insert().values(
             email="a@kk.dk", name="", password_hash="x", role="admin", active=True, session_version=1,
-            failed_logins=0, totp_secret=seal(TOTP_SECRET, (DEVELOPMENT_KEY,))))
+            totp_secret=seal(TOTP_SECRET, (DEVELOPMENT_KEY,))))
     engine.dispose()
     old = os.umask(0o022)
     try:

@@ -29,9 +29,11 @@ def test_lockout_after_repeated_failures(app, client):
     assert right.status_code == 401  # locked even with the right password
     from matcher.web.database import get_session
 
+    from matcher.accounts.lockout import is_locked
+
     with app.app_context():
         user = get_session().scalars(select(User).where(User.email == "admin@kk.dk")).one()
-        assert user.locked_until is not None
+        assert is_locked(get_session(), user, "127.0.0.1")
 
 
 @pytest.mark.parametrize("target,expected", [

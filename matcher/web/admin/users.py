@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import generate_password_hash
 
+from matcher.accounts import lockout
 from matcher.accounts.models import Role, User
 from matcher.accounts.operations import (
     check_password_policy,
@@ -134,7 +135,7 @@ def reset_password(user_id: int):
             errors, status = {"password": f"Adgangskoden {exc.message}."}, 400
         else:
             user.password_hash = generate_password_hash(password)
-            user.failed_logins, user.locked_until = 0, None
+            lockout.clear(get_session(), user)  # a new password: forget failures from every address
             end_all_sessions(user)
             record(get_session(), current_user, "password_reset", "user", user.id, ip=request.remote_addr)
             flash(f"{user.email} har fået en ny adgangskode og er logget ud overalt. "
