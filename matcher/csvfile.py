@@ -1,7 +1,7 @@
 """The one CSV writer of the product: every cell a spreadsheet would run as a formula is neutralised.
 
 Every CSV the product writes (mentor export, audit-log export, indicators) goes through
-:func:`writer`. A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a line break is
+:func:`writer`. A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab, a line break or NUL is
 prefixed with an apostrophe (OWASP's advice against CSV injection), unless it is a plain number
 such as ``-3`` or ``0.25``, which no spreadsheet runs. :func:`unquote_cell` undoes the prefix on
 import, so an exported file reads back as it was.
@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
