@@ -30,7 +30,8 @@ def errors(*codes: int) -> dict[str, Any]:
     """Return the standard JSON error responses for ``codes``."""
     texts = {400: "Ugyldig forespørgsel; `error.field` navngiver feltet", 401: "Mangler eller ugyldigt bearer-token",
              403: "Rollen giver ikke adgang", 404: "Findes ikke", 409: "Konflikt: en anden har ændret posten",
-             429: "For mange forespørgsler (MATCHER_RATE_LIMIT_API pr. minut); vent `Retry-After` sekunder",
+             429: "For mange forespørgsler (MATCHER_RATE_LIMIT_API pr. minut) eller mislykkede token-opslag fra "
+                  "samme adresse (MATCHER_RATE_LIMIT_LOGIN pr. minut); vent `Retry-After` sekunder",
              503: "Databasen svarer ikke lige nu; prøv igen efter `Retry-After` sekunder"}
     return {str(c): {"description": texts[c], **json_content(ref("Error"))} for c in codes}
 

@@ -180,7 +180,8 @@ CHILD_PATHS: dict[str, Any] = {
         "parameters": [path_id("child_id"),
                        {"name": "Idempotency-Key", "in": "header", "required": False,
                         "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
-                        "description": "Samme nøgle to gange gemmer én registrering og giver det første svar"}],
+                        "description": "Samme nøgle og krop to gange gemmer én registrering og giver det første "
+                                       "svar; samme nøgle med en anden krop giver 422. Nøgler hører til brugeren"}],
         "post": {"summary": "Registrér deltagelse", "tags": ["participation"],
                  "requestBody": {"required": True, **json_content({
                      "type": "object", "required": ["referral_id", "attended"], "additionalProperties": False,
@@ -192,7 +193,7 @@ CHILD_PATHS: dict[str, Any] = {
                          "accompanied_by": {"type": "string", "enum": list(ACCOMPANIED_BY), "default": "alone"},
                          "network_person_id": {"type": "integer"}, "note": {"type": "string"}}})},
                  "responses": {"201": {"description": "Registreringen", **json_content(ref("Participation"))},
-                               **errors(400, 401, 403, 404)}}},
+                               **errors(400, 401, 403, 404), **KEY_REUSED}}},
 }
 
 FOLLOWUP_PATHS: dict[str, Any] = {
