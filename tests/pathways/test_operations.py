@@ -282,7 +282,11 @@ def test_erase_child_keeps_dated_rows(child, staff, catalogue, session):
     assert (child.code, child.birth_date, child.postcode, child.interests, child.languages) == \
         (None, None, None, None, None)
     assert child.erased_at is not None and child.district_id is not None
-    assert child.network[0].label == "" and child.network[0].note is None
+    assert child.network == []  # the blanked network rows moved to the anonymous record with the dated rows
+    from matcher.pathways.models import NetworkPerson
+
+    person = session.scalars(select(NetworkPerson)).one()
+    assert (person.label, person.note) == ("", None) and person.child_id != child.id
     entry = session.scalars(select(Participation)).one()
     assert (entry.date, entry.attended, entry.note) == (D(2025, 2, 1), True, None)
     assert session.scalars(select(Referral)).one().status == "suggested"
