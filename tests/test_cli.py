@@ -44,7 +44,7 @@ def test_failed_import_leaves_database_unchanged(cli_url, session, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(services))
     result = run(cli_url, "import", "hsds", str(bad))
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "service[1] id=0c9659ca-b618-5bca-90b9-b605be9485ba: minimum_age" in result.stderr
     assert "Traceback" not in result.stderr
     assert session.scalar(select(func.count(Offer.id))) == 0
@@ -58,7 +58,7 @@ def test_import_mentors_and_errors_name_line_and_field(cli_url, session, tmp_pat
     bad.write_text((DATA / "mentors-example.csv").read_text().replace("2028-06-30", "30-06-2028")
                    .replace("ex-m-2,Jonas", "ex-m-3,Jonas"))
     result = run(cli_url, "import", "mentors", str(bad))
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "line 2 id=ex-m-1: childcert_valid_until" in result.stderr
     session.expire_all()
     assert {m.external_id for m in session.scalars(select(Mentor))} == {"ex-m-1", "ex-m-2"}
@@ -72,9 +72,9 @@ def test_users_create_and_token(cli_url, session):
     token = run(cli_url, "users", "token", "a@kk.dk").stdout.strip()
     assert token.startswith("mt_") and len(token) > 30
     weak = run(cli_url, "users", "create", "--email", "b@kk.dk", "--role", "admin", stdin="kort\n")
-    assert weak.returncode == 2 and "password" in weak.stderr
+    assert weak.returncode == 1 and "password" in weak.stderr
     club = run(cli_url, "users", "create", "--email", "c@kk.dk", "--role", "club_rep", stdin="Langt-kodeord-1\n")
-    assert club.returncode == 2 and "organisation" in club.stderr
+    assert club.returncode == 1 and "organisation" in club.stderr
 
 
 def test_children_export_and_erase(cli_url, session):
@@ -91,9 +91,9 @@ def test_children_export_and_erase(cli_url, session):
     session.expire_all()
     assert session.get(type(child), child.id).code is None
     again = run(cli_url, "children", "erase", str(child.id))
-    assert again.returncode == 2 and "already erased" in again.stderr
+    assert again.returncode == 1 and "already erased" in again.stderr
     unknown = run(cli_url, "children", "export", "BU-NOPE")
-    assert unknown.returncode == 2 and "no child" in unknown.stderr
+    assert unknown.returncode == 1 and "no child" in unknown.stderr
     from sqlalchemy import create_engine
 
     from matcher.accounts.ratelimit import hit

@@ -16,9 +16,10 @@ import pytest
 
 from matcher.web.api.openapi import document
 from tests.api.conftest import TOKEN_ROLES
+from tests.fuzzing import examples
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))  # per operation and role
+MAX_EXAMPLES = examples(int(os.environ.get("API_FUZZ_EXAMPLES", "15")))  # per operation and role
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 OPERATIONS = [(method, path) for path, item in document()["paths"].items() for method in item
               if method in HTTP_METHODS]

@@ -17,6 +17,7 @@ from matcher.db import make_engine
 from matcher.migrate import upgrade
 from matcher.models import metadata
 from matcher.seeding import load_reference
+from tests.fuzzing import examples
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXAMPLE = json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text(encoding="utf-8"))
@@ -60,7 +61,7 @@ def _set(doc, path, value):
     target[path[-1]] = value
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(PATHS), value=HOSTILE)
 def test_hostile_service_fields_are_refused_or_stored_whole(fuzz_session, path, value):
     session = fuzz_session
@@ -98,7 +99,7 @@ def test_every_text_field_refuses_unstorable_text(fuzz_session, path, value):
     assert counts(fuzz_session) == before
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass"))))
 def test_random_bytes_never_crash_the_hsds_reader(fuzz_session, data):
     before = counts(fuzz_session)
@@ -111,7 +112,7 @@ def test_random_bytes_never_crash_the_hsds_reader(fuzz_session, data):
     assert counts(fuzz_session) == before
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(column=st.sampled_from(HEADER), value=st.one_of(HOSTILE.map(str), st.text(max_size=30)))
 def test_hostile_mentor_cells_are_refused_or_stored_whole(fuzz_session, column, value):
     import csv

@@ -1,0 +1,44 @@
+"""What requests bring, read strictly: ids in URLs within the database's range, standard JSON only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import BaseConverter, ValidationError
+
+from matcher import jsonio
+from matcher.db import parse_id
+
+
+class IdConverter(BaseConverter):
+    """``<int:…>`` in every route: ASCII digits naming a storable id; anything else matches no route (404)."""
+
+    regex = r"[0-9]{1,10}"
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        """Return the id, or refuse the match when it lies beyond the INTEGER range."""
+        parsed = parse_id(value)
+        if parsed is None:
+            raise ValidationError()
+        return parsed
+
+    def to_url(self, value: Any) -> str:
+        """Return the id as digits."""
+        return str(int(value))
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON with strict reading (``request.get_json`` refuses NaN, Infinity and deep nesting)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse standard JSON; a refusal is a ValueError, which Flask answers with 400."""
+        return jsonio.loads(s)
+
+
+def init_app(app: Flask) -> None:
+    """Install the id converter (before any route is added) and the strict JSON provider."""
+    app.url_map.converters["int"] = IdConverter
+    app.json = StrictJSONProvider(app)
