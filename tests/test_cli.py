@@ -103,3 +103,44 @@ def test_children_export_and_erase(cli_url, session):
     hit(engine, "login-ip:192.0.2.2", 30)  # and a current one
     engine.dispose()
     assert "erased 0 child(ren); forgot 1 old rate-limit counter(s)" in run(cli_url, "retention", "run", "--years", "5").stdout
+
+
+@pytest.mark.parametrize("path,literal,field", [
+    (("capacities", 0, "available"), "Infinity", "service[0]: capacities[0].available: Infinity"),
+    (("minimum_age",), "NaN", "service[0]: minimum_age: NaN"),
+    (("description",), "[" * 5000 + "]" * 5000, "service[0]: description[0]"),
+])
+def test_import_of_non_standard_json_is_a_message_and_exit_code_1(cli_url, session, tmp_path, path, literal, field):
+    services = json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text())
+    target = services[0]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = "MARK"
+    bad = tmp_path / "hostile.json"
+    bad.write_text(json.dumps(services).replace('"MARK"', literal))
+    result = run(cli_url, "import", "hsds", str(bad))
+    assert result.returncode == 1, result.stderr
+    assert field in result.stderr and "nothing was stored" in result.stderr
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr
+    assert session.scalar(select(func.count(Offer.id))) == 0
+
+
+@pytest.mark.parametrize("body,expected", [
+    ('{"age": 10, "interests": ' + "[" * 20_000 + "]" * 20_000 + "}", "interests[0]"),
+    ('{"age": NaN, "interests": "fodbold"}', "age: "),
+    ("{not json", "not valid JSON"),
+])
+def test_match_child_file_with_hostile_json_is_refused(cli_url, tmp_path, body, expected):
+    child = tmp_path / "child.json"
+    child.write_text(body)
+    result = run(cli_url, "match", "--child", str(child))
+    assert result.returncode == 1 and expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_interest_taxonomy_file_with_nan_is_refused(cli_url, tmp_path):
+    terms = tmp_path / "terms.json"
+    terms.write_text('[{"code": "x", "name": "X", "synonyms": []}, {"code": "y", "name": NaN}]')
+    result = run(cli_url, "import", "interests", str(terms))
+    assert result.returncode == 1 and "term[1]: name: NaN" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,6 +29,9 @@ HOSTILE = st.one_of(
     st.booleans(), st.none(), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.text(max_size=5),
                                                                                       max_size=2),
 )
+NESTED_100: list = []
+for _ in range(99):
+    NESTED_100 = [NESTED_100]
 PATHS = [("id",), ("name",), ("status",), ("minimum_age",), ("maximum_age",), ("assured_date",),
          ("organization",), ("organization", "id"), ("organization", "name"), ("schedules",),
          ("schedules", 0, "byday"), ("schedules", 0, "opens_at"), ("cost_options", 0, "amount"),
@@ -63,6 +66,12 @@ def _set(doc, path, value):
 
 @settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(PATHS), value=HOSTILE)
+# Found by this test on random runs (OverflowError, ValueError, RecursionError in the importer):
+@example(path=("capacities", 0, "available"), value=float("inf"))
+@example(path=("minimum_age",), value=float("nan"))
+@example(path=("cost_options", 0, "amount"), value=float("-inf"))
+@example(path=("description",), value=NESTED_100)
+@example(path=("service_at_locations", 0, "location", "latitude"), value=float("nan"))
 def test_hostile_service_fields_are_refused_or_stored_whole(fuzz_session, path, value):
     session = fuzz_session
     before = counts(session)
@@ -77,6 +86,26 @@ def test_hostile_service_fields_are_refused_or_stored_whole(fuzz_session, path, 
         assert counts(session) == before
     else:
         session.rollback()  # accepted: it was whole; undo so examples stay independent
+
+
+@pytest.mark.parametrize("path,literal,field", [
+    (("capacities", 0, "available"), "Infinity", "capacities[0].available"),
+    (("minimum_age",), "NaN", "minimum_age"),
+    (("maximum_age",), "-Infinity", "maximum_age"),
+    (("capacities", 0, "maximum"), "1e999", "capacities[0].maximum"),
+    (("minimum_age",), "9" * 5000, "minimum_age"),
+    (("description",), "[" * 5000 + "]" * 5000, "description[0][0][0][0][0][0][0]…"),
+])
+def test_non_standard_json_is_refused_naming_record_and_field(fuzz_session, path, literal, field):
+    before = counts(fuzz_session)
+    doc = copy.deepcopy(EXAMPLE[:1])
+    _set(doc[0], path, "MARK")
+    text = json.dumps(doc).replace('"MARK"', literal)
+    with pytest.raises(ImportFailed) as err:
+        import_services(fuzz_session, load_services(text))
+    [error] = err.value.errors
+    assert (error.record, error.field) == ("service[0]", field)
+    assert counts(fuzz_session) == before
 
 
 TEXT_PATHS = [("id",), ("name",), ("description",), ("organization", "id"), ("organization", "name"),
