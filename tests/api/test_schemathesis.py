@@ -8,12 +8,12 @@ gets valid and invalid (negative) requests, and valid requests on ids that exist
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 
 import pytest
 
+from matcher.clock import local_today
 from matcher.web.api.openapi import document
 from tests.api.conftest import TOKEN_ROLES
 from tests.fuzzing import examples
@@ -58,7 +58,7 @@ def strategies(operation, ids: dict[str, list[int]]):
         known = st.fixed_dictionaries({name: st.sampled_from(ids[name]) for name in names})
         out.append(known.flatmap(lambda values: operation.as_strategy(path_parameters=values)))
     if operation.path.endswith("/indicators"):
-        out.append(operation.as_strategy(query={"period": str(dt.date.today().year)}))
+        out.append(operation.as_strategy(query={"period": str(local_today().year)}))
     return st.one_of(out)
 
 
