@@ -23,10 +23,11 @@ MAX_DEPTH = 64
 #: Python refuses to turn longer digit strings into an int (CVE-2020-10735); refuse them as numbers.
 MAX_DIGITS = 4300
 
-# A JSON string (escapes included), used to take strings out before counting brackets.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+# Strings (escapes included) and everything but brackets, taken out in one pass before counting brackets.
+_NOT_BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[^"\[\]{}]+', re.DOTALL)
 _PAIR = re.compile(r"\[\]|\{\}")
+# Without a 200-digit run or a 3-digit exponent no number exceeds 1e299 or MAX_DIGITS (strings may match too).
+_SUSPICIOUS = re.compile(r"[0-9]{200}|[eE][+-]?[0-9]{3}")
 # Tokens for the exact scan that finds where the depth was exceeded.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]|"')
 
@@ -104,8 +105,11 @@ def loads(text: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
         bad.append(_Bad("number", literal))
         return bad[-1]
 
+    # Number hooks cost a Python call per number: use them only when a literal could overflow a float
+    # (a 3-digit exponent or a 200-digit run) or exceed MAX_DIGITS; otherwise json's C parser reads numbers.
+    hooks = {"parse_float": number, "parse_int": integer} if _SUSPICIOUS.search(text) else {}
     try:
-        data = json.loads(text, parse_constant=constant, parse_float=number, parse_int=integer)
+        data = json.loads(text, parse_constant=constant, **hooks)
     except json.JSONDecodeError as exc:
         raise JSONInputError("syntax", f"is not valid JSON: {exc.msg}", (), exc.lineno, exc.colno) from None
     if bad:
@@ -125,7 +129,9 @@ def load(fh: IO, *, max_depth: int = MAX_DEPTH) -> Any:
 
 def _check_depth(text: str, max_depth: int) -> None:
     """Raise JSONInputError when arrays/objects nest deeper than ``max_depth``, without recursion."""
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    if text.count("[") + text.count("{") <= max_depth:
+        return
+    brackets = _NOT_BRACKETS.sub("", text)
     # Each pass removes the innermost level of pairs; a document no deeper than max_depth is empty
     # after max_depth passes. Anything left is too deep, or unbalanced (then the scan finds out).
     for _ in range(max_depth):
