@@ -103,13 +103,17 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             self.fail(path, f"must be a whole number, got {value!r}")
             return None
-        # Finite first: int() of NaN or Infinity raises, and a streaming parser hands out Decimals.
+        # Finite and in range before int(): int() of NaN or Infinity raises, of 1e999999 (a streaming
+        # parser's Decimal) takes ages.
         finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
-        if not finite or value != int(value):
+        if not finite:
             self.fail(path, f"must be a whole number, got {value!r}")
             return None
         if not low <= value <= high:
             self.fail(path, f"must be between {low} and {high}, got {value}")
+            return None
+        if value != int(value):
+            self.fail(path, f"must be a whole number, got {value!r}")
             return None
         return int(value)
 

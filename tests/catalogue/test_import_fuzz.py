@@ -2,6 +2,7 @@
 
 import copy
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import ImportFailed
 from matcher.catalogue.hsds_import import import_services, load_services
+from matcher.catalogue.hsds_parse import parse_service
 from matcher.catalogue.mentors_import import HEADER, import_mentors
 from matcher.db import make_engine
 from matcher.migrate import upgrade
@@ -163,3 +165,25 @@ def test_hostile_mentor_cells_are_refused_or_stored_whole(fuzz_session, column, 
         assert counts(fuzz_session) == before
     else:
         fuzz_session.rollback()
+
+
+@pytest.mark.parametrize("value,words", [
+    (float("inf"), "whole number"), (float("nan"), "whole number"), (Decimal("NaN"), "whole number"),
+    (Decimal("1E+999999"), "between 0 and 120"), (Decimal("12.5"), "whole number"), (True, "whole number"),
+    ("12", "whole number"), (-1, "between 0 and 120"),
+])
+def test_ages_are_checked_finite_and_in_range_before_int(value, words):
+    """The record-level checks hold for values from any parser (a streaming one gives Decimals)."""
+    doc = copy.deepcopy(EXAMPLE[0])
+    doc["minimum_age"] = value
+    errors = []
+    assert parse_service(doc, 0, errors) is None
+    assert [(e.field, words in e.message) for e in errors] == [("minimum_age", True)]
+
+
+def test_a_decimal_age_from_a_streaming_parser_is_read():
+    doc = copy.deepcopy(EXAMPLE[0])
+    doc["minimum_age"], doc["maximum_age"] = Decimal("6"), Decimal("14.0")
+    errors = []
+    parsed = parse_service(doc, 0, errors)
+    assert errors == [] and (parsed.age_min, parsed.age_max) == (6, 14)
