@@ -11,7 +11,7 @@ from matcher.jsonio import MAX_DEPTH, JSONInputError, loads
 from tests.fuzzing import examples
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-                    st.text(max_size=10))
+                    st.text(max_size=10), st.text(alphabet='[]{}"\\ a', max_size=8))
 DOCUMENTS = st.recursive(SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)), max_leaves=30)
 
@@ -121,3 +121,28 @@ def _leaves(value):
             stack.extend(v)
         else:
             yield v
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(doc=DOCUMENTS, extra=st.integers(min_value=0, max_value=70))
+@example(doc=["\\", "[[", '"[', "]\\\"", ""], extra=64)
+def test_depth_is_counted_outside_strings_only(doc, extra):
+    """Strings full of brackets, quotes and backslashes never change the depth that is counted."""
+    text = "[" * extra + json.dumps(doc) + "]" * extra
+    depth = extra + _depth(doc)
+    if depth <= MAX_DEPTH:
+        assert loads(text) == json.loads(text)
+    else:
+        with pytest.raises(JSONInputError) as err:
+            loads(text)
+        assert err.value.problem == "depth"
+
+
+def _depth(value) -> int:
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, (list, dict)):
+            deepest = max(deepest, d + 1)
+            stack.extend((child, d + 1) for child in (v.values() if isinstance(v, dict) else v))
+    return deepest
