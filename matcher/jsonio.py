@@ -164,34 +164,34 @@ def _scan_depth(text: str, max_depth: int) -> None:
     expect_key = False
     key: Any = None
     for match in _TOKEN.finditer(text):
-        token = match.group()
-        if token == '"':
+        piece = match.group()
+        if piece == '"':
             return  # an unterminated string: the parser reports it before reaching any deeper level
-        if token in "[{":
+        if piece in "[{":
             if len(path) >= max_depth:
                 line = text.count("\n", 0, match.start()) + 1
                 column = match.start() - text.rfind("\n", 0, match.start())
                 raise JSONInputError("depth", f"is nested deeper than {max_depth} levels", tuple(
                     step for step in path if step is not None), line, column)
-            path.append(0 if token == "[" else None)
-            expect_key = token == "{"
-        elif token in "]}":
+            path.append(0 if piece == "[" else None)
+            expect_key = piece == "{"
+        elif piece in "]}":
             if not path:
                 return  # unbalanced: a syntax error the parser reports
             path.pop()
             expect_key = False
-        elif token == ",":
+        elif piece == ",":
             if path and isinstance(path[-1], int):
                 path[-1] += 1
             elif path:
                 expect_key = True
-        elif token == ":":
+        elif piece == ":":
             if path and not isinstance(path[-1], int):
                 path[-1] = key
             expect_key = False
         elif expect_key:
             try:
-                key = json.loads(token)
+                key = json.loads(piece)
             except json.JSONDecodeError:
                 return  # a bad escape: the parser reports it
 
