@@ -107,7 +107,7 @@ def test_rotating_the_key_reseals_every_secret(app, db, monkeypatch):
         assert unseal(stored, (new,)) == TOTP_SECRET  # the old key can now be dropped
     monkeypatch.setenv("MATCHER_TOTP_KEY", Fernet.generate_key().decode())
     refused = CliRunner().invoke(cli, ["users", "rotate-totp-key"])
-    assert refused.exit_code != 0 and getattr(refused.exception, "field", None) == "totp_secret"  # main(): exit 2
+    assert refused.exit_code != 0 and getattr(refused.exception, "field", None) == "totp_secret"  # main(): exit 1
 
 
 def test_the_migration_seals_existing_secrets_and_downgrade_opens_them(database_url):
