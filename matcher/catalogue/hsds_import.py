@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.districts import district_at, district_for_postcode
 from matcher.catalogue.errors import ImportFailed, RecordError
-from matcher.catalogue.hsds_parse import ParsedService, ParsedTerm, parse_service
+from matcher.catalogue.hsds_parse import OrganisationLedger, ParsedService, ParsedTerm, parse_service
 from matcher.catalogue.models import (
     District,
     InterestTerm,
@@ -141,9 +141,10 @@ def import_services(session: Session, services: list[Any], *, strict: bool = Tru
     errors: list[RecordError] = []
     parsed: list[ParsedService] = []
     seen: dict[str, int] = {}
+    ledger = OrganisationLedger()
     for i, raw in enumerate(services):
         s = parse_service(raw, i, errors, strict=strict)
-        if s is None:
+        if s is None or not ledger.check(s, i, errors):
             continue
         if s.external_id in seen:
             errors.append(RecordError(f"service[{i}] id={s.external_id}", "id",
