@@ -93,6 +93,17 @@ def _term_condition(term: Term):
     return false()
 
 
+def _imported_term(session: Session, term_id: str) -> Term | None:
+    """Return the profile term an imported attribute published under its own id ``term_id``, or None."""
+    source = session.scalar(select(Offer.hsds_source).where(
+        cast(Offer.hsds_source, Text).contains(f'"{term_id}"', autoescape=True)).limit(1))
+    for attr in (source or {}).get("attributes") or []:
+        term = attr.get("taxonomy_term") if isinstance(attr, dict) else None
+        if isinstance(term, dict) and term.get("id") == term_id and term.get("taxonomy") in P.MODELLED_TAXONOMIES:
+            return Term(term["taxonomy"], str(term.get("code") or ""), "", "")
+    return None
+
+
 def _taxonomy_condition(session: Session, name: str):
     from matcher.catalogue.hsds_terms import all_terms
 
@@ -108,7 +119,7 @@ def _conditions(session: Session, f: FeedFilter) -> list:
                              func.lower(Offer.description).like(like, escape="\\"),
                              func.lower(Organisation.name).like(like, escape="\\")))
     if f.taxonomy_term_id:
-        term = find_term(session, f.taxonomy_term_id)
+        term = find_term(session, f.taxonomy_term_id) or _imported_term(session, f.taxonomy_term_id)
         # A term of a taxonomy the product does not model is matched in the kept attributes.
         where.append(_term_condition(term) if term else
                      cast(Offer.other_attributes, Text).contains(f'"{f.taxonomy_term_id}"', autoescape=True))

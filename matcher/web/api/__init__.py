@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
     # The public HSDS API may be read from any web page (the specification's compliance rules); the
     # rest of the app sends no CORS headers at all.
     CORS(app, resources={r"/api/hsds(/.*)?$": {"origins": "*", "methods": ["GET", "POST", "OPTIONS"]}},
-         supports_credentials=False, max_age=86400)
+         supports_credentials=False, send_wildcard=True, vary_header=False, max_age=86400)
     app.register_error_handler(NotFound, _unrouted)
     app.register_error_handler(MethodNotAllowed, _unrouted)
 

@@ -122,7 +122,7 @@ def near(p: dict[str, str]) -> tuple[str | None, Near | None]:
     _geocoder = _geocoder or OfflineGeocoder()
     centre = _geocoder.postcode(postcode)
     if centre is None:
-        raise ApiError(400, f"ukendt postnummer {postcode}", "postcode")
+        raise ApiError(400, f"postcode {postcode} er ikke et kendt dansk postnummer", "postcode")
     return postcode, Near(centre[0], centre[1], metres)
 
 
