@@ -2,6 +2,7 @@
 
 from matcher.accounts.models import User  # noqa: F401
 from matcher.catalogue import revision  # noqa: F401  (keeps the catalogue revision current)
+from matcher.catalogue.feed_models import HsdsFeed, OrganisationIdentifier  # noqa: F401
 from matcher.catalogue.models import (  # noqa: F401
     CatalogueRevision,
     District,

@@ -20,6 +20,7 @@ from matcher.catalogue.models import (
     OfferSchedule,
     Organisation,
 )
+from matcher.catalogue.org_identity import OrganisationIdentity
 from matcher.catalogue.summary import ImportSummary, assign_changed
 
 Progress = Callable[[int, int], None]
@@ -51,6 +52,7 @@ class _Upserter:
         self.districts = {d.name: d for d in session.scalars(select(District))}
         self.postcode_district: dict[str, District | None] = {}
         self.org_seen: set[str] = set()
+        self.identity = OrganisationIdentity(session)
 
     def district(self, place: dict[str, Any]) -> District | None:
         if "lat" in place:
@@ -73,6 +75,13 @@ class _Upserter:
     def organisation(self, s: ParsedService) -> tuple[Organisation, bool]:
         p = s.organisation
         org = self.orgs.get(p.external_id)
+        if org is None and (twin := self.identity.find(p.identifiers)) is not None:
+            # Another directory's copy of a club the catalogue has: join it; its own source owns its details.
+            if p.external_id not in self.org_seen:
+                self.org_seen.add(p.external_id)
+                self.summary.flag(f"organisation {p.external_id} ({p.name}) is {twin.external_id or twin.id} "
+                                  f"({twin.name}) by {', '.join(' '.join(i) for i in p.identifiers)}: merged")
+            return twin, False
         created = org is None
         if created:
             org = Organisation(external_id=p.external_id)
@@ -90,6 +99,7 @@ class _Upserter:
                       lat=s.place.get("lat"), lon=s.place.get("lon"),
                       district_id=district.id if district else None)
         changed = assign_changed(org, values)
+        self.identity.remember(org, p.identifiers, self.summary, f"organisation {p.external_id}")
         return org, changed and not created
 
     def offer(self, s: ParsedService, existing: Offer | None, index: int) -> str:
