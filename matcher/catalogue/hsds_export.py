@@ -38,9 +38,11 @@ def stable_id(*parts: object) -> str:
 def merge(source: Any, generated: Any, key: str = "") -> Any:
     """Overlay ``generated`` on the imported ``source``: modelled values win, the rest is kept."""
     if isinstance(source, dict) and isinstance(generated, dict):
-        out = copy.deepcopy(source)
+        # Source keys keep their order; each subtree is copied once.
+        out = {k: merge(v, generated[k], k) if k in generated else copy.deepcopy(v) for k, v in source.items()}
         for k, v in generated.items():
-            out[k] = merge(source.get(k), v, k)
+            if k not in out:
+                out[k] = merge(None, v, k)
         return out
     if isinstance(source, list) and isinstance(generated, list) and key in LIST_KEYS:
         keyfn = LIST_KEYS[key]

@@ -26,6 +26,7 @@ from matcher.web.database import get_session
 bp = Blueprint("hsds_api", __name__, url_prefix="/api/hsds")
 LIST = ("GET", "POST")
 HSDS_VERSION = "3.1"
+STREAM_CHUNK = 50  # items per chunk written while streaming ndjson
 
 
 @bp.errorhandler(ApiError)
@@ -55,9 +56,14 @@ def _listing(page: feed.Page | None, render: Callable[[Any], Iterable[dict]], st
     """Answer a page as JSON, or every row as newline-delimited JSON streamed a batch at a time."""
     if fmt == "ndjson":
         def lines() -> Iterator[str]:
+            buffer: list[str] = []
             for row in stream():
-                for item in render(row):
-                    yield json.dumps(item, ensure_ascii=False) + "\n"
+                buffer += [json.dumps(item, ensure_ascii=False) + "\n" for item in render(row)]
+                if len(buffer) >= STREAM_CHUNK:
+                    yield "".join(buffer)
+                    buffer = []
+            if buffer:
+                yield "".join(buffer)
 
         return Response(stream_with_context(lines()), mimetype="application/x-ndjson")
     contents = [item for row in page.rows for item in render(row)]
