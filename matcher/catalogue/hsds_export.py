@@ -175,13 +175,24 @@ def _location(offer: Offer, service_id: str, source: dict[str, Any]) -> list[dic
     return [sal] + sals[1:]
 
 
+def service_id(offer: Offer) -> str:
+    """Return the offer's HSDS service id: the imported one, or a stable UUID."""
+    return offer.external_id or stable_id("offer", offer.id)
+
+
+def service_status(offer: Offer) -> str:
+    """Return the offer's HSDS status, keeping the imported word when it maps the same way."""
+    source = offer.hsds_source or {}
+    if P.STATUS_FROM_HSDS.get(source.get("status")) == offer.status:
+        return source["status"]
+    return P.STATUS_TO_HSDS[offer.status]
+
+
 def service_dict(offer: Offer) -> dict[str, Any]:
     """Return the HSDS service object for ``offer``, merged with what was imported."""
     source = offer.hsds_source or {}
-    sid = offer.external_id or stable_id("offer", offer.id)
-    status = P.STATUS_TO_HSDS[offer.status]
-    if P.STATUS_FROM_HSDS.get(source.get("status")) == offer.status:
-        status = source["status"]
+    sid = service_id(offer)
+    status = service_status(offer)
     generated: dict[str, Any] = {
         "id": sid, "name": offer.title, "description": offer.description, "status": status,
         "organization": organisation_dict(offer.organisation),

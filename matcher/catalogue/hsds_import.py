@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.districts import district_at, district_for_postcode
 from matcher.catalogue.errors import ImportFailed, RecordError
-from matcher.catalogue.hsds_parse import OrganisationLedger, ParsedService, ParsedTerm, parse_service
+from matcher.catalogue.hsds_hygiene import OrganisationLedger
+from matcher.catalogue.hsds_parse import ParsedService, ParsedTerm, parse_service
 from matcher.catalogue.models import (
     District,
     InterestTerm,

@@ -16,7 +16,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from matcher.catalogue import hsds_feed as feed
-from matcher.catalogue.hsds_export import organisation_dict, service_dict
+from matcher.catalogue.hsds_export import organisation_dict, service_dict, service_id, service_status
 from matcher.catalogue.hsds_schemas import openapi_document, schema_file
 from matcher.catalogue.hsds_terms import TAXONOMIES, all_terms, find_taxonomy, taxonomy_dict, term_dict
 from matcher.web.api import ApiError, error_body
@@ -110,7 +110,7 @@ def schema(path: str):
 def _service_item(minimal: bool, full: bool) -> Callable[[Any], list[dict]]:
     def render(offer) -> list[dict]:
         if minimal:
-            return [{"id": (s := service_dict(offer))["id"], "name": s["name"], "status": s["status"],
+            return [{"id": service_id(offer), "name": offer.title, "status": service_status(offer),
                      "last_modified": feed.last_modified(offer)}]
         service = service_dict(offer)
         return [service if full else {**feed.list_view(service), "last_modified": feed.last_modified(offer)}]
