@@ -151,6 +151,7 @@ def import_hsds(ctx: Context, path: Path, lenient: bool) -> None:
 @pass_ctx
 def import_hsds_feed(ctx: Context, base_url: str, since: str | None, dry_run: bool, lenient: bool) -> None:
     """Follow another directory's HSDS API at BASE_URL: import what changed since the last sync."""
+    from matcher.catalogue.errors import ImportFailed
     from matcher.catalogue.hsds_sync import FeedError, sync_feed
 
     when = None
@@ -168,6 +169,9 @@ def import_hsds_feed(ctx: Context, base_url: str, since: str | None, dry_run: bo
     except FeedError as exc:
         click.echo(f"error: {exc.url}: {exc.message}; nothing was stored, the last sync mark was not moved",
                    err=True)
+        sys.exit(2)
+    except ImportFailed as exc:
+        click.echo(f"error: {exc}\nthe last sync mark was not moved", err=True)
         sys.exit(2)
     s = result.summary
     since_text = result.since.isoformat() if result.since else "the beginning"

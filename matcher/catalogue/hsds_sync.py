@@ -17,7 +17,6 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher.catalogue.errors import ImportFailed
 from matcher.catalogue.feed_models import HsdsFeed
 from matcher.catalogue.hsds_import import import_services
 from matcher.catalogue.summary import ImportSummary
@@ -126,10 +125,7 @@ def sync_feed(session: Session, base_url: str, since: dt.datetime | None = None,
     start = since if since is not None else (feed.synced_until - overlap if feed and feed.synced_until else None)
     local_start = utcnow()
     services, pages, publisher_start = fetch_changed(url, start, http, per_page)
-    try:
-        summary = import_services(session, services, strict=not lenient, source=url)
-    except ImportFailed as exc:
-        raise ImportFailed(exc.errors, f"{url} (nothing stored, the last sync mark not moved)") from None
+    summary = import_services(session, services, strict=not lenient, source=url)
     if feed is None:
         feed = HsdsFeed(base_url=url)
         session.add(feed)

@@ -161,6 +161,10 @@ def test_dry_run_prints_what_would_change_and_stores_nothing(pair, monkeypatch):
     assert "would create 0, update 1," in result.stdout and mark(follower) == before
     bad = CliRunner().invoke(cli, ["import", "hsds-feed", feed, "--since", "i går"])
     assert bad.exit_code != 0 and "--since" in bad.output
+    publisher.stop()
+    gone = CliRunner().invoke(cli, ["import", "hsds-feed", feed])
+    assert gone.exit_code == 2 and "page 1 could not be fetched" in gone.stderr
+    assert "last sync mark was not moved" in gone.stderr and mark(follower) == before
 
 
 class StopsAfterFirstPage(requests.Session):
@@ -209,7 +213,7 @@ def test_a_page_with_an_invalid_record_stores_nothing_and_keeps_the_mark(pair):
         with follower.session() as session:
             sync_feed(session, feed, per_page=50, overlap=NO_OVERLAP)
     assert any(e.field == "url" and bad_id in e.record for e in info.value.errors)
-    assert "nothing stored" in str(info.value)
+    assert "nothing was stored" in str(info.value) and feed.rstrip("/") in str(info.value)
     assert mark(follower) == before_mark and follower.export() == before
 
 
