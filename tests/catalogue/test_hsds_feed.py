@@ -85,3 +85,28 @@ def test_filters_paging_and_lookups(reference):
     kind = terms["organisation-kind", OrganisationKind.leisure_job_employer.value]
     assert page_organisations(s, FeedFilter(taxonomy_term_id=kind.id), 1, 50).total == 0
     assert page_organisations(s, FeedFilter(taxonomy_term_id=terms["support", "fee-support"].id), 1, 50).total == 1
+
+
+def test_a_schedule_or_interest_change_counts_as_modified(reference):
+    """Followers ask for modified_after: a change to only an offer's schedules or interests must show."""
+    from matcher.catalogue.models import InterestTerm, OfferSchedule
+
+    s = reference
+    loaded(s)
+    offer = s.query(Offer).filter(Offer.external_id.is_not(None)).order_by(Offer.id).first()
+    mark = dt.datetime.now(dt.timezone.utc)
+    assert page_services(s, FeedFilter(modified_after=mark), 1, 50).total == 0
+    offer.schedules[0].opens_at = dt.time(18, 0)
+    s.commit()
+    assert ids(page_services(s, FeedFilter(modified_after=mark), 1, 50)) == [offer.external_id]
+    mark = dt.datetime.now(dt.timezone.utc)
+    offer.schedules.append(OfferSchedule(weekdays=["sat"]))
+    s.commit()
+    assert page_services(s, FeedFilter(modified_after=mark), 1, 50).total == 1
+    mark = dt.datetime.now(dt.timezone.utc)
+    offer.interests = [s.query(InterestTerm).filter(InterestTerm.code == "karate").one()]
+    s.commit()
+    assert ids(page_services(s, FeedFilter(modified_after=mark), 1, 50)) == [offer.external_id]
+    mark = dt.datetime.now(dt.timezone.utc)
+    s.commit()
+    assert page_services(s, FeedFilter(modified_after=mark), 1, 50).total == 0
