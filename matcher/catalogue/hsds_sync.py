@@ -134,9 +134,3 @@ def sync_feed(session: Session, base_url: str, since: dt.datetime | None = None,
     feed.last_summary = {**summary.as_dict(), "services": len(services), "pages": pages}
     session.flush()
     return SyncResult(url, start, summary, len(services), pages, feed.synced_until, summary.notes)
-
-
-def feed_marks(session: Session) -> list[HsdsFeed]:
-    """Return the feeds followed, with their marks."""
-    return list(session.scalars(select(HsdsFeed).order_by(HsdsFeed.base_url)))
-

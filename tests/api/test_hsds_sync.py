@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,9 @@ def templates(tmp_path_factory):
                 import_services(session, load_services((SEEDS / "demo_catalogue.json").read_bytes()))
             session.commit()
         engine.dispose()
+    # The publisher's clock (HTTP Date) has whole seconds and a sync asks "modified on or after": let
+    # the catalogue be older than the first sync's second, as any real one is.
+    time.sleep(1.1)
     return empty, demo
 
 
