@@ -21,6 +21,7 @@ from matcher.catalogue.feed_models import HsdsFeed
 from matcher.catalogue.hsds_import import import_services
 from matcher.catalogue.summary import ImportSummary
 from matcher.db import utcnow
+from matcher.jsonio import JSONInputError, loads
 from matcher.urls import safe_url
 
 PER_PAGE = 100
@@ -76,9 +77,9 @@ def _get_page(http: requests.Session, url: str, params: dict[str, Any], page: in
     if response.status_code != 200:
         raise FeedError(url, f"page {page} answered HTTP {response.status_code}")
     try:
-        body = response.json()
-    except ValueError:
-        raise FeedError(url, f"page {page} is not JSON") from None
+        body = loads(response.content)
+    except JSONInputError as exc:
+        raise FeedError(url, f"page {page} is not standard JSON ({exc})") from None
     if not isinstance(body, dict) or not isinstance(body.get("contents"), list):
         raise FeedError(url, f"page {page} is not an HSDS page (no contents list)")
     return body, response

@@ -167,7 +167,7 @@ def test_dry_run_prints_what_would_change_and_stores_nothing(pair, monkeypatch):
     assert bad.exit_code != 0 and "--since" in bad.output
     publisher.stop()
     gone = CliRunner().invoke(cli, ["import", "hsds-feed", feed])
-    assert gone.exit_code == 2 and "page 1 could not be fetched" in gone.stderr
+    assert gone.exit_code == 1 and "page 1 could not be fetched" in gone.stderr
     assert "last sync mark was not moved" in gone.stderr and mark(follower) == before
 
 
