@@ -129,11 +129,11 @@ def services():
                     _service_item(minimal, full), lambda: feed.iter_services(session, f), fmt)
 
 
-@bp.get("/services/<string:service_id>")
-def service(service_id: str):
+@bp.get("/services/<string:id>")
+def service(id: str):  # noqa: A002 - the specification's path parameter
     """Return one fully nested service."""
-    offer = feed.find_service(get_session(), service_id)
-    return jsonify(service_dict(offer)) if offer else _not_found("service", service_id)
+    offer = feed.find_service(get_session(), id)
+    return jsonify(service_dict(offer)) if offer else _not_found("service", id)
 
 
 def _organisation(org, full: bool, full_service: bool) -> dict[str, Any]:
@@ -162,13 +162,13 @@ def organizations():
                     lambda: feed.iter_organisations(session, f), fmt)
 
 
-@bp.get("/organizations/<string:organization_id>")
-def organization(organization_id: str):
+@bp.get("/organizations/<string:id>")
+def organization(id: str):  # noqa: A002 - the specification's path parameter
     """Return one organisation with its services (``full_service`` nests them fully)."""
     p = q.params()
     full_service = q.boolean(p, "full_service")
-    org = feed.find_organisation(get_session(), organization_id)
-    return jsonify(_organisation(org, True, full_service)) if org else _not_found("organization", organization_id)
+    org = feed.find_organisation(get_session(), id)
+    return jsonify(_organisation(org, True, full_service)) if org else _not_found("organization", id)
 
 
 def _matches(item: dict[str, Any], search: str | None, keys: tuple[str, ...]) -> bool:
@@ -194,11 +194,11 @@ def taxonomies():
     return _static_listing(items, p)
 
 
-@bp.get("/taxonomies/<string:taxonomy_id>")
-def taxonomy(taxonomy_id: str):
+@bp.get("/taxonomies/<string:id>")
+def taxonomy(id: str):  # noqa: A002 - the specification's path parameter
     """Return one taxonomy."""
-    name = find_taxonomy(taxonomy_id)
-    return jsonify(taxonomy_dict(name)) if name else _not_found("taxonomy", taxonomy_id)
+    name = find_taxonomy(id)
+    return jsonify(taxonomy_dict(name)) if name else _not_found("taxonomy", id)
 
 
 @bp.route("/taxonomy_terms", methods=LIST)
@@ -215,11 +215,11 @@ def taxonomy_terms():
     return _static_listing(items, p)
 
 
-@bp.get("/taxonomy_terms/<string:term_id>")
-def taxonomy_term(term_id: str):
+@bp.get("/taxonomy_terms/<string:id>")
+def taxonomy_term(id: str):  # noqa: A002 - the specification's path parameter
     """Return one taxonomy term."""
-    term = next((t for t in all_terms(get_session()) if t.id == term_id), None)
-    return jsonify(term_dict(term)) if term else _not_found("taxonomy_term", term_id)
+    term = next((t for t in all_terms(get_session()) if t.id == id), None)
+    return jsonify(term_dict(term)) if term else _not_found("taxonomy_term", id)
 
 
 def _sal_items(full: bool) -> Callable[[Any], list[dict]]:
@@ -248,11 +248,11 @@ def service_at_locations():
                     _sal_items(full), lambda: feed.iter_services(session, f, located=True), fmt)
 
 
-@bp.get("/service_at_locations/<string:sal_id>")
-def service_at_location(sal_id: str):
+@bp.get("/service_at_locations/<string:id>")
+def service_at_location(id: str):  # noqa: A002 - the specification's path parameter
     """Return one service at a location, with its location and full service."""
-    found = feed.find_service_at_location(get_session(), sal_id)
+    found = feed.find_service_at_location(get_session(), id)
     if found is None:
-        return _not_found("service_at_location", sal_id)
+        return _not_found("service_at_location", id)
     offer, sal = found
     return jsonify({**sal, "service": service_dict(offer)})
