@@ -16,15 +16,16 @@ from matcher.db import utcnow
 @event.listens_for(Session, "before_flush")
 def _touch_changed_offers(session: Session, _context, _instances) -> None:
     touched: set[Offer] = set()
-    for obj in (*session.dirty, *session.deleted, *session.new):
-        if isinstance(obj, OfferSchedule):
-            offer = obj.offer or (session.get(Offer, obj.offer_id) if obj.offer_id else None)
-            if offer is not None and offer not in session.new:
-                touched.add(offer)
-        elif isinstance(obj, Offer) and obj not in session.new and obj not in session.deleted:
-            state = inspect(obj)
-            if state.attrs.interests.history.has_changes() or state.attrs.schedules.history.has_changes():
-                touched.add(obj)
+    with session.no_autoflush:
+        for obj in (*session.dirty, *session.deleted, *session.new):
+            if isinstance(obj, OfferSchedule):
+                offer = obj.offer or (session.get(Offer, obj.offer_id) if obj.offer_id else None)
+                if offer is not None and offer not in session.new:
+                    touched.add(offer)
+            elif isinstance(obj, Offer) and obj not in session.new and obj not in session.deleted:
+                state = inspect(obj)
+                if state.attrs.interests.history.has_changes() or state.attrs.schedules.history.has_changes():
+                    touched.add(obj)
     now = utcnow()
     for offer in touched:
         if offer not in session.deleted:
