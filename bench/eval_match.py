@@ -111,13 +111,15 @@ class Evaluator:
     geocoder: OfflineGeocoder = field(default_factory=OfflineGeocoder)
 
     @classmethod
-    def from_session(cls, session) -> Evaluator:
+    def from_session(cls, session, fit_engine: bool = True) -> Evaluator:
         """Fit the engine exactly as the match service does (today fixed to EVAL_TODAY)."""
         from matcher.services.matching import MatchService, load_candidates, load_terms
         from matcher.matching import InterestMatcher
 
-        ranker = MatchService().ranker(session)
-        ranker.set_params(today=EVAL_TODAY)
+        ranker = None
+        if fit_engine:
+            ranker = MatchService().ranker(session)
+            ranker.set_params(today=EVAL_TODAY)
         matcher = InterestMatcher(load_terms(session))
         by_kind: dict[str, list] = {k: [] for k in KINDS}
         for c in load_candidates(session, matcher):
