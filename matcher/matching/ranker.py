@@ -9,12 +9,14 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from . import scoring
-from .diversity import mmr, similarity_matrix
+from .alternatives import Wish, alternative_codes, alternative_reason, tagged_mask, wishes
+from .diversity import coverage_matrix, mmr, similarity_matrix
 from .features import Block, build_block, weekday_mask
 from .geo import Geocoder, default_geocoder
 from .profile import ChildProfile
 from .reasons import reasons_for
 from .rules import beyond_distance, effective_fee, exclusion_masks
+from .interests import Understanding
 from .text import InterestMatcher, normalise, tokenise
 from .tfidf import CharTfidf
 from .types import COMPONENTS, KINDS, Candidate, InterestTerm, Match, RankResult
@@ -34,6 +36,12 @@ DEFAULT_WEIGHTS = {
 }
 #: How many of the best candidates MMR re-ranks (at least; ``limit * 5`` if larger).
 MMR_POOL = 50
+#: Score factor for a candidate about something the child said no to ("ikke fodbold")...
+NEGATED = 0.3
+#: ... and for one that is also about something the child asked for ("fitness og boksning", "not boxing").
+NEGATED_MIXED = 0.7
+#: Reason shown on a match placed above a better-scored one for diversity.
+OTHER_KIND = "Et andet slags tilbud end ovenfor"
 
 
 class Ranker(BaseEstimator):
@@ -259,32 +267,86 @@ class Ranker(BaseEstimator):
         if not len(rows):
             return RankResult([], excluded)
 
-        codes = self.matcher_.expand(profile.interests) if (self.matcher_ and profile.interests) else {}
+        understood = (self.matcher_.understand(profile.interests) if (self.matcher_ and profile.interests)
+                      else Understanding(text=" ".join(tokenise(profile.interests))))
+        codes = understood.wanted
+        named = wishes(block, kind, profile, today_ord, understood, self.matcher_, self.code_index_, rows) \
+            if understood.mentioned else []
+        alternatives = alternative_codes(self.matcher_, understood, named) if named else {}
         code_vec = np.zeros(len(self.codes_), dtype=np.float64)
         for code, conf in codes.items():
             code_vec[self.code_index_[code]] = conf
-        query = " ".join(tokenise(profile.interests))
-        interest = scoring.interest(block, code_vec, self._query_vector(query) if query else None, rows)
+        for code, (weight, _wish) in alternatives.items():
+            j = self.code_index_[code]
+            code_vec[j] = max(code_vec[j], weight)
+        query = understood.text
+        muted = None
+        if understood.rivals:  # "brydning" shares letters with "ridning" but is another sport
+            muted = tagged_mask(block, self.code_index_, understood.rivals)
+            muted &= ~tagged_mask(block, self.code_index_, [*codes, *alternatives])
+            muted = muted[rows]
+        interest = scoring.interest(block, code_vec, self._query_vector(query) if query else None, rows, muted)
         near = scoring.distance_component(dist, len(rows), self.distance_scale_km)
         days = scoring.weekday_fit(block, weekday_mask(profile.weekdays), rows)
         static, afford, fresh = self._static(block, today_ord)
         w = self.weights_ / self.weights_.sum()
         score = static[rows] + w[0] * interest + w[1] * near + w[2] * days
+        refused = np.zeros(len(rows), dtype=bool)
+        if understood.negated:
+            refused = tagged_mask(block, self.code_index_, understood.negated)[rows]
+            also = tagged_mask(block, self.code_index_, [c for c, v in codes.items() if v >= 0.8])[rows]
+            score = score * np.where(refused, np.where(also, NEGATED_MIXED, NEGATED), 1.0)
         per_row = (interest, near, days)  # indexed by position in rows
         per_block = (afford, block.inclusion, fresh)  # indexed by block index
 
+        top = self._top(score, limit, block, rows, codes, named)
         results = []
-        for pos in self._top(score, limit, block, rows, codes):
+        seen_wishes: set[str] = set()
+        for n, pos in enumerate(top):
             i = rows[pos]
             c = block.candidates[i]
             values = [col[pos] for col in per_row] + [col[i] for col in per_block]
             comp = {name: float(v) for name, v in zip(COMPONENTS, values)}
+            comp["not_wanted"] = float(refused[pos])
             d = None if dist is None or np.isnan(dist[pos]) else float(dist[pos])
             matched = [self.matcher_.name(x).lower() for x in codes if x in c.interests] if self.matcher_ else []
-            results.append(
-                Match(c, float(score[pos]), d, comp, reasons_for(c, profile, comp, d, matched, today))
-            )
-        return RankResult(results, excluded)
+            first = self._interest_notes(c, codes, alternatives, understood, profile)
+            covers = [wsh for wsh in named if wsh.cover & set(c.interests)]
+            moved = bool(n + 1 < len(top) and score[pos] < score[top[n + 1:]].max() - 1e-9)
+            if moved:
+                new = [wsh for wsh in covers if wsh.code not in seen_wishes] if len(named) > 1 else []
+                first.append(f"Dækker også barnets ønske om {new[0].name.lower()}" if new else OTHER_KIND)
+            seen_wishes.update(wsh.code for wsh in covers)
+            reasons = first + reasons_for(c, profile, comp, d, matched, today)
+            results.append(Match(c, float(score[pos]), d, comp, reasons, moved_up=moved))
+        return RankResult(results, excluded, self._understood(understood, named))
+
+    def _interest_notes(self, c: Candidate, codes: dict, alternatives: dict, understood: Understanding,
+                        profile: ChildProfile) -> list[str]:
+        """Return the reasons about refusals and alternatives for one candidate."""
+        out = []
+        refused = [x for x in c.interests if x in understood.negated]
+        if refused:
+            out.append("Barnet har sagt nej til " + ", ".join(self.matcher_.name(x).lower() for x in refused))
+        if any(codes.get(x, 0.0) >= 0.5 for x in c.interests):
+            return out
+        alts = sorted((alternatives[x] + (x,) for x in c.interests if x in alternatives),
+                      key=lambda t: (-bool(t[1].blocked), -t[0]))
+        if alts:
+            _weight, wish, code = alts[0]
+            out.insert(0, alternative_reason(wish, self.matcher_.name(code), profile))
+        return out
+
+    def _understood(self, understood: Understanding, named: list[Wish]) -> dict:
+        """Return what the profile's interest text was read as, with Danish names, for the result."""
+        if not self.matcher_:
+            return {}
+        name = self.matcher_.name
+        return {
+            "interests": [name(c) for c, v in understood.wanted.items() if v >= 0.8],
+            "not_wanted": [name(c) for c in understood.negated],
+            "excluded_wishes": {w.name: w.blocked for w in named if w.blocked},
+        }
 
     def _query_vector(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the TF-IDF vector of the query as (column ids, l2-normalised weights)."""
@@ -335,11 +397,24 @@ class Ranker(BaseEstimator):
                 keep &= ~fails
         return excluded, keep
 
-    def _top(self, score: np.ndarray, limit: int, block: Block, rows: np.ndarray, codes: dict) -> np.ndarray:
-        """Return positions into ``score`` of the best candidates: argpartition, then MMR on the pool."""
+    def _top(self, score: np.ndarray, limit: int, block: Block, rows: np.ndarray, codes: dict,
+             named: list[Wish] = ()) -> np.ndarray:
+        """Return positions into ``score`` of the best candidates: argpartition, then MMR on the pool.
+
+        With two or more named wishes the pool also holds the best candidate of each wish, and
+        MMR must cover every wish that has one (``diversity.mmr``'s coverage term).
+        """
         size = min(len(score), max(MMR_POOL, limit * 5) if self.diversity > 0 else limit)
         pool = np.argpartition(-score, size - 1)[:size] if size < len(score) else np.arange(len(score))
-        pool = pool[np.argsort(-score[pool], kind="stable")]
+        covers = None
+        if len(named) > 1 and self.diversity > 0:
+            masks = [tagged_mask(block, self.code_index_, w.cover)[rows] for w in named]
+            best = [int(np.argmax(np.where(m, score, -np.inf))) for m in masks if m.any()]
+            pool = np.unique(np.concatenate([pool, np.asarray(best, dtype=pool.dtype)]))
+            covers = coverage_matrix(masks, pool)
+        order = np.argsort(-score[pool], kind="stable")
+        pool = pool[order]
+        covers = covers[order] if covers is not None else None
         if self.diversity <= 0 or len(pool) <= 1:
             return pool[:limit]
         members = rows[pool]
@@ -351,4 +426,4 @@ class Ranker(BaseEstimator):
             ptr, ind = block.incidence.indptr, block.incidence.indices
             wanted = np.array([j in ind[ptr[i]:ptr[i + 1]] for i in members])
             sim[np.ix_(wanted, wanted)] = 0.0
-        return pool[mmr(score[pool], sim, limit, float(self.diversity))]
+        return pool[mmr(score[pool], sim, limit, float(self.diversity), covers)]
