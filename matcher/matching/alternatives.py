@@ -19,6 +19,9 @@ __all__ = ["ALTERNATIVE", "BLOCKED_ALTERNATIVE", "Wish", "alternative_codes", "a
 ALTERNATIVE = 0.35
 #: The same when every offer of the wish is excluded for the child: the alternative is the proposal.
 BLOCKED_ALTERNATIVE = 1.0
+#: The same when fewer than ``SCARCE`` offers of the wish are left for the child.
+SCARCE_ALTERNATIVE = 0.7
+SCARCE = 3
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Wish:
     name: str
     cover: frozenset[str]
     blocked: str | None = None  # Danish sentence start, e.g. "Boksning starter først ved 10 år"
+    left: int = 0  # how many of its offers survived the hard rules
 
 
 def tagged_mask(block: Block, code_index: Mapping[str, int], codes) -> np.ndarray:
@@ -51,10 +55,11 @@ def wishes(block: Block, kind: str, profile: ChildProfile, today_ord: int, under
     alive[survivors] = True
     for code, cover in understood.mentioned:
         tagged = tagged_mask(block, code_index, cover)
+        left = int(np.count_nonzero(tagged & alive))
         reason = None
-        if tagged.any() and not (tagged & alive).any() and not matcher.is_need(code):
+        if tagged.any() and not left and not matcher.is_need(code):
             reason = blocked_reason(block, kind, profile, today_ord, tagged, matcher.name(code), alive)
-        out.append(Wish(code, matcher.name(code), cover, reason))
+        out.append(Wish(code, matcher.name(code), cover, reason, left))
     return out
 
 
@@ -70,7 +75,9 @@ def blocked_reason(block: Block, kind: str, profile: ChildProfile, today_ord: in
             remaining &= ~fails
     if remaining.any():  # the rest were farther than the child's maximum distance
         counts["distance"] = int(np.count_nonzero(remaining & ~alive))
-    main = max(counts, key=counts.get) if counts else "distance"
+    # A wish the child could join in principle (full, too expensive, too far) says that first.
+    fixable = {r: n for r, n in counts.items() if r not in ("age", "gender", "not_active")}
+    main = max(fixable or counts, key=(fixable or counts).get) if counts else "distance"
     age = profile.age
     if main == "age":
         active = tagged & block.active
@@ -100,7 +107,7 @@ def alternative_codes(matcher: InterestMatcher, understood: Understanding,
     out: dict[str, tuple[float, Wish]] = {}
     for wish in wishes_:
         confidence = understood.wanted.get(wish.code, 0.0)
-        factor = BLOCKED_ALTERNATIVE if wish.blocked else ALTERNATIVE
+        factor = BLOCKED_ALTERNATIVE if wish.blocked else SCARCE_ALTERNATIVE if wish.left < SCARCE else ALTERNATIVE
         for code, closeness in matcher.graph.alternatives(wish.code).items():
             if code in understood.negated or code in wish.cover:
                 continue

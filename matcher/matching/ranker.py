@@ -36,10 +36,9 @@ DEFAULT_WEIGHTS = {
 }
 #: How many of the best candidates MMR re-ranks (at least; ``limit * 5`` if larger).
 MMR_POOL = 50
-#: Score factor for a candidate about something the child said no to ("ikke fodbold")...
+#: Score factor for a candidate about something the child said no to ("ikke fodbold"), even when it
+#: is also about something asked for ("fitness og boksning" for "not boxing, gym").
 NEGATED = 0.3
-#: ... and for one that is also about something the child asked for ("fitness og boksning", "not boxing").
-NEGATED_MIXED = 0.7
 #: Reason shown on a match placed above a better-scored one for diversity.
 OTHER_KIND = "Et andet slags tilbud end ovenfor"
 
@@ -294,8 +293,7 @@ class Ranker(BaseEstimator):
         refused = np.zeros(len(rows), dtype=bool)
         if understood.negated:
             refused = tagged_mask(block, self.code_index_, understood.negated)[rows]
-            also = tagged_mask(block, self.code_index_, [c for c, v in codes.items() if v >= 0.8])[rows]
-            score = score * np.where(refused, np.where(also, NEGATED_MIXED, NEGATED), 1.0)
+            score = np.where(refused, score * NEGATED, score)
         per_row = (interest, near, days)  # indexed by position in rows
         per_block = (afford, block.inclusion, fresh)  # indexed by block index
 
@@ -419,11 +417,10 @@ class Ranker(BaseEstimator):
             return pool[:limit]
         members = rows[pool]
         texts = block.tfidf[members] if block.tfidf is not None else None
-        sim = similarity_matrix(block.primary[members], texts, same_code=len(codes) != 1)
-        if len(codes) == 1:
-            # One asked-for interest: offers with it are never redundant with each other.
-            j = self.code_index_[next(iter(codes))]
-            ptr, ind = block.incidence.indptr, block.incidence.indices
-            wanted = np.array([j in ind[ptr[i]:ptr[i + 1]] for i in members])
+        sim = similarity_matrix(block.primary[members], texts, same_code=True)
+        if named:
+            # Offers about what the child asked for are never redundant with each other (the
+            # coverage term balances several wishes); diversity works among the rest.
+            wanted = tagged_mask(block, self.code_index_, list(codes))[members]
             sim[np.ix_(wanted, wanted)] = 0.0
         return pool[mmr(score[pool], sim, limit, float(self.diversity), covers)]
