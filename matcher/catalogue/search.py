@@ -331,15 +331,17 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
     codes: dict[str, float] = {}
     understood: list[str] = []
     folded = None
+    guard = None
     if query.text:
         codes = matcher.expand(query.text)
         understood = [matcher.name(c) for c in codes]
         folded = normalise(query.text)
+        guard = matcher.name_guard(query.text)  # "ridning" never finds "Brydning" by its letters
     mask = index.filter(statuses=[s.value for s in statuses], kind=query.kind, district_id=district_id,
                         age=query.age, weekday=query.weekday, free_only=query.free_only,
                         fee_support=query.fee_support)
     hits = index.search(folded, codes, aliases, mask=mask, origin=None if origin is None else (origin[0], origin[1]),
-                        max_km=query.max_km, offset=query.offset, limit=query.limit)
+                        max_km=query.max_km, offset=query.offset, limit=query.limit, name_guard=guard)
     offers = {o.id: o for o in session.scalars(
         select(Offer).where(Offer.id.in_(hits.ids))
         .options(defer(Offer.hsds_source), defer(Offer.other_attributes),

@@ -43,14 +43,17 @@ class NameGuard:
     """Decide whether an offer name matched by a query word is really about that word.
 
     A name hit is refused when the name's only word near a query word is another real
-    term ("brydning" for the query "ridning", "dansk" for "dans").
+    term ("brydning" for the query "ridning", "dansk" for "dans"). ``fuzzy`` is False when
+    every word of the query is a known term: a real word is not a typo, so names then match
+    it only as written ("ridning" does not find "varepåfyldning").
     """
 
-    __slots__ = ("pairs", "key", "_needles")
+    __slots__ = ("pairs", "fuzzy", "key", "_needles")
 
-    def __init__(self, pairs: list[tuple[str, tuple[str, ...]]]):
+    def __init__(self, pairs: list[tuple[str, tuple[str, ...]]], fuzzy: bool = True):
         self.pairs = pairs
-        self.key = tuple(pairs)
+        self.fuzzy = fuzzy
+        self.key = (tuple(pairs), fuzzy)
         self._needles = tuple({r for _, rivals in pairs for r in rivals})
 
     def __call__(self, name: str) -> bool:
@@ -143,9 +146,12 @@ class InterestMatcher:
         return self._members.get(code, [])
 
     # ------------------------------------------------------------------ reading text
+    #: ``expand`` (search) leaves out codes below this confidence (a need's side offers).
+    SEARCH_MIN = 0.5
+
     def expand(self, text: str) -> dict[str, float]:
-        """Return ``{code: confidence}`` for the interests ``text`` asks for (refusals left out)."""
-        return self.understand(text).wanted
+        """Return ``{code: confidence}`` for the interests ``text`` asks for (refusals and side offers left out)."""
+        return {c: v for c, v in self.understand(text).wanted.items() if v >= self.SEARCH_MIN}
 
     def understand(self, text: str) -> Understanding:
         """Return what ``text`` asks for, names, refuses and which rival terms to distrust."""
@@ -256,10 +262,12 @@ class InterestMatcher:
         return out
 
     def name_guard(self, text: str) -> NameGuard | None:
-        """Return the guard search applies to name hits for ``text``, or None when nothing is confusable."""
+        """Return the guard search applies to name hits for ``text``, or None when it needs none."""
+        tokens = tokenise(text)
         pairs = []
-        for token in tokenise(text):
+        for token in tokens:
             rivals = self.rivals(token)
             if rivals:
                 pairs.append((token, rivals))
-        return NameGuard(pairs) if pairs else None
+        known = bool(tokens) and all(t in self._phrases for t in tokens)
+        return NameGuard(pairs, fuzzy=not known) if pairs or known else None

@@ -418,9 +418,9 @@ class Ranker(BaseEstimator):
         members = rows[pool]
         texts = block.tfidf[members] if block.tfidf is not None else None
         sim = similarity_matrix(block.primary[members], texts, same_code=True)
-        if named:
-            # Offers about what the child asked for are never redundant with each other (the
-            # coverage term balances several wishes); diversity works among the rest.
+        if len(named) == 1:
+            # One wish: offers about what the child asked for are never redundant with each other
+            # (with several wishes, redundancy within each wish mixes them); diversity works among the rest.
             wanted = tagged_mask(block, self.code_index_, list(codes))[members]
             sim[np.ix_(wanted, wanted)] = 0.0
         return pool[mmr(score[pool], sim, limit, float(self.diversity), covers)]
