@@ -39,6 +39,8 @@ MMR_POOL = 50
 #: Score factor for a candidate about something the child said no to ("ikke fodbold"), even when it
 #: is also about something asked for ("fitness og boksning" for "not boxing, gym").
 NEGATED = 0.3
+#: Share of the usual redundancy between two offers for the child's wishes when there are several.
+WISH_REDUNDANCY = 0.5
 #: Reason shown on a match placed above a better-scored one for diversity.
 OTHER_KIND = "Et andet slags tilbud end ovenfor"
 
@@ -418,9 +420,9 @@ class Ranker(BaseEstimator):
         members = rows[pool]
         texts = block.tfidf[members] if block.tfidf is not None else None
         sim = similarity_matrix(block.primary[members], texts, same_code=True)
-        if len(named) == 1:
-            # One wish: offers about what the child asked for are never redundant with each other
-            # (with several wishes, redundancy within each wish mixes them); diversity works among the rest.
+        if named:
+            # Offers about what the child asked for are less redundant with each other (never, with
+            # one wish; with several, the coverage term puts each in the list); diversity works among the rest.
             wanted = tagged_mask(block, self.code_index_, list(codes))[members]
-            sim[np.ix_(wanted, wanted)] = 0.0
+            sim[np.ix_(wanted, wanted)] *= 0.0 if len(named) == 1 else WISH_REDUNDANCY
         return pool[mmr(score[pool], sim, limit, float(self.diversity), covers)]
