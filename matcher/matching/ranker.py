@@ -78,13 +78,24 @@ class Ranker(BaseEstimator):
     decay; 0.3 if never verified). Default weights: interest 0.5, distance
     0.3, weekday 0.08, affordability 0.06, inclusion 0.04, freshness 0.02.
 
-    Diversity: the best ``max(50, 5 * limit)`` candidates are re-ranked by
-    maximal marginal relevance, gain ``(1-λ)·score − λ·R/(1+R)`` where ``R``
-    is the summed similarity to the already picked ones (similarity 1 for the
-    same primary interest code, else TF-IDF cosine of the texts). When the
-    child asked for exactly one interest, offers with that interest are never
-    redundant with each other, so they are not diversified away.
-    ``Match.score`` is always the undiversified score.
+    The interest text is read by :meth:`InterestMatcher.understand`: refused interests ("IKKE
+    fodbold", "no football") multiply a candidate's score by ``NEGATED`` (0.3) and are named in
+    its reasons and in ``components["not_wanted"]``; needs ("et sted at være efter skole") call
+    for the offers that meet them; each interest named is a *wish*. A wish's siblings in the
+    taxonomy graph count as alternatives with ``ALTERNATIVE`` (0.35) × closeness, raised when
+    fewer than 3 of its offers are left and to the full closeness when none is (the wish's
+    offers were all excluded): then the reason says why and what is proposed instead ("Boksning
+    starter først ved 8 år – judo ligner og er for 7-årige"). Text similarity is not given to
+    candidates that only share letters with another real term ("brydning" for "ridning").
+
+    Diversity: the best ``max(50, 5 * limit)`` candidates (plus the best candidate of every
+    wish) are re-ranked by maximal marginal relevance, gain ``(1-λ)·score − λ·R/(1+R)`` where
+    ``R`` is the summed similarity to the already picked ones (similarity 1 for the same primary
+    interest code, else TF-IDF cosine of the texts). Offers for one wish are never redundant
+    with each other; with several wishes they count half, and a coverage term puts every wish
+    that has an eligible candidate in the list. ``Match.score`` is always the undiversified
+    score; a match placed above a better-scored one has ``moved_up`` and the reason "Et andet
+    slags tilbud end ovenfor" (or the wish it covers).
 
     Profile ``languages`` do not score; a shared non-Danish language is shown
     as a reason.
@@ -330,8 +341,8 @@ class Ranker(BaseEstimator):
             out.append("Barnet har sagt nej til " + ", ".join(self.matcher_.name(x).lower() for x in refused))
         if any(codes.get(x, 0.0) >= 0.5 for x in c.interests):
             return out
-        alts = sorted((alternatives[x] + (x,) for x in c.interests if x in alternatives),
-                      key=lambda t: (-bool(t[1].blocked), -t[0]))
+        alts = sorted((alternatives[x] + (x,) for x in c.interests if x in alternatives),  # "judo", not "kampsport"
+                      key=lambda t: (-bool(t[1].blocked), bool(self.matcher_.members(t[2])), -t[0]))
         if alts:
             _weight, wish, code = alts[0]
             out.insert(0, alternative_reason(wish, self.matcher_.name(code), profile))
@@ -343,7 +354,7 @@ class Ranker(BaseEstimator):
             return {}
         name = self.matcher_.name
         return {
-            "interests": [name(c) for c, v in understood.wanted.items() if v >= 0.8],
+            "interests": [name(c) for c, _cover in understood.mentioned],
             "not_wanted": [name(c) for c in understood.negated],
             "excluded_wishes": {w.name: w.blocked for w in named if w.blocked},
         }
