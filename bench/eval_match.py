@@ -381,9 +381,10 @@ def learned_rows(session, evaluator: Evaluator, profiles: list[dict], judgements
     from matcher.services.matching import propose_from_outcomes
 
     proposal = propose_from_outcomes(session, EVAL_TODAY)
-    weights = {k: round(v, 3) for k, v in proposal.weights.items()}
+    fitted = proposal.fitted or proposal.weights  # what learning found, even where the product keeps the defaults
+    weights = {k: round(v, 3) for k, v in fitted.items()}
     default = evaluator.ranker
-    evaluator.ranker = default.__class__(**{**default.get_params(), "weights": proposal.weights}).fit(
+    evaluator.ranker = default.__class__(**{**default.get_params(), "weights": fitted}).fit(
         [c for kind in KINDS for c in evaluator.candidates[kind]])
     try:
         rows = evaluate(evaluator, profiles, judgements)["rows"]
@@ -391,7 +392,7 @@ def learned_rows(session, evaluator: Evaluator, profiles: list[dict], judgements
         evaluator.ranker = default
     return {"rows": rows, "weights": f"{weights} from {proposal.n_samples} referral outcomes, CV ROC-AUC "
                                      f"{proposal.cv_auc_learned:.3f} vs default {proposal.cv_auc_default:.3f}, "
-                                     f"product uses them: {proposal.use_learned}"}
+                                     f"the product uses them: {proposal.use_learned}"}
 
 
 def print_pool(evaluator: Evaluator, profile: dict, judged: dict[str, int] | None = None) -> None:

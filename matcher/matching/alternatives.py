@@ -13,7 +13,7 @@ from .profile import ChildProfile
 from .rules import exclusion_masks
 
 __all__ = ["ALTERNATIVE", "BLOCKED_ALTERNATIVE", "Wish", "alternative_codes", "alternative_reason", "blocked_reason",
-           "tagged_mask", "wishes"]
+           "interest_notes", "tagged_mask", "understood_dict", "wishes"]
 
 #: Weight of an alternative (a sibling in the taxonomy graph) relative to the wish, times closeness.
 ALTERNATIVE = 0.35
@@ -123,3 +123,31 @@ def alternative_reason(wish: Wish, alternative: str, profile: ChildProfile) -> s
     if wish.blocked:
         return f"{wish.blocked} – {alt} ligner og er for {profile.age}-årige"
     return f"Ligner barnets ønske om {wish.name.lower()}: {alt}"
+
+
+def interest_notes(matcher: InterestMatcher, c, codes: dict, alternatives: dict, understood: Understanding,
+                   profile: ChildProfile) -> list[str]:
+    """Return the reasons about refusals and alternatives for one candidate, most important first."""
+    out = []
+    refused = [x for x in c.interests if x in understood.negated]
+    if refused:
+        out.append("Barnet har sagt nej til " + ", ".join(matcher.name(x).lower() for x in refused))
+    if any(codes.get(x, 0.0) >= 0.5 for x in c.interests):
+        return out
+    alts = sorted((alternatives[x] + (x,) for x in c.interests if x in alternatives),  # "judo", not "kampsport"
+                  key=lambda t: (-bool(t[1].blocked), bool(matcher.members(t[2])), -t[0]))
+    if alts:
+        _weight, wish, code = alts[0]
+        out.insert(0, alternative_reason(wish, matcher.name(code), profile))
+    return out
+
+
+def understood_dict(matcher: InterestMatcher | None, understood: Understanding, named: list[Wish]) -> dict:
+    """Return what the interest text was read as, with Danish names, for ``RankResult.understood``."""
+    if not matcher:
+        return {}
+    return {
+        "interests": [matcher.name(c) for c, _cover in understood.mentioned],
+        "not_wanted": [matcher.name(c) for c in understood.negated],
+        "excluded_wishes": {w.name: w.blocked for w in named if w.blocked},
+    }

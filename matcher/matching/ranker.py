@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from . import scoring
-from .alternatives import Wish, alternative_codes, alternative_reason, tagged_mask, wishes
+from .alternatives import Wish, alternative_codes, interest_notes, tagged_mask, understood_dict, wishes
 from .diversity import coverage_matrix, mmr, similarity_matrix
 from .features import Block, build_block, weekday_mask
 from .geo import Geocoder, default_geocoder
@@ -321,7 +321,7 @@ class Ranker(BaseEstimator):
             comp["not_wanted"] = float(refused[pos])
             d = None if dist is None or np.isnan(dist[pos]) else float(dist[pos])
             matched = [self.matcher_.name(x).lower() for x in codes if x in c.interests] if self.matcher_ else []
-            first = self._interest_notes(c, codes, alternatives, understood, profile)
+            first = interest_notes(self.matcher_, c, codes, alternatives, understood, profile)
             covers = [wsh for wsh in named if wsh.cover & set(c.interests)]
             moved = bool(n + 1 < len(top) and score[pos] < score[top[n + 1:]].max() - 1e-9)
             if moved:
@@ -330,34 +330,7 @@ class Ranker(BaseEstimator):
             seen_wishes.update(wsh.code for wsh in covers)
             reasons = first + reasons_for(c, profile, comp, d, matched, today)
             results.append(Match(c, float(score[pos]), d, comp, reasons, moved_up=moved))
-        return RankResult(results, excluded, self._understood(understood, named))
-
-    def _interest_notes(self, c: Candidate, codes: dict, alternatives: dict, understood: Understanding,
-                        profile: ChildProfile) -> list[str]:
-        """Return the reasons about refusals and alternatives for one candidate."""
-        out = []
-        refused = [x for x in c.interests if x in understood.negated]
-        if refused:
-            out.append("Barnet har sagt nej til " + ", ".join(self.matcher_.name(x).lower() for x in refused))
-        if any(codes.get(x, 0.0) >= 0.5 for x in c.interests):
-            return out
-        alts = sorted((alternatives[x] + (x,) for x in c.interests if x in alternatives),  # "judo", not "kampsport"
-                      key=lambda t: (-bool(t[1].blocked), bool(self.matcher_.members(t[2])), -t[0]))
-        if alts:
-            _weight, wish, code = alts[0]
-            out.insert(0, alternative_reason(wish, self.matcher_.name(code), profile))
-        return out
-
-    def _understood(self, understood: Understanding, named: list[Wish]) -> dict:
-        """Return what the profile's interest text was read as, with Danish names, for the result."""
-        if not self.matcher_:
-            return {}
-        name = self.matcher_.name
-        return {
-            "interests": [name(c) for c, _cover in understood.mentioned],
-            "not_wanted": [name(c) for c in understood.negated],
-            "excluded_wishes": {w.name: w.blocked for w in named if w.blocked},
-        }
+        return RankResult(results, excluded, understood_dict(self.matcher_, understood, named))
 
     def _query_vector(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the TF-IDF vector of the query as (column ids, l2-normalised weights)."""
