@@ -314,9 +314,11 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
            stale_after_days: int = 180, statuses: tuple[OfferStatus, ...] = (OfferStatus.active,)) -> SearchResults:
     """Return the offers matching ``query``: best text match first, then nearest, then by name.
 
-    Free text matches an offer's interests (Danish synonyms, umbrella terms, typos via the
-    interest matcher), its title or organisation name (substring 1.0, else rapidfuzz
-    partial_ratio ≥ 82 scaled by 0.9) or, failing those, its description (substring, 0.5).
+    Free text matches an offer's interests (Danish synonyms, umbrella terms, needs, typos via the
+    interest matcher; refused interests left out), its title or organisation name (substring 1.0,
+    else rapidfuzz partial_ratio ≥ 82 scaled by 0.9, only for words that are not known terms) or,
+    failing those, its description (substring, 0.5); a name or description hit through another real
+    term is refused.
     Filtering, scoring and ordering run on the in-memory search index; the page's offers are
     then read from the database, so the facts shown are current.
     """

@@ -4,8 +4,11 @@ The index reproduces the catalogue search's rules exactly (``matcher.catalogue.s
 offer matches free text through its interests (with the confidence the interest matcher gives the
 query's codes), through its title or organisation name (1.0 when the folded query is a substring,
 else rapidfuzz ``partial_ratio`` ≥ 82 scaled by 0.9) or, failing those, through its description
-(0.5 when the folded query of at least four letters is a substring). Results are ordered by text
-score, then distance, then folded organisation name and title.
+(0.5 when the folded query of at least four letters is a substring). The interest matcher's
+``NameGuard`` keeps a real word from matching as a typo: a query of known terms gets no fuzzy name
+hits, and a name or description whose only word near the query is another real term is refused
+("ridning" never finds "Brydning"). Results are ordered by text score, then distance, then folded
+organisation name and title.
 """
 
 from __future__ import annotations
