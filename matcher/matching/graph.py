@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from matcher import jsonio
 
 __all__ = ["DEFAULT_GRAPH_PATH", "TaxonomyGraph"]
 
@@ -30,7 +31,7 @@ class TaxonomyGraph:
     @classmethod
     def load(cls, codes: Iterable[str], path: str | Path = DEFAULT_GRAPH_PATH) -> TaxonomyGraph:
         """Read a graph JSON file and keep only relations between ``codes``."""
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = jsonio.loads(Path(path).read_bytes())
         return cls.from_dict(data, codes)
 
     @classmethod
