@@ -68,5 +68,7 @@ def pick_language(languages: list[str] | None, wanted: str | None = None) -> str
 
 
 if __name__ == "__main__":
-    for path in compile_catalogues(force=True):
+    for path in compile_catalogues():
         print(f"compiled {path.relative_to(TRANSLATIONS.parent.parent)}")
+    for mo in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"):
+        mo.touch()  # newer than the venv stamp too, so make sees them as current
