@@ -30,20 +30,27 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def times(offer: Offer) -> list[str]:
-    """Return the offer's days and hours in the current language ('Tuesday, Thursday 16:30–17:45')."""
+def times(offer: Offer) -> list[tuple[str, str]]:
+    """Return the offer's (days, hours) in the current language, e.g. ('Tuesday, Thursday', '16:30–17:45')."""
     out = []
     for s in offer.schedules:
         days = ", ".join(gettext(DAY_NAMES[d]) for d in WEEKDAYS if d in (s.weekdays or []))
         hours = f"{s.opens_at:%H:%M}–{s.closes_at:%H:%M}" if s.opens_at and s.closes_at else (
             f"{s.opens_at:%H:%M}" if s.opens_at else "")
-        text = " ".join(p for p in (days, hours) if p) or (s.description or "")
-        if text:
-            out.append(text)
+        if days or hours:
+            out.append((days, hours))
+        elif s.description:
+            out.append((s.description, ""))
     return out
 
 
-def short_text(offer: Offer, answer, when: list[str]) -> str:
+def _line(days: str, hours: str, rtl: bool) -> str:
+    # Hours read left to right in every language: isolate them inside right-to-left text (LRI … PDI).
+    hours = f"\u2066{hours}\u2069" if rtl and hours else hours
+    return " ".join(p for p in (days, hours) if p)
+
+
+def short_text(offer: Offer, answer, when: list[tuple[str, str]], rtl: bool = False) -> str:
     """Return the plain text for an SMS or e-mail to the family, in the current language."""
     org = offer.organisation
     place = offer.place_name or org.name
@@ -51,7 +58,8 @@ def short_text(offer: Offer, answer, when: list[str]) -> str:
     address = ", ".join(p for p in (offer.address, " ".join(x for x in (offer.postcode, offer.city) if x)) if p)
     if address:
         lines.append(address)
-    lines.append(f"{gettext('When')}: {'; '.join(when) if when else gettext('Ask the club for the times.')}")
+    shown = "; ".join(_line(d, h, rtl) for d, h in when)
+    lines.append(f"{gettext('When')}: {shown or gettext('Ask the club for the times.')}")
     if answer is not None and answer.answer == "welcome":
         first = f"{gettext('First time')}: {format_date(answer.first_session_on, 'full')}"
         lines.append(first + (f" – {answer.met_by}" if answer.met_by else ""))
@@ -78,7 +86,7 @@ def _render(offer: Offer, lang: str, answer=None, referral=None):
         description = description[:MAX_DESCRIPTION].rsplit(" ", 1)[0] + " …"
     with force_locale(lang):
         when = times(offer)
-        text = short_text(offer, answer, when)
+        text = short_text(offer, answer, when, rtl=direction == "rtl")
         if request.args.get("format") == "text":
             return Response(text + "\n", mimetype="text/plain; charset=utf-8")
         first_on = format_date(answer.first_session_on, "full") if answer and answer.first_session_on else None
