@@ -188,3 +188,27 @@ def share_referral(session: Session, referral: Referral, user: User, *, consent_
     if first and referral.offer is not None:
         mail_club_of_share(session, referral)
     return referral
+
+
+def club_records_of_child(session: Session, child_id: int) -> dict:
+    """Return the club answers and waiting-list entries about a child (for the right of access)."""
+    from matcher.clubs.models import WaitingListEntry
+
+    ids = select(Referral.id).where(Referral.child_id == child_id)
+    answers = session.scalars(select(ClubAnswer).where(ClubAnswer.referral_id.in_(ids)).order_by(ClubAnswer.id))
+    waiting = session.scalars(select(WaitingListEntry).where(WaitingListEntry.referral_id.in_(ids))
+                              .order_by(WaitingListEntry.id))
+    day = lambda v: v.isoformat() if v is not None else None  # noqa: E731
+    return {"club_answers": [{"referral_id": a.referral_id, "answer": a.answer, "first_session_on":
+                              day(a.first_session_on), "met_by": a.met_by, "message": a.message,
+                              "answered_at": day(a.answered_at)} for a in answers],
+            "waiting_list": [{"referral_id": w.referral_id, "offer_id": w.offer_id, "added_at": day(w.added_at),
+                              "notified_at": day(w.notified_at), "removed_at": day(w.removed_at)} for w in waiting]}
+
+
+def forget_club_texts(session: Session, child_id: int) -> None:
+    """Blank what clubs wrote about a child (message, who meets the child) when the child is erased."""
+    ids = select(Referral.id).where(Referral.child_id == child_id)
+    for answer in session.scalars(select(ClubAnswer).where(ClubAnswer.referral_id.in_(ids))):
+        answer.message = answer.met_by = None
+    session.flush()

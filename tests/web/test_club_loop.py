@@ -193,3 +193,35 @@ def test_outbox_rows_hold_no_child_data(app, client, shared, db):
     for row in rows:
         no_child_data(row.subject + row.body)
         assert "hun er 11" not in row.body
+
+
+def test_export_holds_and_erasure_blanks_what_the_club_wrote(app, client, shared, db):
+    from matcher.clubs.models import ClubAnswer
+    from matcher.pathways.models import Child
+    from matcher.privacy.subject import erase, export_child
+
+    share(client, shared)
+    client.post(f"/api/v1/club/referrals/{shared['ref']}/answer", headers=shared["club"],
+                json={"answer": "no_room", "message": "Amal er velkommen til sommer"})
+    child = db.get(Child, shared["child"])
+    exported = export_child(db, child)
+    assert exported["club_answers"][0]["message"] == "Amal er velkommen til sommer"
+    erase(db, child)
+    db.commit()
+    assert db.scalars(select(ClubAnswer)).one().message is None
+
+
+def test_contact_person_may_end_a_referral_before_the_first_session(client, shared):
+    share(client, shared)
+    first = copenhagen_today() + dt.timedelta(days=10)
+    client.post(f"/api/v1/club/referrals/{shared['ref']}/answer", headers=shared["club"],
+                json={"answer": "welcome", "first_session_on": first.isoformat()})
+    ended = client.patch(f"/api/v1/referrals/{shared['ref']}", headers=shared["cp"],
+                         json={"status": "ended", "end_reason": "lost_interest"})
+    assert ended.status_code == 200, ended.get_json()
+    assert ended.get_json()["ended_on"] == copenhagen_today().isoformat()
+    late = client.post(f"/api/v1/club/referrals/{shared['ref']}/attendance", headers=shared["club"],
+                       json={"attended": True})
+    assert late.status_code == 400 and late.get_json()["error"]["field"] == "status"  # ended: nothing to log
+    listed = client.get("/api/v1/club/referrals", headers=shared["club"]).get_json()
+    assert shared["ref"] not in [r["id"] for r in listed["results"]]  # and it leaves the club's list
