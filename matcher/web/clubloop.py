@@ -42,7 +42,7 @@ def waiting_entry_for(referral):
 
 
 def shared_for_page(organisation_id: int) -> list:
-    """Return the referrals shared with the organisation for Min forening, each look-up audited."""
+    """Return (referral, latest answer) pairs shared with the organisation for Min forening, each audited."""
     from matcher.clubs.operations import audit_club_lookup
     from matcher.web.referrals import shared_referrals
 
@@ -56,9 +56,7 @@ def shared_for_page(organisation_id: int) -> list:
             audit_club_lookup(session, current_user.user, referral, "foreningens side: delte henvisninger",
                               request.remote_addr)
     answers = club_ops.latest_answers(session, [r.id for r in rows])
-    for referral in rows:
-        referral.club_answer = answers.get(referral.id)
-    return rows
+    return [(referral, answers.get(referral.id)) for referral in rows]
 
 
 def _club_referral(referral_id: int, purpose: str):
