@@ -63,8 +63,7 @@ def test_implicit_tls(factory, certificate, monkeypatch):
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     handler, port = Handler(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, server_kwargs={"tls_context": None},
-                            ssl_context=context)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context)
     controller.start()
     try:
         [report] = _send_one(factory, f"smtps://127.0.0.1:{port}", monkeypatch, cert)
