@@ -1,10 +1,10 @@
-"""One allow-list of URL schemes for every outside URL the product renders or republishes.
+"""Links taken from outside (imports, feeds, forms): only schemes a browser can open safely.
 
-Imported listings carry URLs written by others. A page links to one, and the HSDS feed and export
-republish one, only when :func:`safe_url` accepts it: an absolute ``http``, ``https``, ``mailto``
-or ``tel`` URL. ``javascript:``, ``data:``, ``vbscript:`` and anything without a scheme are refused,
-including the spellings browsers forgive (``JaVaScRiPt:``, ``java\\tscript:``, leading spaces or
-control characters).
+One allow-list for every outside URL the product renders or republishes: a page links to one, and
+the HSDS feed and export republish one, only when :func:`safe_url` accepts it — an absolute
+``http``, ``https``, ``mailto`` or ``tel`` URL. ``javascript:``, ``data:``, ``vbscript:`` and
+anything without a scheme are refused, including the spellings browsers forgive (``JaVaScRiPt:``,
+``java\\tscript:``, leading spaces or control characters).
 """
 
 from __future__ import annotations
@@ -12,29 +12,28 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+#: Schemes a link may have; anything else (javascript:, data:, vbscript:, file:, ...) is refused.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+ALLOWED_SCHEMES = SAFE_SCHEMES
 #: Fields of HSDS objects that hold a URL.
 URL_FIELDS = frozenset({"url", "website", "logo", "uri"})
 MAX_URL_LENGTH = 2000
 
 
-def safe_url(value: Any) -> str | None:
-    """Return ``value`` when it is an absolute URL with an allowed scheme, else None."""
+def safe_url(value: str | None) -> str | None:
+    """Return ``value`` when it is an http(s), mailto or tel link, else None."""
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or len(text) > MAX_URL_LENGTH:
-        return None
-    # Browsers drop tabs and line breaks anywhere in a URL and ignore leading control characters:
-    # judge the URL as the browser will read it, and refuse it if it holds any of them.
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
+    # Browsers drop tabs/newlines and leading control characters before reading the scheme.
+    if not text or len(text) > MAX_URL_LENGTH or any(ch < " " or ch == "\x7f" for ch in text):
         return None
     try:
         parts = urlsplit(text)
     except ValueError:
         return None
     scheme = parts.scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
+    if scheme not in SAFE_SCHEMES:
         return None
     if scheme in ("http", "https") and not parts.netloc:
         return None

@@ -123,7 +123,7 @@ def test_the_migration_seals_existing_secrets_and_downgrade_opens_them(database_
         stored = conn.scalar(select(User.totp_secret))
     assert stored != TOTP_SECRET and unseal(stored, (DEVELOPMENT_KEY,)) == TOTP_SECRET
     assert totp.code_at(unseal(stored, (DEVELOPMENT_KEY,)), 1) == totp.code_at(TOTP_SECRET, 1)
-    downgrade(database_url, "0005")
+    downgrade(database_url, "0007")
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT totp_secret FROM users")) == TOTP_SECRET
     engine.dispose()

@@ -50,9 +50,15 @@ SCHEMAS: dict[str, Any] = {
             "external_id": NULL_STR, "kind": {"type": "string", "enum": ["activity", "leisure-job", "mentor"]},
             "name": {"type": "string"}, "organisation": NULL_STR, "score": {"type": "number"},
             "distance_km": {"type": ["number", "null"]}, "components": COMPONENTS,
-            "reasons": {"type": "array", "items": {"type": "string"}}}}},
+            "reasons": {"type": "array", "items": {"type": "string"}},
+            "moved_up": {"type": "boolean",
+                         "description": "Placeret over et tilbud med højere score (spredning eller et andet ønske)"}}}},
         "excluded": {"type": "object", "additionalProperties": {"type": "integer"},
-                     "description": "Antal udelukkede pr. grund, fx {\"age\": 80, \"no_free_spots\": 12}"}}},
+                     "description": "Antal udelukkede pr. grund, fx {\"age\": 80, \"no_free_spots\": 12}"},
+        "understood": {"type": "object", "description": "Sådan blev interesserne forstået", "properties": {
+            "interests": {"type": "array", "items": {"type": "string"}},
+            "not_wanted": {"type": "array", "items": {"type": "string"}},
+            "excluded_wishes": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
     "ChildCreate": {
         "type": "object", "required": ["code"], "additionalProperties": False,
         "description": "Kun det nødvendige: ingen navne, CPR-numre eller adresser. Fritekst med noget, der ligner "
@@ -83,7 +89,10 @@ SCHEMAS: dict[str, Any] = {
         "end_note": NULL_STR, "first_session_on": NULL_DATE, "match_score": {"type": ["number", "null"]},
         "match_components": {"type": ["object", "null"], "additionalProperties": {"type": "number"}},
         "shared_with_club_on": NULL_DATE, "shared_with_club_scope": NULL_STR, "shared_with_club_name": NULL_STR,
-        "created_at": {"type": "string", "format": "date-time"}}},
+        "created_at": {"type": "string", "format": "date-time"},
+        "club_answer": {"type": ["string", "null"], "enum": ["welcome", "no_room", None],
+                        "description": "Foreningens seneste svar (i GET /children/{id} og efter deling)"},
+        "club_answer_detail": {"type": ["object", "null"], "description": "Svaret: dato, hvem, besked"}}},
     "Participation": {"type": "object", "required": ["id", "referral_id", "date", "attended"], "properties": {
         "id": {"type": "integer"}, "referral_id": {"type": "integer"}, "date": DATE, "attended": {"type": "boolean"},
         "accompanied_by": {"type": "string", "enum": list(ACCOMPANIED_BY)}, "network_person_id": NULL_INT,

@@ -11,8 +11,8 @@
 - Login lockout counts per account *and* client address (``login_failures``) instead of per account
   (``users.failed_logins``/``locked_until``, dropped), so a stranger cannot lock anyone out.
 
-Revision ID: 0006_security
-Revises: 0005
+Revision ID: 0008_security
+Revises: 0007
 Create Date: 2026-12-01 20:50:00
 """
 from alembic import op
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 import matcher.db
 
 
-revision = '0006_security'
-down_revision = '0005'
+revision = '0008_security'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
