@@ -50,17 +50,18 @@ def _check_api():
     An address over the failure limit is refused before its token is even looked up, so a right
     guess cannot be told from a wrong one while the limit lasts.
     """
-    from matcher.web.auth import bearer_token
+    from matcher.web.auth import bearer_token, is_api_request
 
     settings, engine = current_app.config["MATCHER_SETTINGS"], current_app.extensions["matcher.engine"]
     failures, failure_limit = f"api-token-failed-ip:{request.remote_addr}", settings.rate_limit_login
-    if bearer_token() is not None and failure_limit > 0:
+    token = bearer_token() if is_api_request() else None  # the public /api/hsds feed takes no token
+    if token is not None and failure_limit > 0:
         blocked = peek(engine, failures, failure_limit)
         if blocked:
             return _refuse(failures, blocked)
     if current_user.is_authenticated:
         bucket = f"api-user:{current_user.id}"
-    elif bearer_token() is not None:
+    elif token is not None:
         if failure_limit <= 0:
             return None
         return _refuse(failures, hit(engine, failures, failure_limit))
