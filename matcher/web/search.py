@@ -52,7 +52,7 @@ def search_page():
         error, status = exc, 400
     districts = session.scalars(select(District).order_by(District.name)).all()
     base = base_map(session)
-    points = project_points(base, results.rows) if results else []
+    points = project_points(base, results.rows + results.nearby) if results else []
     return render_template("search/search.html", args=request.args, results=results, error=error,
                            districts=districts, weekdays=WEEKDAYS, base=base, points=points,
                            page_size=PAGE_SIZE), status

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from matcher.catalogue.hsds_export import service_dict
+from matcher.catalogue.hsds_export import PUBLIC, service_dict
 from matcher.catalogue.models import Offer
 from matcher.web.api import ApiError, error_body
 from matcher.web.database import get_session
@@ -37,8 +37,8 @@ def services():
     page = _int_arg("page", 1, 1, 1_000_000)
     size = _int_arg("per_page", 50, 1, MAX_PER_PAGE)
     session = get_session()
-    total = session.scalar(select(func.count(Offer.id))) or 0
-    rows = session.scalars(select(Offer).order_by(Offer.id).limit(size).offset((page - 1) * size)
+    total = session.scalar(select(func.count(Offer.id)).where(PUBLIC)) or 0
+    rows = session.scalars(select(Offer).where(PUBLIC).order_by(Offer.id).limit(size).offset((page - 1) * size)
                            .options(selectinload(Offer.interests), selectinload(Offer.schedules),
                                     selectinload(Offer.organisation))).all()
     pages = max(1, math.ceil(total / size))

@@ -18,7 +18,8 @@ from matcher.web.api.serialise import offer_dict
 from matcher.web.database import get_session
 from matcher.web.search import stale_after_days, today
 
-SEARCH_ARGS = ("q", "district", "age", "kind", "weekday", "free", "fee_support", "postcode", "max_km")
+SEARCH_ARGS = ("q", "district", "age", "kind", "weekday", "free", "fee_support", "postcode", "max_km", "gender",
+               "time", "sort")
 
 
 @bp.get("/me")
@@ -58,7 +59,9 @@ def list_offers():
     except RecordError as exc:
         raise ApiError(400, exc.message, exc.field) from None
     return jsonify({"results": [r.as_dict() for r in results.rows], "total": results.total,
-                    "limit": limit, "offset": offset, "interests": results.interests})
+                    "limit": limit, "offset": offset, "interests": results.interests,
+                    "nearby": [r.as_dict() for r in results.nearby], "nearby_summary": results.nearby_summary(),
+                    "distance_from": results.origin_label})
 
 
 @bp.get("/offers/<int:offer_id>")

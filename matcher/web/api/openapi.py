@@ -67,7 +67,8 @@ SCHEMAS: dict[str, Any] = {
         "place_name": NULL_STR, "postcode": NULL_STR, "city": NULL_STR,
         "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]},
         "interests": {"type": "array", "items": {"type": "string"}},
-        "distance_km": {"type": ["number", "null"]}, "score": {"type": "number"}}},
+        "distance_km": {"type": ["number", "null"]}, "score": {"type": "number"},
+        "gender": {"type": ["string", "null"], "enum": ["girls", "boys", None]}}},
     "Offer": {"type": "object", "required": ["id", "organisation_id", "title", "version"], "properties": {
         "id": {"type": "integer"}, "external_id": NULL_STR, "organisation_id": {"type": "integer"},
         "organisation_external_id": NULL_STR, "organisation_name": {"type": "string"},
@@ -145,12 +146,23 @@ OFFER_PATHS: dict[str, Any] = {
             query("fee_support", {"type": "boolean"}, "Kun med kontingentstøtte"),
             query("postcode", {"type": "string", "pattern": "^[0-9]{4}$"}, "Afstand måles fra postnummerets midte"),
             query("max_km", {"type": "number", "exclusiveMinimum": 0, "maximum": 100}, "Højst så langt væk"),
+            query("gender", {"type": "string", "enum": ["girl", "boy", "girls-only", "boys-only"]},
+                  "girl/boy: tilbud en pige/dreng kan gå til; girls-only/boys-only: kun pige-/drengehold"),
+            query("time", {"type": "string", "enum": ["morning", "afternoon", "evening"]},
+                  "Tidspunkt: før 12, 12–17 eller efter 17 (samme dag som weekday, når den er givet)"),
+            query("sort", {"type": "string", "enum": ["relevance", "distance", "price", "spots"], "default": "relevance"},
+                  "Rækkefølge; distance kræver postcode eller district (måles fra bydelens midte)"),
             *PAGING],
         "responses": {"200": {"description": "Resultater", **json_content({
             "type": "object", "required": ["results", "total"], "properties": {
                 "results": {"type": "array", "items": ref("OfferResult")}, "total": {"type": "integer"},
                 "limit": {"type": "integer"}, "offset": {"type": "integer"},
-                "interests": {"type": "array", "items": {"type": "string"}}}})}, **errors(400, 401)}}},
+                "interests": {"type": "array", "items": {"type": "string"}},
+                "nearby": {"type": "array", "items": ref("OfferResult"),
+                           "description": "Med district og færre end 3 resultater: de nærmeste uden for bydelen"},
+                "nearby_summary": NULL_STR,
+                "distance_from": {"type": ["string", "null"], "description": "Hvorfra afstande måles"}}})},
+            **errors(400, 401)}}},
     "/api/v1/offers/{offer_id}": {
         "parameters": [path_id("offer_id")],
         "get": {"summary": "Ét tilbud", "tags": ["offers"], "responses": {
