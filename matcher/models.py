@@ -24,5 +24,6 @@ from matcher.pathways.models import (  # noqa: F401
     ReferralEvent,
 )
 from matcher.privacy.models import AuditEvent  # noqa: F401
+from matcher.shortlists.models import SavedSearch, ShortlistItem  # noqa: F401
 
 metadata = Base.metadata

@@ -322,13 +322,18 @@ def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: 
                  today: dt.date | None = None) -> list[ListingChange]:
     """Apply ``changes`` to an offer's public facts; record one ListingChange per changed field.
 
-    With ``confirms`` (a save by the club itself) the save also confirms the listing as current.
+    With ``confirms`` (a save by the club itself) the save also confirms the listing as current,
+    and reopening an offer key staff refused sends it back for their approval.
     """
     record = f"tilbud {offer.id}"
     if expected_version is not None and expected_version != offer.version:
         raise EditConflict(record)
     clean = _parse(record, OFFER_FIELDS, changes)
     check_offer(record, offer, clean)
+    if confirms and clean.get("status") not in (None, OfferStatus.closed) and offer.status is OfferStatus.closed \
+            and session.scalar(select(ListingChange.id).where(ListingChange.offer_id == offer.id,
+                                                              ListingChange.field == "review_note").limit(1)):
+        clean["status"] = OfferStatus.pending  # refused before: key staff look again
     recorded = []
     for name, new in clean.items():
         if name == "schedules":

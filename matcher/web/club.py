@@ -62,9 +62,23 @@ def _render_org(org: Organisation, status: int = 200, org_errors=None, org_value
 
     stale = {o.id: is_stale(o.verified_at, now, days) for o in org.offers}
     return render_template("club/organisation.html", org=org, stale=stale, shared=shared_referrals(org.id),
+                           review_notes=review_notes(org),
                            org_errors=org_errors or {},
                            org_values=org_values or {f: getattr(org, f) for f in ORG_FORM_FIELDS},
                            quick_errors=quick_errors or {}), status
+
+
+def review_notes(org: Organisation) -> dict[int, str]:
+    """Return, per refused offer of ``org``, key staff's reason (the latest)."""
+    from matcher.catalogue.models import ListingChange
+
+    refused = [o.id for o in org.offers if o.status is OfferStatus.closed]
+    if not refused:
+        return {}
+    rows = get_session().execute(select(ListingChange.offer_id, ListingChange.new_value)
+                                 .where(ListingChange.offer_id.in_(refused), ListingChange.field == "review_note")
+                                 .order_by(ListingChange.id)).all()
+    return {offer_id: note for offer_id, note in rows}
 
 
 @bp.get("/min-forening")

@@ -49,6 +49,17 @@ MATRIX = [
     ("POST", "/tilbud/{other}/bekraeft", None, expect(303, 302, contact_person=403, club_rep=403)),
     ("POST", "/tilbud/{own}/bekraeft", None, expect(303, 302, contact_person=403)),
     ("POST", "/tilbud/{other}/ledige-pladser", None, expect(303, 302, contact_person=403, club_rep=403)),
+    ("GET", "/forening/{own_org}/nyt-tilbud", None, expect(200, 302, contact_person=403)),
+    ("GET", "/forening/{other_org}/nyt-tilbud", None, expect(200, 302, contact_person=403, club_rep=403)),
+    ("POST", "/forening/{other_org}/nyt-tilbud", None, expect(400, 302, contact_person=403, club_rep=403)),
+    ("POST", "/tilbud/{own}/godkend", None, expect(303, 302, **STAFF)),  # not pending: refused with a message
+    ("GET", "/tilbud/{own}/henvis", None, expect(200, 302, club_rep=403)),
+    ("GET", "/tilbud/{own}/henvis?barn={other_child}", None, expect(200, 302, contact_person=403, club_rep=403)),
+    ("GET", "/tilbud/999999/henvis", None, expect(404, 302, club_rep=403)),
+    ("POST", "/boern/{other_child}/kortliste", None, expect(303, 302, contact_person=403, club_rep=403)),
+    ("POST", "/boern/{other_child}/kortliste/999999/fjern", None, expect(303, 302, contact_person=403, club_rep=403)),
+    ("POST", "/soeg/gem", None, expect(303, 302)),  # nothing to save: back to the search with a message
+    ("POST", "/soeg/gemte/999999/slet", None, expect(303, 302)),
     ("GET", "/aendringer", None, expect(200, 302, **STAFF)),
     ("POST", "/aendringer/set", None, expect(303, 302, **STAFF)),
     ("GET", "/admin/", None, expect(200, 302, **ADMIN)),
