@@ -43,23 +43,26 @@ def create_offer(session: Session, org: Organisation, values: dict[str, Any], us
     clean = _parse(record, OFFER_FIELDS, values)
     if not clean.get("title"):
         raise RecordError(record, "title", "skal udfyldes")
-    offer = Offer(organisation=org, kind=kind, title=clean["title"], description="", languages=[],
-                  other_attributes=[], verified_at=today or local_today())
+    codes = clean.pop("interests", [])
+    terms = _terms(session, record, codes)  # before the new offer joins the session (no autoflush of half of it)
+    offer = Offer(kind=kind, title=clean["title"], description="", languages=[], other_attributes=[],
+                  verified_at=today or local_today())
     if needs_review:
         offer.status = OfferStatus.pending
     else:
         offer.status = _parse(record, OFFER_FIELDS, {"status": wanted_status or "active"})["status"]
     check_offer(record, offer, clean)
-    codes = clean.pop("interests", [])
     schedules = clean.pop("schedules", [])
     for name, value in clean.items():
         setattr(offer, name, value)
+    offer.organisation = org
     if not any(clean.get(f) for f in ("place_name", "address", "postcode")):
         offer.address, offer.postcode, offer.city = org.address, org.postcode, org.city
-    offer.interests = _terms(session, record, codes)
+    offer.interests = terms
     offer.schedules = [OfferSchedule(**s) for s in schedules]
     session.add(offer)
-    locate_offer(session, offer)
+    with session.no_autoflush:
+        locate_offer(session, offer)
     session.flush()
     change = _record(session, user, CREATED, None, offer.title, offer=offer)
     if not needs_review:

@@ -36,6 +36,13 @@ def shortlist(session: Session, child: Any) -> list[ShortlistItem]:
         .order_by(ShortlistItem.added_at, ShortlistItem.id)))
 
 
+def shortlisted_offer_ids(session: Session, child: Any | None) -> set[int]:
+    """Return the ids of the offers on the child's shortlist (empty without a child)."""
+    if child is None:
+        return set()
+    return set(session.scalars(select(ShortlistItem.offer_id).where(ShortlistItem.child_id == child.id)))
+
+
 def add_to_shortlist(session: Session, child: Any, offer: Offer | None, user: Any, *, source: str = "search",
                      note: str | None = None, ip: str | None = None) -> tuple[ShortlistItem, bool]:
     """Put ``offer`` on the child's shortlist (once); return the item and whether it was new. Audited."""

@@ -14,7 +14,7 @@ from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District, Offer, OfferStatus
 from matcher.catalogue.search import is_stale, parse_query, schedule_texts, search
 from matcher.db import parse_id
-from matcher.shortlists.operations import SEARCH_KEYS, saved_searches
+from matcher.shortlists.operations import SEARCH_KEYS, saved_searches, shortlisted_offer_ids
 from matcher.web.access import can_edit_organisation
 from matcher.web.database import get_session
 from matcher.web.mapsvg import base_map, map_pins, project_points
@@ -59,6 +59,7 @@ def search_page():
         results = search(session, parse_query(args), today=today(), stale_after_days=stale_after_days())
     except RecordError as exc:
         error, status = exc, 400
+    child = _child_for(request.args.get("barn"))
     districts = session.scalars(select(District).order_by(District.name)).all()
     base = base_map(session)
     shown = results.rows + results.nearby if results else []
@@ -66,7 +67,7 @@ def search_page():
     pins = map_pins(shown, results.query.offset + 1) if results else []
     return render_template("search/search.html", args=request.args, results=results, error=error,
                            districts=districts, weekdays=WEEKDAYS, base=base, points=points, pins=pins,
-                           page_size=PAGE_SIZE, child=_child_for(request.args.get("barn")),
+                           page_size=PAGE_SIZE, child=child, shortlisted=shortlisted_offer_ids(session, child),
                            saved=saved_searches(session, current_user.user),
                            search_args={k: v for k, v in request.args.items() if k in SEARCH_KEYS}), status
 

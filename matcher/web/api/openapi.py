@@ -169,7 +169,8 @@ OFFER_PATHS: dict[str, Any] = {
             "200": {"description": "Tilbuddet", **json_content(ref("Offer"))}, **errors(401, 404)}},
         "patch": {"summary": "Ret et tilbuds offentlige oplysninger", "tags": ["offers"],
                   "description": "club_rep: kun egen forening; key_staff og admin: alle; contact_person: 403. "
-                                 "Hver ændring logges (hvem, før, efter, hvornår).",
+                                 "Hver ændring logges (hvem, før, efter, hvornår). En forenings egen ændring "
+                                 "bekræfter samtidig, at tilbuddet er korrekt (verified_at = i dag).",
                   "requestBody": {"required": True, **json_content(ref("OfferPatch"))},
                   "responses": {"200": {"description": "Det rettede tilbud (+ `changed`: de ændrede felter)",
                                         **json_content(ref("Offer"))}, **errors(400, 401, 403, 404, 409)}}},
@@ -208,10 +209,14 @@ HSDS_PATHS: dict[str, Any] = {
         "responses": {"200": {"description": "En side", **json_content(ref("HsdsPage"))}, **errors(400)}}},
 }
 
-from matcher.web.api import openapi_children  # noqa: E402  (uses the helpers above)
+from matcher.web.api import openapi_children, openapi_shortlists  # noqa: E402  (use the helpers above)
 
 SCHEMAS.update(openapi_children.SCHEMAS)
-SECTIONS: list[dict[str, Any]] = [META_PATHS, OFFER_PATHS, ORGANISATION_PATHS, MENTOR_PATHS,
+SCHEMAS.update(openapi_shortlists.SCHEMAS)
+SCHEMAS["OfferPatch"]["properties"].update(openapi_shortlists.OFFER_EXTRA)
+SCHEMAS["OfferPatch"]["properties"]["schedules"]["maxItems"] = 20
+SECTIONS: list[dict[str, Any]] = [META_PATHS, OFFER_PATHS, openapi_shortlists.REVIEW_PATHS, ORGANISATION_PATHS,
+                                  MENTOR_PATHS, openapi_shortlists.SHORTLIST_PATHS,
                                   openapi_children.MATCH_PATHS, openapi_children.CHILD_PATHS,
                                   openapi_children.FOLLOWUP_PATHS, HSDS_PATHS]
 
