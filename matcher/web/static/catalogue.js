@@ -25,7 +25,7 @@ document.addEventListener("DOMContentLoaded", function () {
     holder.setAttribute("aria-label", "Kort med tilbuddene" + (pins.length ? " 1 til " + pins.length : ""));
     var svg = figure.querySelector("svg");
     figure.insertBefore(holder, svg);
-    svg.hidden = true;
+    svg.setAttribute("hidden", "");
     figure.classList.add("has-tiles");
 
     var map = L.map(holder, {scrollWheelZoom: false});
