@@ -366,12 +366,17 @@ def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: 
 
 
 def confirm_offer(session: Session, offer: Offer, user: Any, today: dt.date | None = None,
-                  expected_version: int | None = None) -> ListingChange:
-    """Stamp that the club has confirmed the listing is still correct (verified_at = today)."""
+                  expected_version: int | None = None) -> ListingChange | None:
+    """Stamp that the club has confirmed the listing is still correct (verified_at = today).
+
+    Return the recorded change, or None when the listing was already confirmed today.
+    """
     record = f"tilbud {offer.id}"
     if expected_version is not None and expected_version != offer.version:
         raise EditConflict(record)
     today = today or local_today()
+    if offer.verified_at == today:
+        return None
     change = _record(session, user, "verified_at", offer.verified_at, today, offer=offer)
     offer.verified_at = today
     offer.updated_at = utcnow()

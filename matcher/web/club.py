@@ -151,8 +151,9 @@ def form_context() -> dict:
 
     terms = get_session().scalars(select(InterestTerm).where(InterestTerm.needs_mapping.is_(False))
                                   .order_by(InterestTerm.group, InterestTerm.name)).all()
+    order = {g: i for i, g in enumerate(INTEREST_GROUP_NAMES)}
     groups: dict[str, list] = {}
-    for t in terms:
+    for t in sorted(terms, key=lambda t: (order.get(t.group or "andet", len(order)), t.name)):
         groups.setdefault(t.group or "andet", []).append(t)
     return {"weekdays": WEEKDAYS, "term_groups": groups, "group_names": INTEREST_GROUP_NAMES,
             "max_schedules": MAX_SCHEDULES}

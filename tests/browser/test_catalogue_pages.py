@@ -149,7 +149,7 @@ def test_foreslaa_on_the_match_page_keeps_the_confirmation_in_view(as_role, base
     button = buttons.nth(min(3, buttons.count() - 1))  # one further down the list
     button.scroll_into_view_if_needed()
     button.click()
-    confirmation = page.get_by_role("status").filter(has_text="Foreslået til")
+    confirmation = page.get_by_role("status").filter(has_text="er foreslået til")
     confirmation.wait_for()
     assert in_view(page, confirmation), confirmation.bounding_box()
     assert_accessible(page)

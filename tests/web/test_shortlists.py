@@ -69,7 +69,7 @@ def test_match_page_shortlist_and_suggest_keep_the_confirmation_in_view(app, cli
     location = response.headers["Location"]
     assert response.status_code == 303 and location == f"{page}&foreslaaet=offer-{ids.other}#foreslaaet"
     shown = client.get(location).get_data(as_text=True)
-    assert 'id="foreslaaet" role="status"' in shown and "Foreslået til BU-OWN1" in shown
+    assert 'id="foreslaaet" role="status"' in shown and "er foreslået til BU-OWN1" in shown
     with app.extensions["matcher.sessions"]() as s:
         assert s.scalar(select(Referral.id).where(Referral.child_id == kids.child, Referral.offer_id == ids.other))
 
