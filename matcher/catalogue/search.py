@@ -275,15 +275,20 @@ def load_listings(session: Session) -> list[Listing]:
                                        .join(InterestTerm, InterestTerm.id == offer_interests.c.term_id)).all():
         codes.setdefault(offer_id, []).append(code)
     days: dict[int, set[str]] = {}
-    times: dict[int, list[tuple]] = {}
+    slots: dict[int, int] = {}
     parsed: dict[str | None, tuple] = {}
+    shifts: dict[tuple, int] = {}  # catalogues repeat a few thousand distinct (days, opens, closes)
     for offer_id, weekdays, opens, closes in conn.execute(
-            select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays), OfferSchedule.opens_at,
-                   OfferSchedule.closes_at)).all():
+            select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays), plain_text(OfferSchedule.opens_at),
+                   plain_text(OfferSchedule.closes_at))).all():
         listed = json_list(weekdays, parsed)
         days.setdefault(offer_id, set()).update(listed)
         if opens is not None:
-            times.setdefault(offer_id, []).append((listed, _minutes(opens), _minutes(closes)))
+            key = (weekdays, opens, closes)
+            mask = shifts.get(key)
+            if mask is None:
+                mask = shifts[key] = schedule_slots([(listed, _minutes(opens), _minutes(closes))])
+            slots[offer_id] = slots.get(offer_id, 0) | mask
     rows = conn.execute(
         select(Offer.id, plain_text(Offer.status), plain_text(Offer.kind), Offer.title, Organisation.name,
                Offer.description, Offer.district_id, Offer.age_min, Offer.age_max,
@@ -294,7 +299,7 @@ def load_listings(session: Session) -> list[Listing]:
                     interests=tuple(codes.get(r[0], ())), district_id=r[6], age_min=r[7], age_max=r[8],
                     weekdays=tuple(days.get(r[0], ())), monthly_fee_dkk=r[9], fee_support=bool(r[10]),
                     lat=r[11], lon=r[12], gender=r[13] or None, spots_free=r[14],
-                    slots=schedule_slots(times.get(r[0], ()))) for r in rows]
+                    slots=slots.get(r[0], 0)) for r in rows]
 
 
 def _minutes(value: Any) -> int | None:
