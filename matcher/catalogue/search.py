@@ -382,9 +382,11 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
            stale_after_days: int = 180, statuses: tuple[OfferStatus, ...] = (OfferStatus.active,)) -> SearchResults:
     """Return the offers matching ``query``: best text match first, then nearest, then by name.
 
-    Free text matches an offer's interests (Danish synonyms, umbrella terms, typos via the
-    interest matcher), its title or organisation name (substring 1.0, else rapidfuzz
-    partial_ratio ≥ 82 scaled by 0.9) or, failing those, its description (substring, 0.5).
+    Free text matches an offer's interests (Danish synonyms, umbrella terms, needs, typos via the
+    interest matcher; refused interests left out), its title or organisation name (substring 1.0,
+    else rapidfuzz partial_ratio ≥ 82 scaled by 0.9, only for words that are not known terms) or,
+    failing those, its description (substring, 0.5); a name or description hit through another real
+    term is refused.
     Filtering, scoring and ordering run on the in-memory search index; the page's offers are
     then read from the database, so the facts shown are current.
     """
@@ -406,23 +408,26 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
     codes: dict[str, float] = {}
     understood: list[str] = []
     folded = None
+    guard = None
     if query.text:
         codes = matcher.expand(query.text)
         understood = [matcher.name(c) for c in codes]
         folded = normalise(query.text)
+        guard = matcher.name_guard(query.text)  # "ridning" never finds "Brydning" by its letters
     filters = dict(statuses=[s.value for s in statuses], kind=query.kind, age=query.age, weekday=query.weekday,
                    free_only=query.free_only, fee_support=query.fee_support, gender=query.gender,
                    daypart=query.daypart)
     mask = index.filter(district_id=district_id, **filters)
     hits = index.search(folded, codes, aliases, mask=mask,
                         origin=origin if query.sort != "distance" else centre,
-                        max_km=query.max_km, offset=query.offset, limit=query.limit, sort=query.sort)
+                        max_km=query.max_km, offset=query.offset, limit=query.limit, sort=query.sort,
+                        name_guard=guard)
     nearby_hits = None
     if district is not None and hits.total < NEARBY_WHEN and query.offset == 0:
         outside = index.filter(not_district_id=district.id, **filters)
         reach = min(query.max_km, NEARBY_MAX_KM) if query.max_km else NEARBY_MAX_KM
         nearby_hits = index.search(folded, codes, aliases, mask=outside, origin=centre, max_km=reach,
-                                   limit=NEARBY_LIMIT, sort="distance")
+                                   limit=NEARBY_LIMIT, sort="distance", name_guard=guard)
     wanted = hits.ids + (nearby_hits.ids if nearby_hits else [])
     offers = _load_offers(session, wanted)
     rows = [result_row(offers[i], today, stale_after_days, d, score)
