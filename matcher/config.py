@@ -30,6 +30,13 @@ Every setting the product reads is listed here, with its default:
 ``MATCHER_MAP_ATTRIBUTION``     The tile server's required credit, shown on the
                                 map (HTML links allowed), e.g.
                                 ``© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>``.
+``MATCHER_SMTP_URL``            Where the worker delivers mail: ``smtp://host:port``
+                                (STARTTLS when offered) or ``smtps://user:pass@host:465``.
+                                Empty (default): mail stays in the outbox.
+``MATCHER_MAIL_FROM``           The sender of every mail
+                                (default ``matcher@kk.dk``).
+``MATCHER_BASE_URL``            The address users open, for links in mail
+                                (default ``http://127.0.0.1:5000``).
 ``MATCHER_RETENTION_YEARS``     A child's data is erased this many years after
                                 the last activity by ``matcher retention run`` (5).
 ``MATCHER_COMMUNITY_DAYS``      A child is "in a positive community" with an
@@ -91,6 +98,9 @@ class Settings:
     trusted_proxies: int = 0
     map_tiles: str = ""
     map_attribution: str = ""
+    smtp_url: str = field(default="", repr=False)
+    mail_from: str = "matcher@kk.dk"
+    base_url: str = "http://127.0.0.1:5000"
 
     @property
     def testing(self) -> bool:
@@ -123,6 +133,9 @@ class Settings:
             trusted_proxies=_int(env, "MATCHER_TRUSTED_PROXIES", 0),
             map_tiles=tile_template(env.get("MATCHER_MAP_TILES", "")),
             map_attribution=env.get("MATCHER_MAP_ATTRIBUTION", "").strip(),
+            smtp_url=env.get("MATCHER_SMTP_URL", "").strip(),
+            mail_from=env.get("MATCHER_MAIL_FROM", "").strip() or cls.mail_from,
+            base_url=(env.get("MATCHER_BASE_URL", "").strip() or cls.base_url).rstrip("/"),
         )
 
 

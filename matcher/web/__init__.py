@@ -78,7 +78,9 @@ def register_blueprints(app: Flask) -> None:
         changes,
         children,
         club,
+        clubloop,
         followup,
+        handout,
         matchpage,
         referrals,
         search,
@@ -89,6 +91,8 @@ def register_blueprints(app: Flask) -> None:
     catalogue.init_app(app)
     search.init_app(app)
     club.init_app(app)
+    clubloop.init_app(app)
+    handout.init_app(app)
     changes.init_app(app)
     admin.init_app(app)
     children.init_app(app)

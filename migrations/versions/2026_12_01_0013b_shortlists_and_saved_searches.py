@@ -4,7 +4,7 @@ Offers a club creates wait with the status 'pending' until key staff approve the
 column is a plain VARCHAR(32) without a CHECK constraint, so that needs no schema change.
 
 Revision ID: 0013b
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-01 20:38:04.711282
 """
 from alembic import op
@@ -13,7 +13,7 @@ import matcher.db
 
 
 revision = '0013b'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
