@@ -6,7 +6,9 @@
 
 Runs the load test's search mix (``bench/load/loadgen.py``: a few dozen interest words, age,
 district, postcode + distance, weekday, free) and a mix of texts that never repeat (typos and
-unknown words, so no cached text scores help), and prints the time of the first search (which
+unknown words, so no cached text scores help) and, where the version has them, the load mix with
+gender and time-of-day filters and sorting (district searches with few results also look for the
+nearest offers outside the district), and prints the time of the first search (which
 builds the search index) and p50/p95/p99/max per search. Uses only the public search API, so
 the same script measures older versions (``PYTHONPATH=/path/to/old/checkout``).
 """
@@ -61,6 +63,18 @@ def unique_args(rng: random.Random, i: int) -> dict:
     return params
 
 
+def filter_args(rng: random.Random) -> dict:
+    """Return the load mix with a gender or time-of-day filter and a sort; a district search shows nearby offers."""
+    params = loadgen_args(rng)
+    if rng.random() < 0.5:
+        params["gender"] = rng.choice(["girl", "boy", "girls-only", "boys-only"])
+    if rng.random() < 0.5:
+        params["time"] = rng.choice(["morning", "afternoon", "evening"])
+    places = "postcode" in params or "district" in params
+    params["sort"] = rng.choice(["relevance", "price", "spots"] + (["distance"] if places else []))
+    return params
+
+
 def percentile(values: list[float], p: float) -> float:
     v = sorted(values)
     return v[min(len(v) - 1, max(0, int(round(p / 100 * len(v) + 0.5)) - 1))] * 1000
@@ -93,7 +107,7 @@ def run(url: str, n: int, seed: int) -> list[tuple[str, int, float, float, float
     from sqlalchemy import func, select
 
     from matcher.catalogue.models import Offer
-    from matcher.catalogue.search import parse_query, search
+    from matcher.catalogue.search import SearchQuery, parse_query, search
     from matcher.db import make_engine, make_session_factory
 
     engine = make_engine(url)
@@ -106,8 +120,10 @@ def run(url: str, n: int, seed: int) -> list[tuple[str, int, float, float, float
         total = session.scalar(select(func.count(Offer.id)))
         print(f"{total:,} offers; first search (builds what it needs) {first_s:.2f} s, {first.total} hits",
               file=sys.stderr)
-        for label, make in (("load-test mix", lambda rng, i: loadgen_args(rng)),
-                            ("never-repeated texts", unique_args)):
+        mixes = [("load-test mix", lambda rng, i: loadgen_args(rng)), ("never-repeated texts", unique_args)]
+        if hasattr(SearchQuery, "sort"):  # versions with gender, time of day, sort and nearby offers
+            mixes.append(("+ gender/time filters, sorts, nearby", lambda rng, i: filter_args(rng)))
+        for label, make in mixes:
             rng = random.Random(seed)
             times = []
             for i in range(n):

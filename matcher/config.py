@@ -27,6 +27,14 @@ Every setting the product reads is listed here, with its default:
                                 address) per minute (1200); 0 = no limit.
 ``MATCHER_TRUSTED_PROXIES``    How many reverse proxies in front of the app set
                                 X-Forwarded-For/-Proto (0 = none, the default).
+``MATCHER_MAP_TILES``           URL template of a map tile server for the
+                                search and offer maps, e.g.
+                                ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``
+                                (``{s}`` may be the first label of the host);
+                                empty (default) = the offline district drawing.
+``MATCHER_MAP_ATTRIBUTION``     The tile server's required credit, shown on the
+                                map (HTML links allowed), e.g.
+                                ``© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>``.
 ``MATCHER_SMTP_URL``            Where the worker delivers mail: ``smtp://host:port``
                                 (STARTTLS when offered) or ``smtps://user:pass@host:465``.
                                 Empty (default): mail stays in the outbox.
@@ -56,6 +64,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +116,8 @@ class Settings:
     rate_limit_login: int = 30
     rate_limit_api: int = 1200
     trusted_proxies: int = 0
+    map_tiles: str = ""
+    map_attribution: str = ""
     smtp_url: str = field(default="", repr=False)
     mail_from: str = "matcher@kk.dk"
     base_url: str = "http://127.0.0.1:5000"
@@ -141,7 +152,31 @@ class Settings:
             rate_limit_login=_int(env, "MATCHER_RATE_LIMIT_LOGIN", 30),
             rate_limit_api=_int(env, "MATCHER_RATE_LIMIT_API", 1200),
             trusted_proxies=_int(env, "MATCHER_TRUSTED_PROXIES", 0),
+            map_tiles=tile_template(env.get("MATCHER_MAP_TILES", "")),
+            map_attribution=env.get("MATCHER_MAP_ATTRIBUTION", "").strip(),
             smtp_url=env.get("MATCHER_SMTP_URL", "").strip(),
             mail_from=env.get("MATCHER_MAIL_FROM", "").strip() or cls.mail_from,
             base_url=(env.get("MATCHER_BASE_URL", "").strip() or cls.base_url).rstrip("/"),
         )
+
+
+def tile_template(raw: str) -> str:
+    """Return a checked map tile URL template ({z}, {x}, {y}; https or http), or "" when none is set."""
+    template = (raw or "").strip()
+    if not template:
+        return ""
+    parts = urlsplit(template)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ConfigError(f"MATCHER_MAP_TILES must be an http(s) URL template, got {template!r}")
+    if not all(k in template for k in ("{z}", "{x}", "{y}")):
+        raise ConfigError("MATCHER_MAP_TILES must contain {z}, {x} and {y}")
+    host = parts.netloc.replace("{s}.", "", 1) if parts.netloc.startswith("{s}.") else parts.netloc
+    if "{" in host or "}" in host or "@" in host:
+        raise ConfigError("MATCHER_MAP_TILES: only {s} as the first label of the host may be a placeholder")
+    return template
+
+
+def tile_origin(template: str) -> str:
+    """Return the CSP source of the tile server (``https://*.host`` when the host starts with {s})."""
+    parts = urlsplit(template)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*', 1)}"

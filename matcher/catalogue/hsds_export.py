@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.catalogue import hsds_profile as P
-from matcher.catalogue.models import Offer, OfferSchedule, Organisation
+from matcher.catalogue.models import Offer, OfferSchedule, OfferStatus, Organisation
 from matcher.urls import safe_url, without_unsafe_urls
 
 NAMESPACE = uuid.UUID("6f1d7c2e-6a3b-4c1e-9d51-2f2b8a3e0c11")
@@ -28,6 +28,10 @@ LIST_KEYS: dict[str, Callable[[dict], Any]] = {
     "service_at_locations": lambda d: d.get("id"),
     "addresses": lambda d: d.get("id"),
 }
+
+
+#: Offers a club created that key staff have not approved yet are not part of the public catalogue.
+PUBLIC = Offer.status != OfferStatus.pending
 
 
 def stable_id(*parts: object) -> str:
@@ -249,11 +253,11 @@ def _is_monthly_dkk(option: dict) -> bool:
 
 
 def iter_services(session: Session, batch: int = 1000) -> Iterator[dict[str, Any]]:
-    """Yield every offer as an HSDS service, in id order, loading in batches."""
+    """Yield every public offer (not those awaiting approval) as an HSDS service, in id order, in batches."""
     last = 0
     while True:
         rows = session.scalars(
-            select(Offer).where(Offer.id > last).order_by(Offer.id).limit(batch)
+            select(Offer).where(Offer.id > last, PUBLIC).order_by(Offer.id).limit(batch)
             .options(selectinload(Offer.interests), selectinload(Offer.schedules),
                      selectinload(Offer.organisation))).all()
         if not rows:
@@ -266,7 +270,7 @@ def iter_services(session: Session, batch: int = 1000) -> Iterator[dict[str, Any
 
 def count_offers(session: Session) -> int:
     """Return how many offers an export will write."""
-    return session.scalar(select(func.count(Offer.id))) or 0
+    return session.scalar(select(func.count(Offer.id)).where(PUBLIC)) or 0
 
 
 

@@ -111,7 +111,9 @@ def _taxonomy_condition(session: Session, name: str):
 
 
 def _conditions(session: Session, f: FeedFilter) -> list:
-    where = []
+    from matcher.catalogue.hsds_export import PUBLIC
+
+    where = [PUBLIC]  # a club's new offer is public only once key staff approve it
     if f.search:
         for word in f.search.split():
             like = f"%{_escape(word.lower())}%"

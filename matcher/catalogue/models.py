@@ -55,6 +55,8 @@ class OfferStatus(str, enum.Enum):
     active = "active"
     paused = "paused"
     closed = "closed"
+    # Created by a club and not yet approved by key staff: not public until then.
+    pending = "pending"
 
 
 class GenderRestriction(str, enum.Enum):

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import (
     WEEKDAYS,
+    GenderRestriction,
     InterestTerm,
     ListingChange,
     Offer,
@@ -26,8 +27,12 @@ from matcher.clock import local_today
 from matcher.db import utcnow
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-#: The most meeting times one offer has (the form shows as many rows).
+#: Most schedules one offer may have.
 MAX_SCHEDULES = 20
+#: Most interests one offer may be tagged with.
+MAX_INTERESTS = 30
+#: Fields that say where an offer takes place; changing them moves its pin and district.
+PLACE_FIELDS = ("place_name", "address", "postcode", "city")
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(:00)?$")
 
 
@@ -94,10 +99,33 @@ def _bool(value: Any) -> bool:
 
 
 def _status(value: Any) -> OfferStatus:
+    text = str(value or "").strip()
+    if text == OfferStatus.pending.value:
+        raise ValueError("kan kun sættes, når en forening opretter et nyt tilbud")
     try:
-        return OfferStatus(str(value or "").strip())
+        return OfferStatus(text)
     except ValueError:
         raise ValueError("skal være active, paused eller closed") from None
+
+
+def _gender(value: Any) -> GenderRestriction | None:
+    text = str(value or "").strip().lower()
+    if text in ("", "all", "alle", "none"):
+        return None
+    try:
+        return GenderRestriction(text)
+    except ValueError:
+        raise ValueError("skal være girls, boys eller tom (for alle)") from None
+
+
+def _codes(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [c.strip() for c in value.split(",") if c.strip()]
+    if not isinstance(value, list) or any(not isinstance(c, str) for c in value):
+        raise ValueError("skal være en liste af interessekoder")
+    if len(value) > MAX_INTERESTS:
+        raise ValueError(f"vælg højst {MAX_INTERESTS} interesser")
+    return sorted({c.strip() for c in value if c.strip()})
 
 
 def _email(value: Any) -> str | None:
@@ -137,7 +165,7 @@ def _schedules(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise ValueError("skal være en liste af mødetider")
     if len(value) > MAX_SCHEDULES:
-        raise ValueError(f"højst {MAX_SCHEDULES} mødetider pr. tilbud (fik {len(value)})")
+        raise ValueError(f"et tilbud kan højst have {MAX_SCHEDULES} mødetider (fik {len(value)})")
     out = []
     for i, item in enumerate(value, 1):
         if not isinstance(item, dict):
@@ -172,6 +200,12 @@ OFFER_FIELDS: dict[str, Callable[[Any], Any]] = {
     "spots_free": _int(0, 10_000),
     "status": _status,
     "schedules": _schedules,
+    "gender": _gender,
+    "interests": _codes,
+    "place_name": _text(200),
+    "address": _text(200),
+    "postcode": _postcode,
+    "city": _text(80),
 }
 
 ORGANISATION_FIELDS: dict[str, Callable[[Any], Any]] = {
@@ -205,10 +239,12 @@ def _shown(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "ja" if value else "nej"
-    if isinstance(value, OfferStatus):
+    if isinstance(value, (OfferStatus, GenderRestriction)):
         return value.value
     if isinstance(value, Decimal):
         return f"{value:.2f}"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)  # interest codes
     if isinstance(value, list):
         return "; ".join(_schedule_text(s) for s in value)
     return str(value)
@@ -267,13 +303,17 @@ def _flush(session: Session, record: str) -> None:
         raise EditConflict(record) from None
 
 
-def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: Any,
-                 expected_version: int | None = None) -> list[ListingChange]:
-    """Apply ``changes`` to an offer's public facts; record one ListingChange per changed field."""
-    record = f"tilbud {offer.id}"
-    if expected_version is not None and expected_version != offer.version:
-        raise EditConflict(record)
-    clean = _parse(record, OFFER_FIELDS, changes)
+def _terms(session: Session, record: str, codes: list[str]) -> list[InterestTerm]:
+    """Return the taxonomy terms of ``codes``; RecordError naming the unknown ones."""
+    terms = session.scalars(select(InterestTerm).where(InterestTerm.code.in_(codes))).all() if codes else []
+    unknown = sorted(set(codes) - {t.code for t in terms})
+    if unknown:
+        raise RecordError(record, "interests", f"kender ikke interessen {', '.join(unknown)}")
+    return sorted(terms, key=lambda t: t.code)
+
+
+def check_offer(record: str, offer: Offer, clean: dict[str, Any]) -> None:
+    """Raise RecordError when the changed offer's ages or spots contradict each other."""
     age_min = clean.get("age_min", offer.age_min)
     age_max = clean.get("age_max", offer.age_max)
     if age_min is not None and age_max is not None and age_min > age_max:
@@ -284,19 +324,55 @@ def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: 
     if capacity is not None and spots is not None and spots > capacity:
         raise RecordError(record, "spots_free" if "spots_free" in clean else "capacity",
                           "der kan ikke være flere ledige pladser end pladser i alt")
+    if "status" in clean and offer.status is OfferStatus.pending and clean["status"] is not OfferStatus.pending:
+        raise RecordError(record, "status", "tilbuddet venter på, at kommunen godkender det")
+
+
+def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: Any,
+                 expected_version: int | None = None, *, confirms: bool = False,
+                 today: dt.date | None = None) -> list[ListingChange]:
+    """Apply ``changes`` to an offer's public facts; record one ListingChange per changed field.
+
+    With ``confirms`` (a save by the club itself) the save also confirms the listing as current,
+    and reopening an offer key staff refused sends it back for their approval.
+    """
+    record = f"tilbud {offer.id}"
+    if expected_version is not None and expected_version != offer.version:
+        raise EditConflict(record)
+    clean = _parse(record, OFFER_FIELDS, changes)
+    check_offer(record, offer, clean)
+    if confirms and clean.get("status") not in (None, OfferStatus.closed) and offer.status is OfferStatus.closed \
+            and session.scalar(select(ListingChange.id).where(ListingChange.offer_id == offer.id,
+                                                              ListingChange.field == "review_note").limit(1)):
+        clean["status"] = OfferStatus.pending  # refused before: key staff look again
     recorded = []
     rows = _schedule_rows(session, offer) if "schedules" in clean else []
     # Schedules first: their statements flush before the offer row is dirty, so the version check
     # (EditConflict) happens once, in _flush below.
     for name, new in sorted(clean.items(), key=lambda item: item[0] != "schedules"):
-        old = _current_schedules(rows) if name == "schedules" else getattr(offer, name)
-        if old == new:
+        if name == "schedules":
+            old = _current_schedules(rows)
+        elif name == "interests":
+            old = [t.code for t in offer.interests]
+        else:
+            old = getattr(offer, name)
+        if old == new or (name in PLACE_FIELDS and (old or None) == (new or None)):
             continue
         if name == "schedules":
             _set_schedules(session, offer, rows, new)
+        elif name == "interests":
+            offer.interests = _terms(session, record, new)
         else:
             setattr(offer, name, new)
         recorded.append(_record(session, user, name, old, new, offer=offer))
+    if any(c.field in ("address", "postcode") for c in recorded):
+        from matcher.catalogue.new_offers import locate_offer
+
+        locate_offer(session, offer)
+    if confirms and offer.verified_at != (today or local_today()):
+        day = today or local_today()
+        recorded.append(_record(session, user, "verified_at", offer.verified_at, day, offer=offer))
+        offer.verified_at = day
     if recorded:
         offer.updated_at = utcnow()  # an UPDATE of the row, so the version moves even for schedule edits
     _flush(session, record)
@@ -304,12 +380,17 @@ def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: 
 
 
 def confirm_offer(session: Session, offer: Offer, user: Any, today: dt.date | None = None,
-                  expected_version: int | None = None) -> ListingChange:
-    """Stamp that the club has confirmed the listing is still correct (verified_at = today)."""
+                  expected_version: int | None = None) -> ListingChange | None:
+    """Stamp that the club has confirmed the listing is still correct (verified_at = today).
+
+    Return the recorded change, or None when the listing was already confirmed today.
+    """
     record = f"tilbud {offer.id}"
     if expected_version is not None and expected_version != offer.version:
         raise EditConflict(record)
     today = today or local_today()
+    if offer.verified_at == today:
+        return None
     change = _record(session, user, "verified_at", offer.verified_at, today, offer=offer)
     offer.verified_at = today
     offer.updated_at = utcnow()

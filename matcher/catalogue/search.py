@@ -31,7 +31,7 @@ from matcher.clock import local_today
 from matcher.db import parse_id
 from matcher.matching.geo import default_geocoder
 from matcher.matching.keeper import IndexKeeper
-from matcher.matching.search_index import Listing, SearchIndex
+from matcher.matching.search_index import DAYPARTS, GENDER_RULES, SORTS, Listing, SearchIndex, schedule_slots
 from matcher.matching.text import InterestMatcher, normalise
 
 MAX_LIMIT = 500
@@ -40,6 +40,14 @@ KIND_ALIASES = {"aktivitet": "activity", "fritidsjob": "leisure-job", "mentor": 
 WEEKDAY_ALIASES = {"man": "mon", "tir": "tue", "ons": "wed", "tor": "thu", "fre": "fri", "lor": "sat",
                    "loer": "sat", "lør": "sat", "son": "sun", "soen": "sun", "søn": "sun"}
 WEEKDAY_SHORT = {"mon": "man", "tue": "tir", "wed": "ons", "thu": "tor", "fri": "fre", "sat": "lør", "sun": "søn"}
+GENDER_ALIASES = {"pige": "girl", "piger": "girl", "dreng": "boy", "drenge": "boy", "pigehold": "girls-only",
+                  "drengehold": "boys-only"}
+DAYPART_ALIASES = {"formiddag": "morning", "eftermiddag": "afternoon", "aften": "evening"}
+SORT_ALIASES = {"relevans": "relevance", "afstand": "distance", "pris": "price", "ledige": "spots"}
+#: With fewer results than this in the chosen district, the nearest matches outside it are shown too.
+NEARBY_WHEN = 3
+NEARBY_LIMIT = 5
+NEARBY_MAX_KM = 5.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,9 @@ class SearchQuery:
     max_km: float | None = None
     limit: int = DEFAULT_LIMIT
     offset: int = 0
+    gender: str | None = None  # girl, boy, girls-only, boys-only
+    daypart: str | None = None  # morning, afternoon, evening
+    sort: str = "relevance"  # relevance, distance, price, spots
 
 
 @dataclass
@@ -91,6 +102,7 @@ class SearchResult:
     interests: list[str] = field(default_factory=list)
     distance_km: float | None = None
     score: float = 0.0
+    gender: str | None = None  # girls or boys when only for them
 
     def as_dict(self) -> dict[str, Any]:
         """Return the row as JSON-ready values."""
@@ -107,6 +119,24 @@ class SearchResults:
     rows: list[SearchResult]
     query: SearchQuery
     interests: list[str] = field(default_factory=list)  # Danish names of the interests understood
+    #: The nearest matches outside the chosen district when it has fewer than NEARBY_WHEN results.
+    nearby: list[SearchResult] = field(default_factory=list)
+    #: What the distances of ``nearby`` (and of a distance sort without postcode) are measured from.
+    origin_label: str | None = None
+    district_name: str | None = None
+
+    def nearby_summary(self) -> str | None:
+        """Return '3 hold i nærheden, 1,3–1,8 km væk' for the nearby matches (None when there are none)."""
+        if not self.nearby:
+            return None
+        noun = {"activity": "hold", "leisure-job": "fritidsjob", "mentoring": "mentortilbud"}.get(
+            self.query.kind or "", "tilbud")
+        known = [r.distance_km for r in self.nearby if r.distance_km is not None]
+        if not known:
+            return f"{len(self.nearby)} {noun} i nærheden"
+        lo, hi = (f"{v:.1f}".replace(".", ",") for v in (min(known), max(known)))
+        span = f"{lo} km" if lo == hi else f"{lo}–{hi} km"
+        return f"{len(self.nearby)} {noun} i nærheden, {span} væk"
 
 
 def _int(args: Mapping[str, Any], name: str, lo: int, hi: int) -> int | None:
@@ -124,6 +154,17 @@ def _int(args: Mapping[str, Any], name: str, lo: int, hi: int) -> int | None:
 
 def _flag(value: Any) -> bool:
     return str(value or "").strip().lower() in ("1", "true", "on", "ja", "yes")
+
+
+def _choice(args: Mapping[str, Any], name: str, aliases: Mapping[str, str], allowed: tuple[str, ...],
+            message: str) -> str | None:
+    value = str(args.get(name) or "").strip().lower() or None
+    if value is None:
+        return None
+    value = aliases.get(value, value)
+    if value not in allowed:
+        raise RecordError("søgning", name, message)
+    return value
 
 
 def parse_query(args: Mapping[str, Any]) -> SearchQuery:
@@ -156,7 +197,11 @@ def parse_query(args: Mapping[str, Any]) -> SearchQuery:
         if not postcode:
             raise RecordError("søgning", "postcode", "skal udfyldes, når der søges på afstand")
     limit = _int(args, "limit", 1, MAX_LIMIT)
+    gender = _choice(args, "gender", GENDER_ALIASES, GENDER_RULES, "skal være girl, boy, girls-only eller boys-only")
+    daypart = _choice(args, "time", DAYPART_ALIASES, tuple(DAYPARTS), "skal være morning, afternoon eller evening")
+    sort = _choice(args, "sort", SORT_ALIASES, SORTS, "skal være relevance, distance, price eller spots")
     return SearchQuery(
+        gender=gender, daypart=daypart, sort=sort or "relevance",
         text=text, district=str(args.get("district") or "").strip() or None, age=_int(args, "age", 0, 30),
         kind=kind, weekday=weekday, free_only=_flag(args.get("free")), fee_support=_flag(args.get("fee_support")),
         postcode=postcode, max_km=max_km, limit=DEFAULT_LIMIT if limit is None else limit,
@@ -230,18 +275,41 @@ def load_listings(session: Session) -> list[Listing]:
                                        .join(InterestTerm, InterestTerm.id == offer_interests.c.term_id)).all():
         codes.setdefault(offer_id, []).append(code)
     days: dict[int, set[str]] = {}
+    slots: dict[int, int] = {}
     parsed: dict[str | None, tuple] = {}
-    for offer_id, weekdays in conn.execute(select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays))).all():
-        days.setdefault(offer_id, set()).update(json_list(weekdays, parsed))
+    shifts: dict[tuple, int] = {}  # catalogues repeat a few thousand distinct (days, opens, closes)
+    for offer_id, weekdays, opens, closes in conn.execute(
+            select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays), plain_text(OfferSchedule.opens_at),
+                   plain_text(OfferSchedule.closes_at))).all():
+        listed = json_list(weekdays, parsed)
+        days.setdefault(offer_id, set()).update(listed)
+        if opens is not None:
+            key = (weekdays, opens, closes)
+            mask = shifts.get(key)
+            if mask is None:
+                mask = shifts[key] = schedule_slots([(listed, _minutes(opens), _minutes(closes))])
+            slots[offer_id] = slots.get(offer_id, 0) | mask
     rows = conn.execute(
         select(Offer.id, plain_text(Offer.status), plain_text(Offer.kind), Offer.title, Organisation.name,
                Offer.description, Offer.district_id, Offer.age_min, Offer.age_max,
-               cast(Offer.monthly_fee_dkk, Float), Offer.fee_support, Offer.lat, Offer.lon)
+               cast(Offer.monthly_fee_dkk, Float), Offer.fee_support, Offer.lat, Offer.lon,
+               plain_text(Offer.gender), Offer.spots_free)
         .join(Organisation, Organisation.id == Offer.organisation_id)).all()
     return [Listing(id=r[0], status=r[1], kind=r[2], title=r[3], organisation=r[4], description=r[5] or "",
                     interests=tuple(codes.get(r[0], ())), district_id=r[6], age_min=r[7], age_max=r[8],
                     weekdays=tuple(days.get(r[0], ())), monthly_fee_dkk=r[9], fee_support=bool(r[10]),
-                    lat=r[11], lon=r[12]) for r in rows]
+                    lat=r[11], lon=r[12], gender=r[13] or None, spots_free=r[14],
+                    slots=slots.get(r[0], 0)) for r in rows]
+
+
+def _minutes(value: Any) -> int | None:
+    """Return a schedule time (a time, or 'HH:MM[:SS]' text on some drivers) as minutes after midnight."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        hours, minutes = value.split(":")[:2]
+        return int(hours) * 60 + int(minutes)
+    return value.hour * 60 + value.minute
 
 
 def _build_later(session: Session):
@@ -300,14 +368,14 @@ def schedule_texts(offer: Offer) -> list[str]:
     return out
 
 
-def _district_filter(session: Session, ref: str) -> int:
-    query = select(District.id).where(District.slug == ref)
+def _district(session: Session, ref: str) -> District:
+    query = select(District).where(District.slug == ref)
     if parse_id(ref):
-        query = select(District.id).where(or_(District.id == parse_id(ref), District.slug == ref))
-    district_id = session.scalar(query)
-    if district_id is None:
+        query = select(District).where(or_(District.id == parse_id(ref), District.slug == ref))
+    district = session.scalars(query.options(defer(District.geometry))).first()
+    if district is None:
         raise RecordError("søgning", "district", f"ukendt bydel {ref!r}")
-    return district_id
+    return district
 
 
 def search(session: Session, query: SearchQuery, *, today: dt.date | None = None,
@@ -323,12 +391,19 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
     then read from the database, so the facts shown are current.
     """
     today = today or local_today()
-    district_id = _district_filter(session, query.district) if query.district else None
-    origin = None
+    district = _district(session, query.district) if query.district else None
+    district_id = district.id if district else None
+    origin, origin_label = None, None
     if query.postcode:
         origin = default_geocoder().postcode(query.postcode)
         if origin is None:
             raise RecordError("søgning", "postcode", f"kender ikke postnummeret {query.postcode}")
+        origin, origin_label = (origin[0], origin[1]), f"postnummer {query.postcode}"
+    elif district is not None:
+        origin_label = f"midten af {district.name}"
+    if query.sort == "distance" and origin is None and district is None:
+        raise RecordError("søgning", "sort", "vælg et postnummer eller en bydel for at sortere efter afstand")
+    centre = origin or (None if district is None else (district.centroid_lat, district.centroid_lon))
     matcher, aliases, index = search_index(session)
     codes: dict[str, float] = {}
     understood: list[str] = []
@@ -339,20 +414,41 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
         understood = [matcher.name(c) for c in codes]
         folded = normalise(query.text)
         guard = matcher.name_guard(query.text)  # "ridning" never finds "Brydning" by its letters
-    mask = index.filter(statuses=[s.value for s in statuses], kind=query.kind, district_id=district_id,
-                        age=query.age, weekday=query.weekday, free_only=query.free_only,
-                        fee_support=query.fee_support)
-    hits = index.search(folded, codes, aliases, mask=mask, origin=None if origin is None else (origin[0], origin[1]),
-                        max_km=query.max_km, offset=query.offset, limit=query.limit, name_guard=guard)
-    offers = {o.id: o for o in session.scalars(
-        select(Offer).where(Offer.id.in_(hits.ids))
+    filters = dict(statuses=[s.value for s in statuses], kind=query.kind, age=query.age, weekday=query.weekday,
+                   free_only=query.free_only, fee_support=query.fee_support, gender=query.gender,
+                   daypart=query.daypart)
+    mask = index.filter(district_id=district_id, **filters)
+    hits = index.search(folded, codes, aliases, mask=mask,
+                        origin=origin if query.sort != "distance" else centre,
+                        max_km=query.max_km, offset=query.offset, limit=query.limit, sort=query.sort,
+                        name_guard=guard)
+    nearby_hits = None
+    if district is not None and hits.total < NEARBY_WHEN and query.offset == 0:
+        outside = index.filter(not_district_id=district.id, **filters)
+        reach = min(query.max_km, NEARBY_MAX_KM) if query.max_km else NEARBY_MAX_KM
+        nearby_hits = index.search(folded, codes, aliases, mask=outside, origin=centre, max_km=reach,
+                                   limit=NEARBY_LIMIT, sort="distance", name_guard=guard)
+    wanted = hits.ids + (nearby_hits.ids if nearby_hits else [])
+    offers = _load_offers(session, wanted)
+    rows = [result_row(offers[i], today, stale_after_days, d, score)
+            for i, score, d in zip(hits.ids, hits.scores, hits.distances, strict=True) if i in offers]
+    nearby = [result_row(offers[i], today, stale_after_days, d, score)
+              for i, score, d in zip(nearby_hits.ids, nearby_hits.scores, nearby_hits.distances, strict=True)
+              if i in offers] if nearby_hits else []
+    return SearchResults(total=hits.total, rows=rows, query=query, interests=understood, nearby=nearby,
+                         origin_label=origin_label, district_name=district.name if district else None)
+
+
+def _load_offers(session: Session, ids: list[int]) -> dict[int, Offer]:
+    """Return the offers of ``ids`` with what a result row shows, by id."""
+    if not ids:
+        return {}
+    return {o.id: o for o in session.scalars(
+        select(Offer).where(Offer.id.in_(ids))
         .options(defer(Offer.hsds_source), defer(Offer.other_attributes),
                  joinedload(Offer.organisation).defer(Organisation.hsds_source),
                  joinedload(Offer.district).defer(District.geometry),
-                 selectinload(Offer.interests), selectinload(Offer.schedules)))} if hits.ids else {}
-    rows = [result_row(offers[i], today, stale_after_days, d, score)
-            for i, score, d in zip(hits.ids, hits.scores, hits.distances, strict=True) if i in offers]
-    return SearchResults(total=hits.total, rows=rows, query=query, interests=understood)
+                 selectinload(Offer.interests), selectinload(Offer.schedules)))}
 
 
 def result_row(offer: Offer, today: dt.date, stale_after_days: int, distance_km: float | None = None,
@@ -369,4 +465,5 @@ def result_row(offer: Offer, today: dt.date, stale_after_days: int, distance_km:
         capacity=offer.capacity, spots_free=offer.spots_free, verified_at=offer.verified_at,
         stale=is_stale(offer.verified_at, today, stale_after_days), place_name=offer.place_name,
         postcode=offer.postcode, city=offer.city, lat=offer.lat, lon=offer.lon,
-        interests=[t.name for t in offer.interests], distance_km=distance_km, score=round(score, 3))
+        interests=[t.name for t in offer.interests], distance_km=distance_km, score=round(score, 3),
+        gender=offer.gender.value if offer.gender else None)

@@ -26,7 +26,8 @@ from .features import weekday_mask
 from .geo import haversine_km
 from .text import normalise
 
-__all__ = ["FUZZY_CUTOFF", "Listing", "SearchHits", "SearchIndex"]
+__all__ = ["DAYPARTS", "FUZZY_CUTOFF", "GENDER_RULES", "Listing", "SORTS", "SearchHits", "SearchIndex",
+           "schedule_slots"]
 
 #: rapidfuzz partial_ratio an offer's title or organisation name must reach to match a typo.
 FUZZY_CUTOFF = 82.0
@@ -43,6 +44,39 @@ _BYTE_COLUMN = np.array([_CHAR_INDEX.get(chr(b), len(_ALPHABET)) for b in range(
 _CHUNK = 20_000
 _CACHE_SIZE = 256
 _CACHE_MAX_HITS = 50_000
+#: Parts of the day (minutes after midnight, end exclusive) a schedule may overlap.
+DAYPARTS = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
+_PART_INDEX = {p: i for i, p in enumerate(DAYPARTS)}
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Gender filters: offers a girl (boy) may join, or offers only for girls (boys).
+GENDER_RULES = ("girl", "boy", "girls-only", "boys-only")
+#: Orders a search can ask for.
+SORTS = ("relevance", "distance", "price", "spots")
+
+
+def schedule_slots(schedules: Iterable[tuple[Iterable[str], int | None, int | None]]) -> int:
+    """Return the day-by-daypart bitmask (bit = day * 3 + part) of schedules given as (days, opens, closes).
+
+    ``opens`` and ``closes`` are minutes after midnight; a schedule without an opening time
+    occupies no daypart, one without a closing time is taken to last an hour.
+    """
+    mask = 0
+    for days, opens, closes in schedules:
+        if opens is None:
+            continue
+        end = closes if closes is not None and closes > opens else opens + 60
+        for part, (lo, hi) in DAYPARTS.items():
+            if opens < hi and end > lo:
+                for day in days:
+                    if day in _DAYS:
+                        mask |= 1 << (_DAYS.index(day) * 3 + _PART_INDEX[part])
+    return mask
+
+
+def slot_mask(weekday: str | None, daypart: str) -> int:
+    """Return the bits of ``daypart`` on ``weekday`` (every day when None)."""
+    days = [weekday] if weekday else list(_DAYS)
+    return sum(1 << (_DAYS.index(d) * 3 + _PART_INDEX[daypart]) for d in days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +98,9 @@ class Listing:
     fee_support: bool = False
     lat: float | None = None
     lon: float | None = None
+    gender: str | None = None  # "girls" or "boys" when only for them
+    spots_free: int | None = None
+    slots: int = 0  # schedule_slots of the offer's schedules
 
 
 @dataclass
@@ -153,6 +190,10 @@ class SearchIndex:
         self.lat = np.array([math.nan if x.lat is None else x.lat for x in ordered], dtype=np.float64)
         self.lon = np.array([math.nan if x.lon is None else x.lon for x in ordered], dtype=np.float64)
         self.located = np.isfinite(self.lat) & np.isfinite(self.lon)
+        self.fee = np.asarray(fee, dtype=np.float64)
+        self.gender = np.array([{"girls": 1, "boys": 2}.get(x.gender or "", 0) for x in ordered], dtype=np.int8)
+        self.spots = np.array([-1 if x.spots_free is None else x.spots_free for x in ordered], dtype=np.int64)
+        self.slots = np.array([x.slots for x in ordered], dtype=np.int64)
 
         names: dict[str, int] = {}
         self.title_idx = np.array([names.setdefault(k[1], len(names)) for k in keyed], dtype=np.int32)
@@ -188,8 +229,13 @@ class SearchIndex:
     # ------------------------------------------------------------------ filters
     def filter(self, *, statuses: Iterable[str] = ("active",), kind: str | None = None,
                district_id: int | None = None, age: int | None = None, weekday: str | None = None,
-               free_only: bool = False, fee_support: bool = False) -> np.ndarray:
-        """Return the boolean mask of listings that pass every given filter."""
+               free_only: bool = False, fee_support: bool = False, gender: str | None = None,
+               daypart: str | None = None, not_district_id: int | None = None) -> np.ndarray:
+        """Return the boolean mask of listings that pass every given filter.
+
+        ``gender`` is one of GENDER_RULES, ``daypart`` one of DAYPARTS (on ``weekday`` when given);
+        ``not_district_id`` leaves out one district's listings.
+        """
         codes = [self._statuses.index(s) for s in statuses if s in self._statuses]
         mask = self.status == codes[0] if len(codes) == 1 else np.isin(self.status, np.asarray(codes, dtype=np.int8))
         if kind is not None:
@@ -198,8 +244,16 @@ class SearchIndex:
             mask &= self.district == district_id
         if age is not None:
             mask &= (self.age_min <= age) & (self.age_max >= age)
+        if not_district_id is not None:
+            mask &= self.district != not_district_id
         if weekday is not None:
             mask &= (self.weekdays & np.uint8(weekday_mask([weekday]))) != 0
+        if daypart is not None:
+            mask &= (self.slots & slot_mask(weekday, daypart)) != 0
+        if gender in ("girl", "boy"):
+            mask &= (self.gender == 0) | (self.gender == (1 if gender == "girl" else 2))
+        elif gender in ("girls-only", "boys-only"):
+            mask &= self.gender == (1 if gender == "girls-only" else 2)
         if free_only and fee_support:
             mask &= self.free | self.fee_support
         elif free_only:
@@ -323,13 +377,15 @@ class SearchIndex:
     # ------------------------------------------------------------------ search
     def search(self, query: str | None, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]], *,
                mask: np.ndarray | None = None, origin: tuple[float, float] | None = None,
-               max_km: float | None = None, offset: int = 0, limit: int = 50, name_guard=None) -> SearchHits:
+               max_km: float | None = None, offset: int = 0, limit: int = 50, name_guard=None,
+               sort: str = "relevance") -> SearchHits:
         """Return one page of the listings in ``mask`` that match the free text, best first.
 
         ``query`` is the folded free text, or None for no text (everything in ``mask`` matches
         with score 0). With ``origin`` distances (km, one decimal) are computed; ``max_km`` then
         drops offers farther away or without a location. ``name_guard`` refuses name hits that
-        are another real term (see ``text_scores``).
+        are another real term (see ``text_scores``). ``sort`` (one of SORTS) puts nearest,
+        cheapest or most free spots first, with the relevance order breaking ties.
         """
         rows = np.flatnonzero(self.filter() if mask is None else mask)
         dist = None
@@ -351,6 +407,9 @@ class SearchIndex:
             rows, scores = rows[keep], scores[keep]
             dist = None if dist is None else dist[keep]
         order = self._order(rows, scores, dist)
+        if sort != "relevance":
+            order = order[np.argsort(self._sort_key(sort, rows[order], None if dist is None else dist[order]),
+                                     kind="stable")]
         page = order[offset:offset + limit]
         return SearchHits(
             total=len(rows), ids=self.ids[rows[page]].tolist(),
@@ -369,6 +428,18 @@ class SearchIndex:
             dlon = reach / (111.0 * cos)
             inside &= np.abs((lon - origin[1] + 180.0) % 360.0 - 180.0) <= dlon
         return inside
+
+    def _sort_key(self, sort: str, rows: np.ndarray, dist: np.ndarray | None) -> np.ndarray:
+        """Return the key of ``rows`` for ``sort`` (ascending; unknown values last)."""
+        if sort == "distance":
+            return np.full(len(rows), NO_DISTANCE) if dist is None else dist
+        if sort == "price":
+            fee = self.fee[rows]
+            return np.where(np.isnan(fee), np.inf, fee)
+        if sort == "spots":
+            spots = self.spots[rows].astype(np.float64)
+            return np.where(spots < 0, np.inf, -spots)
+        raise ValueError(f"unknown sort {sort!r}")
 
     @staticmethod
     def _order(rows: np.ndarray, scores: np.ndarray | None, dist: np.ndarray | None) -> np.ndarray:

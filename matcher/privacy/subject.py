@@ -31,6 +31,14 @@ def find_child(session: Session, ref: str) -> Child:
     return child
 
 
+
+def forget_shortlist(session: Session, child: Child) -> int:
+    """Delete the child's shortlist (offers chosen for a talk with the family: nothing anonymous to keep)."""
+    from matcher.shortlists.models import ShortlistItem
+
+    return session.execute(delete(ShortlistItem).where(ShortlistItem.child_id == child.id)).rowcount
+
+
 def _date(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -76,6 +84,12 @@ def export_child(session: Session, child: Child, actor: Any = None, purpose: str
                            for a in session.scalars(select(IdempotentRequest).where(
                                IdempotentRequest.child_id == child.id).order_by(IdempotentRequest.id))],
     }
+    from matcher.shortlists.models import ShortlistItem
+
+    data["shortlist"] = [{"offer": i.offer.title, "organisation": i.offer.organisation.name,
+                          "added_at": _date(i.added_at), "source": i.source, "note": i.note}
+                         for i in session.scalars(select(ShortlistItem).where(ShortlistItem.child_id == child.id)
+                                                  .order_by(ShortlistItem.id))]
     from matcher.clubs.operations import club_records_of_child
 
     data.update(club_records_of_child(session, child.id))  # what clubs answered, waiting lists
@@ -94,6 +108,7 @@ def erase(session: Session, child: Child, actor: Any = None, purpose: str = "sle
     erase_child(session, child)
     forget_club_texts(session, child.id)
     forget_stored_answers(session, child)
+    forget_shortlist(session, child)
     record(session, actor, "erase", "child", child.id, child_id=child.id, purpose=purpose)
     return child
 
@@ -153,6 +168,7 @@ def run_retention(session: Session, years: int, today: dt.date | None = None) ->
     for child in retention_candidates(session, years, today):
         erase_child(session, child)
         forget_stored_answers(session, child)
+        forget_shortlist(session, child)
         record(session, None, "retention", "child", child.id, child_id=child.id,
                purpose=f"opbevaringsperiode på {years} år udløbet", detail={"run_at": utcnow().isoformat()})
         erased.append(child.id)

@@ -70,8 +70,22 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the feature blueprints."""
-    from matcher.web import (account, admin, api, catalogue, changes, children, club, clubloop, followup, handout,
-                             matchpage, referrals, search)
+    from matcher.web import (
+        account,
+        admin,
+        api,
+        catalogue,
+        changes,
+        children,
+        club,
+        clubloop,
+        followup,
+        handout,
+        matchpage,
+        referrals,
+        search,
+        shortlists,
+    )
 
     account.init_app(app)
     catalogue.init_app(app)
@@ -85,4 +99,5 @@ def register_blueprints(app: Flask) -> None:
     referrals.init_app(app)
     matchpage.init_app(app)
     followup.init_app(app)
+    shortlists.init_app(app)
     api.init_app(app)

@@ -75,7 +75,10 @@ PURPOSES = {"children.page": "barnets side", "matching.for_child": "find fælles
             "api.create_referral": "API: foreslå", "api.patch_referral": "API: skift status",
             "api.log_participation": "API: log deltagelse", "handout.for_referral": "udskrift til familien",
             "clubloop.waiting_list": "venteliste", "api.share_referral": "API: del med foreningen",
-            "api.list_participation": "API: læs deltagelse"}
+            "api.list_participation": "API: læs deltagelse", "shortlists.add": "kortliste: tilføj tilbud",
+            "shortlists.remove": "kortliste: fjern tilbud", "shortlists.refer": "henvis et barn fra tilbuddet",
+            "search.search_page": "søg tilbud til barnet", "api.get_shortlist": "API: læs kortliste",
+            "api.add_to_shortlist": "API: kortliste"}
 
 
 def log_child_access(child, action: str | None = None, purpose: str | None = None) -> None:

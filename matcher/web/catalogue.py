@@ -55,7 +55,7 @@ def district(slug: str):
     session = get_session()
     district = _district_or_404(slug)
     offers = session.scalars(
-        select(Offer).where(Offer.district_id == district.id)
+        select(Offer).where(Offer.district_id == district.id, Offer.status != OfferStatus.pending)
         .options(selectinload(Offer.organisation), selectinload(Offer.interests), selectinload(Offer.schedules))
         .join(Organisation).order_by(Organisation.name, Offer.title)).all()
     staff = key_staff(district) if current_user.is_authenticated else []

@@ -43,8 +43,13 @@ def index():
         stmt = stmt.where((Offer.district_id == district.id) | (org.district_id == district.id))
     rows = session.execute(stmt).all()
     districts = session.scalars(select(District).order_by(District.name)).all()
+    from matcher.catalogue.new_offers import pending_offers
+    from matcher.catalogue.search import schedule_texts
+
+    pending = pending_offers(session, district.id if district else None)
     return render_template("changes/index.html", rows=rows, show_all=show_all, district=district,
-                           districts=districts, mine=current_user.district_id)
+                           districts=districts, mine=current_user.district_id, pending=pending,
+                           schedule_texts=schedule_texts)
 
 
 @bp.post("/aendringer/set")

@@ -26,6 +26,7 @@ from matcher.pathways.models import (
 )
 from matcher.pathways.queries import child_overview, visible_children
 from matcher.pathways.warnings import WARNING_TYPES, warnings_for
+from matcher.shortlists.operations import shortlist
 from matcher.web.access import followed_child, log_child_access, log_children_listed
 from matcher.web.auth import roles_required
 from matcher.web.database import get_session
@@ -154,7 +155,7 @@ def render_child(child: Child, status: int = 200, errors: dict | None = None, fo
                            open_phase=next((p for p in phases if p.end_date is None), None), entries=entries,
                            superseded=superseded, warnings=warnings, today=now, errors=errors or {},
                            shown=len(entries) if request.args.get("historik") == "alle" else HISTORY_SHOWN,
-                           form=form, values=values or {}), status
+                           form=form, values=values or {}, shortlist=shortlist(session, child)), status
 
 
 @bp.get("/boern/<int:child_id>")

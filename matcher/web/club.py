@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from matcher.accounts.models import Role
@@ -24,15 +25,22 @@ from matcher.web.search import stale_after_days, today
 
 bp = Blueprint("club", __name__)
 OFFER_FORM_FIELDS = ("title", "description", "age_min", "age_max", "monthly_fee_dkk", "capacity", "spots_free",
-                     "status")
+                     "status", "gender", "place_name", "address", "postcode", "city")
 ORG_FORM_FIELDS = ("name", "description", "email", "phone", "website", "address", "postcode", "city")
 STATUS_MESSAGES = {"active": "Tilbuddet er åbnet igen.", "paused": "Tilbuddet er sat på pause.",
                    "closed": "Tilbuddet er lukket."}
 
 
 def init_app(app: Flask) -> None:
-    """Register the club blueprint."""
+    """Register the club blueprint (with the new-offer views of ``club_offers``)."""
+    from matcher.web import club_offers  # noqa: F401  (adds its routes to bp)
+
     app.register_blueprint(bp)
+
+
+def club_saves() -> bool:
+    """Return whether the current user saves as the club itself (a save then confirms the listing)."""
+    return current_user.has_role(Role.club_rep)
 
 
 def _version(form: MultiDict) -> int | None:
@@ -56,10 +64,23 @@ def _render_org(org: Organisation, status: int = 200, org_errors=None, org_value
     stale = {o.id: is_stale(o.verified_at, now, days) for o in org.offers}
     waiting = {o.id: queue_length(get_session(), o.id) for o in org.offers}
     return render_template("club/organisation.html", org=org, stale=stale, shared=shared_for_page(org.id),
-                           waiting=waiting,
+                           waiting=waiting, review_notes=review_notes(org),
                            org_errors=org_errors or {},
                            org_values=org_values or {f: getattr(org, f) for f in ORG_FORM_FIELDS},
                            quick_errors=quick_errors or {}), status
+
+
+def review_notes(org: Organisation) -> dict[int, str]:
+    """Return, per refused offer of ``org``, key staff's reason (the latest)."""
+    from matcher.catalogue.models import ListingChange
+
+    refused = [o.id for o in org.offers if o.status is OfferStatus.closed]
+    if not refused:
+        return {}
+    rows = get_session().execute(select(ListingChange.offer_id, ListingChange.new_value)
+                                 .where(ListingChange.offer_id.in_(refused), ListingChange.field == "review_note")
+                                 .order_by(ListingChange.id)).all()
+    return {offer_id: note for offer_id, note in rows}
 
 
 @bp.get("/min-forening")
@@ -92,29 +113,52 @@ def save_organisation(org_id: int):
     return _back(org.id)
 
 
-def _offer_changes(form: MultiDict) -> dict:
-    changes = {f: form.get(f, "") for f in OFFER_FORM_FIELDS}
+def offer_changes(form: MultiDict) -> dict:
+    """Return the offer form's values as operation input (schedules as a list, interests as codes)."""
+    changes = {f: form.get(f, "") for f in OFFER_FORM_FIELDS if f in form or f in ("title", "description")}
     changes["fee_support"] = bool(form.get("fee_support"))
+    if form.get("interests_shown"):  # the checkboxes were on the form: none ticked means none
+        changes["interests"] = form.getlist("interests")
     rows = parse_id(form.get("schedule_rows", "")) or 0  # a hidden count; nonsense counts as none
     changes["schedules"] = [{"weekdays": form.getlist(f"s{i}_weekdays"), "opens_at": form.get(f"s{i}_opens_at"),
                              "closes_at": form.get(f"s{i}_closes_at")} for i in range(min(rows, MAX_SCHEDULES))]
     return changes
 
 
-def _offer_values(offer: Offer) -> dict:
+def offer_values(offer: Offer) -> dict:
+    """Return the form values of an existing offer."""
     values = {f: getattr(offer, f) for f in OFFER_FORM_FIELDS}
     fee = offer.monthly_fee_dkk
     if fee is not None:
         values["monthly_fee_dkk"] = f"{fee:.0f}" if fee == fee.to_integral_value() else f"{fee:.2f}".replace(".", ",")
-    values.update(status=offer.status.value, fee_support=offer.fee_support)
+    values.update(status=offer.status.value, fee_support=offer.fee_support,
+                  gender=offer.gender.value if offer.gender else "", interests=[t.code for t in offer.interests])
     return values
 
 
-def _schedule_rows(offer: Offer, submitted: list | None = None) -> list[dict]:
+def schedule_rows(offer: Offer | None, submitted: list | None = None, extra: int = 1) -> list[dict]:
+    """Return the schedule rows to show: the offer's or the submitted ones, plus empty rows up to the maximum."""
     rows = submitted if submitted is not None else [
         {"weekdays": s.weekdays, "opens_at": s.opens_at.strftime("%H:%M") if s.opens_at else "",
-         "closes_at": s.closes_at.strftime("%H:%M") if s.closes_at else ""} for s in offer.schedules]
-    return list(rows) + [{"weekdays": [], "opens_at": "", "closes_at": ""}]
+         "closes_at": s.closes_at.strftime("%H:%M") if s.closes_at else ""} for s in (offer.schedules if offer else [])]
+    rows = [r for r in rows if r["weekdays"] or r["opens_at"] or r["closes_at"]]
+    free = max(0, min(extra, MAX_SCHEDULES - len(rows)))
+    return list(rows) + [{"weekdays": [], "opens_at": "", "closes_at": ""} for _ in range(free)]
+
+
+def form_context() -> dict:
+    """Return what the offer form needs besides the values: weekdays and the taxonomy by group."""
+    from matcher.catalogue.models import InterestTerm
+    from matcher.web.labels import INTEREST_GROUP_NAMES
+
+    terms = get_session().scalars(select(InterestTerm).where(InterestTerm.needs_mapping.is_(False))
+                                  .order_by(InterestTerm.group, InterestTerm.name)).all()
+    order = {g: i for i, g in enumerate(INTEREST_GROUP_NAMES)}
+    groups: dict[str, list] = {}
+    for t in sorted(terms, key=lambda t: (order.get(t.group or "andet", len(order)), t.name)):
+        groups.setdefault(t.group or "andet", []).append(t)
+    return {"weekdays": WEEKDAYS, "term_groups": groups, "group_names": INTEREST_GROUP_NAMES,
+            "max_schedules": MAX_SCHEDULES}
 
 
 @bp.route("/tilbud/<int:offer_id>/rediger", methods=["GET", "POST"])
@@ -122,36 +166,47 @@ def _schedule_rows(offer: Offer, submitted: list | None = None) -> list[dict]:
 def edit_offer(offer_id: int):
     """Edit all public facts of one offer."""
     offer = editable_offer(offer_id)
-    values = _offer_values(offer)
-    errors, status, schedules = {}, 200, _schedule_rows(offer)
+    values = offer_values(offer)
+    errors, status, schedules = {}, 200, schedule_rows(offer)
+    if request.method == "POST" and request.form.get("more_rows"):  # "Tilføj flere mødetider": show more, save nothing
+        changes = offer_changes(request.form)
+        return render_template("club/offer_form.html", offer=offer, values=changes, errors={}, version=offer.version,
+                               schedules=schedule_rows(offer, changes["schedules"], extra=3), **form_context())
     if request.method == "POST":
-        changes = _offer_changes(request.form)
+        changes = offer_changes(request.form)
+        if offer.status.value == "pending":
+            changes.pop("status", None)
         try:
-            recorded = update_offer(get_session(), offer, changes, current_user.user, _version(request.form))
+            recorded = update_offer(get_session(), offer, changes, current_user.user, _version(request.form),
+                                    confirms=club_saves(), today=today())
         except EditConflict as exc:
             get_session().rollback()
             return _conflict(offer_id, exc)
         except RecordError as exc:
             errors, status = {exc.field: exc.message}, 400
-            values, schedules = changes, _schedule_rows(offer, changes["schedules"])
+            values, schedules = changes, schedule_rows(offer, changes["schedules"])
         else:
-            flash(f"»{offer.title}« er gemt." if recorded else "Ingen ændringer at gemme.", "info")
+            if club_saves():
+                flash(f"»{offer.title}« er gemt og bekræftet som korrekt i dag.", "info")
+            else:
+                flash(f"»{offer.title}« er gemt." if recorded else "Ingen ændringer at gemme.", "info")
             return _back(offer.organisation_id)
     return render_template("club/offer_form.html", offer=offer, values=values, errors=errors,
-                           schedules=schedules, weekdays=WEEKDAYS, version=offer.version), status
+                           schedules=schedules, version=offer.version, **form_context()), status
 
 
 def _conflict(offer_id: int, exc: EditConflict):
     offer = get_session().get(Offer, offer_id)
-    return render_template("club/offer_form.html", offer=offer, values=_offer_values(offer),
+    return render_template("club/offer_form.html", offer=offer, values=offer_values(offer),
                            errors={"version": exc.message},
-                           schedules=_schedule_rows(offer), weekdays=WEEKDAYS, version=offer.version), 409
+                           schedules=schedule_rows(offer), version=offer.version, **form_context()), 409
 
 
 def _quick(offer_id: int, changes: dict, message: str):
     offer = editable_offer(offer_id)
     try:
-        update_offer(get_session(), offer, changes, current_user.user, _version(request.form))
+        update_offer(get_session(), offer, changes, current_user.user, _version(request.form), confirms=club_saves(),
+                     today=today())
     except RecordError as exc:
         if isinstance(exc, EditConflict):
             get_session().rollback()

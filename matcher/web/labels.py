@@ -14,7 +14,13 @@ from matcher.urls import safe_url
 WEEKDAY_NAMES = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag", "fri": "fredag",
                  "sat": "lørdag", "sun": "søndag"}
 KIND_NAMES = {"activity": "Aktivitet", "leisure-job": "Fritidsjob", "mentoring": "Mentor"}
-STATUS_NAMES = {"active": "Aktiv", "paused": "På pause", "closed": "Lukket"}
+STATUS_NAMES = {"active": "Aktiv", "paused": "På pause", "closed": "Lukket", "pending": "Afventer godkendelse"}
+GENDER_FILTERS = {"girl": "Piger kan deltage", "boy": "Drenge kan deltage", "girls-only": "Kun pigehold",
+                  "boys-only": "Kun drengehold"}
+DAYPART_NAMES = {"morning": "Formiddag (før kl. 12)", "afternoon": "Eftermiddag (kl. 12–17)",
+                 "evening": "Aften (efter kl. 17)"}
+SORT_NAMES = {"relevance": "Bedste match", "distance": "Afstand", "price": "Pris, billigste først",
+              "spots": "Flest ledige pladser"}
 AUDIT_OBJECT_NAMES = {"child": "barn", "user": "bruger", "audit_log": "revisionslog", "referral": "henvisning",
                       "participation": "deltagelse"}
 AUDIT_ACTION_NAMES = {
@@ -31,6 +37,11 @@ LANGUAGE_NAMES = {"da": "dansk", "en": "engelsk", "ar": "arabisk", "tr": "tyrkis
                   "pl": "polsk", "fa": "persisk", "de": "tysk", "uk": "ukrainsk", "ru": "russisk",
                   "es": "spansk", "fr": "fransk", "ti": "tigrinya", "ku": "kurdisk", "bs": "bosnisk",
                   "vi": "vietnamesisk", "ta": "tamil", "prs": "dari", "ps": "pashto", "sv": "svensk", "no": "norsk"}
+INTEREST_GROUP_NAMES = {"sport": "Sport", "kampsport": "Kampsport", "vand": "I vandet", "dans": "Dans",
+                        "musik": "Musik", "kreativ": "Kreativt", "kultur": "Kultur", "digital": "Digitalt",
+                        "spil": "Spil", "natur": "Natur og friluftsliv", "dyr": "Dyr", "mad": "Mad",
+                        "laering": "Lektier og læring", "faellesskab": "Fællesskab", "fritidsjob": "Fritidsjob",
+                        "andet": "Andet"}
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
           "november", "december")
 FIELD_NAMES = {"title": "Titel", "description": "Beskrivelse", "age_min": "Alder fra", "age_max": "Alder til",
@@ -38,7 +49,8 @@ FIELD_NAMES = {"title": "Titel", "description": "Beskrivelse", "age_min": "Alder
                "spots_free": "Ledige pladser", "status": "Status", "schedules": "Mødetider",
                "verified_at": "Bekræftet korrekt", "name": "Navn", "email": "E-mail", "phone": "Telefon",
                "website": "Hjemmeside", "address": "Adresse", "postcode": "Postnummer", "city": "By",
-               "version": "Version",
+               "version": "Version", "created": "Nyt tilbud", "review_note": "Begrundelse", "place_name": "Sted",
+               "reason": "Begrundelse", "child_id": "Barn", "search_name": "Navn på søgningen",
                # children, referrals and participation
                "code": "Kode", "birth_year": "Fødselsår", "birth_date": "Fødselsdato", "gender": "Køn",
                "district_id": "Bydel", "district": "Bydel", "interests": "Interesser", "languages": "Sprog",
@@ -51,7 +63,7 @@ FIELD_NAMES = {"title": "Titel", "description": "Beskrivelse", "age_min": "Alder
                "shared_with_club_name": "Fornavn eller initialer", "label": "Fornavn eller rolle",
                "relation": "Relation", "start_date": "Startdato", "goal": "Mål", "closing_reason": "Årsag",
                "end_date": "Slutdato", "closing_note": "Note", "period": "Periode",
-               "offer_id": "Tilbud", "mentor_id": "Mentor", "idempotency_key": "Registrering"}
+               "offer_id": "Tilbud", "sort": "Sortér efter", "time": "Tidspunkt", "q": "Søgetekst", "mentor_id": "Mentor", "idempotency_key": "Registrering"}
 #: Why the matcher left candidates out (``RankResult.excluded``), as short Danish phrases.
 EXCLUSION_NAMES = {"not_active": "ikke aktive", "age": "alder", "gender": "køn",
                    "young_worker": "regler for unges arbejde", "mentor_not_approved": "mentor ikke godkendt",
@@ -143,5 +155,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         ages=ages, WEEKDAY_NAMES=WEEKDAY_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES,
         ORGANISATION_KIND_NAMES=ORGANISATION_KIND_NAMES, LANGUAGE_NAMES=LANGUAGE_NAMES, FIELD_NAMES=FIELD_NAMES,
-        EXCLUSION_NAMES=EXCLUSION_NAMES, AUDIT_ACTION_NAMES=AUDIT_ACTION_NAMES,
+        EXCLUSION_NAMES=EXCLUSION_NAMES, GENDER_FILTERS=GENDER_FILTERS, DAYPART_NAMES=DAYPART_NAMES,
+        SORT_NAMES=SORT_NAMES, AUDIT_ACTION_NAMES=AUDIT_ACTION_NAMES,
         AUDIT_OBJECT_NAMES=AUDIT_OBJECT_NAMES, ROLE_NAMES={r.value: r.label for r in Role})

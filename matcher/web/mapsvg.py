@@ -119,3 +119,12 @@ def project_points(base: BaseMap, rows: list[Any]) -> list[dict[str, Any]]:
         if base.projection.inside(x, y):
             out.append({"x": round(x, 1), "y": round(y, 1), "title": row.title, "id": row.id})
     return out
+
+
+def map_pins(rows: list[Any], first: int = 1) -> list[dict[str, Any]]:
+    """Return the numbered pins of result rows with coordinates for the tile map (number, lat, lon, title, link)."""
+    from flask import url_for
+
+    return [{"n": first + i, "lat": round(row.lat, 6), "lon": round(row.lon, 6), "title": row.title,
+             "url": url_for("search.offer_page", offer_id=row.id)}
+            for i, row in enumerate(rows) if row.lat is not None and row.lon is not None]

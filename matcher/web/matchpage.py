@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Flask, render_template, request, url_for
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from matcher.catalogue.models import WEEKDAYS, District
 from matcher.matching.profile import ProfileError
 from matcher.pathways.models import Child, Referral
 from matcher.services.matching import match_service
+from matcher.shortlists.operations import shortlisted_offer_ids
 from matcher.web.access import followed_child
 from matcher.web.auth import roles_required
 from matcher.web.children import FOLLOWERS
@@ -94,10 +97,18 @@ def _page(child: Child | None, values: dict, submitted: bool):
     districts = get_session().scalars(select(District).order_by(District.name)).all()
     excluded = sum(result.excluded.values()) if result else 0
     return render_template("matching/match.html", child=child, values=values, kind=kind, tabs=KIND_TABS,
+                           just_suggested=request.args.get("foreslaaet", ""), page_url=_page_url(),
+                           shortlisted=shortlisted_offer_ids(get_session(), child),
                            result=result, errors=errors, excluded=excluded, strengths=shown_strengths(result),
                            district_options=[(d.name, d.name) for d in districts], weekdays=WEEKDAYS,
                            referred=_referred(child), tab_urls=_tab_urls(child, values)), \
         400 if errors else 200
+
+
+def _page_url() -> str:
+    """Return this page's path and query without the confirmation of a previous suggestion."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "foreslaaet"]
+    return request.path + ("?" + urlencode(args) if args else "")
 
 
 def _tab_urls(child: Child | None, values: dict) -> dict[str, str]:

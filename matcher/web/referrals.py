@@ -26,7 +26,7 @@ from matcher.pathways.models import (
 from matcher.pathways.idempotency import KeyReused, once
 from matcher.pathways.referral_operations import ORDER
 from matcher.web.access import followed_child, followed_referral
-from matcher.web.auth import roles_required
+from matcher.web.auth import roles_required, safe_next
 from matcher.web.children import FOLLOWERS, parse_date
 from matcher.web.database import get_session
 from matcher.web.search import today
@@ -263,6 +263,11 @@ def suggest(child_id: int):
     referral = ops.create_referral(session, child, user=current_user.user, offer=offer, mentor=mentor,
                                    match_score=score,
                                    match_components=_components(request.form.get("match_components", "")))
+    back = safe_next(request.form.get("next"))
+    if back:  # from the match page: back to the same results, the confirmation shown at the offer or mentor
+        target = f"{'mentor' if mentor else 'offer'}-{(mentor or offer).id}"
+        joiner = "&" if "?" in back else "?"
+        return redirect(f"{back}{joiner}foreslaaet={target}#foreslaaet", code=303)
     flash(f"Foreslået: »{target_name(referral)}«. Henvisningen står nu som Foreslået.", "info")
     return redirect(url_for("children.page", child_id=child.id, _anchor="henvisninger"), code=303)
 

@@ -37,9 +37,21 @@ def database_unavailable(exc: DBAPIError):
     return response
 
 
+def content_security_policy(map_tiles: str = "") -> str:
+    """Return the CSP; with a tile server set, its host may serve images (the map tiles) too."""
+    if not map_tiles:
+        return CSP
+    from matcher.config import tile_origin
+
+    return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {tile_origin(map_tiles)}")
+
+
 def secure_headers(response: Response) -> Response:
     """Add the security headers (CSP, no sniffing or framing, no caching of pages) to ``response``."""
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    from flask import current_app
+
+    settings = current_app.config.get("MATCHER_SETTINGS")
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(getattr(settings, "map_tiles", "")))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"

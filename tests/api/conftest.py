@@ -51,6 +51,7 @@ def live_api(tmp_path_factory) -> Iterator[SimpleNamespace]:
         ids = {name: list(session.scalars(select(model.id).order_by(model.id)))
                for name, model in (("child_id", Child), ("referral_id", Referral), ("offer_id", Offer),
                                    ("organisation_id", Organisation))}
+        ids["item_id"] = ids["search_id"] = [1, 2]  # shortlist items and saved searches the fuzzing makes
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -44,15 +44,16 @@ def seeded_database(folder: Path) -> str:
 
 
 @contextlib.contextmanager
-def live_server(url: str) -> Iterator[str]:
-    """Serve the app on a free port of 127.0.0.1 in a thread; yield its base URL."""
+def live_server(url: str, **settings) -> Iterator[str]:
+    """Serve the app on a free port of 127.0.0.1 in a thread (``settings`` override Settings fields); yield its URL."""
     from matcher.web import create_app
 
     os.environ.setdefault("MATCHER_ENV", "testing")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "TESTING": True})
     # The tests log in dozens of times a minute from one address: no login rate limit here.
-    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], rate_limit_login=0)
+    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], rate_limit_login=0,
+                                                         **settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,4 +1,7 @@
-"""Save screenshots of the main pages into docs/screenshots (run: .venv/bin/python -m tests.browser.screenshots)."""
+"""Save screenshots of the main pages into docs/screenshots.
+
+Run ``.venv/bin/python -m tests.browser.screenshots`` for all, or name some: ``… screenshots soeg tilbud``.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,12 @@ PAGES = [
     ("forside", "key_staff", "/", DESKTOP),
     ("soeg", "key_staff", "/soeg?q=fotbold&postcode=2200&max_km=3", DESKTOP),
     ("soeg-mobil", "contact_person", "/soeg?q=dans&age=10", PHONE),
+    ("soeg-naerheden", "contact_person", "/soeg?q=fodbold&district=noerrebro&age=10", DESKTOP),
+    ("soeg-naerheden-mobil", "contact_person", "/soeg?q=fodbold&district=noerrebro&age=10", PHONE),
     ("tilbud", "contact_person", "/tilbud/1", DESKTOP),
+    ("tilbud-mobil", "contact_person", "/tilbud/1", PHONE),
+    ("nyt-tilbud", "club_rep", None, DESKTOP),
+    ("nyt-tilbud-mobil", "club_rep", None, PHONE),
     ("bydel", "key_staff", "/bydel/noerrebro", DESKTOP),
     ("bydel-overblik", "key_staff", "/bydel/noerrebro/overblik", DESKTOP),
     ("min-forening", "club_rep", "/min-forening", DESKTOP),
@@ -36,6 +44,7 @@ PAGES = [
     ("barn", "contact_person", "{child}", DESKTOP),
     ("deltagelse-mobil", "contact_person", "{child}/deltagelse", PHONE),
     ("match", "key_staff", "{child}/match", DESKTOP),
+    ("match-foreslaaet-mobil", "contact_person", "{child}/match", PHONE),
     ("match-mobil", "contact_person", "/match?age=7&gender=boy&interests=boksning%2C+ikke+fodbold&postcode=2200",
      PHONE),
     ("indikatorer", "key_staff", "/indikatorer?period=2026Q3", DESKTOP),
@@ -50,11 +59,13 @@ def first_child(page, base: str) -> str:
         .locator("th a").get_attribute("href")
 
 
-def take(base: str, browser, out: Path = OUT) -> list[Path]:
-    """Take every screenshot in PAGES; return the files written."""
+def take(base: str, browser, out: Path = OUT, only: set[str] | None = None) -> list[Path]:
+    """Take every screenshot in PAGES (or those named in ``only``); return the files written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, role, path, viewport in PAGES:
+        if only and name not in only:
+            continue
         context = browser.new_context(viewport=viewport, locale="da-DK", bypass_csp=True)
         page = context.new_page()
         if role:
@@ -64,6 +75,9 @@ def take(base: str, browser, out: Path = OUT) -> list[Path]:
             page.get_by_label("E-mail").fill(LOGINS["contact_person"])
             page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
             page.get_by_role("button", name="Log ind").click()
+        elif name.startswith("nyt-tilbud"):
+            page.goto(f"{base}/min-forening")
+            page.get_by_role("link", name="Nyt tilbud").click()
         elif name == "ret-tilbud":
             page.goto(f"{base}/min-forening")
             page.get_by_role("link", name="Ret alle oplysninger").first.click()
@@ -76,8 +90,29 @@ def take(base: str, browser, out: Path = OUT) -> list[Path]:
             club_page.locator("input[name=spots_free]").first.fill("2")
             club_page.get_by_role("button", name="Gem pladser").first.click()
             club_page.get_by_role("button", name="Oplysningerne er stadig korrekte").first.click()
+            club_page.get_by_role("link", name="Nyt tilbud").click()  # and a new offer waiting for approval
+            club_page.get_by_label("Titel").fill("Streetbasket for piger")
+            club_page.get_by_label("Alder fra (år)").fill("12")
+            club_page.get_by_label("Alder til (år)").fill("16")
+            club_page.get_by_label("Hvem kan være med").select_option("girls")
+            club_page.get_by_label("Pris pr. måned (kr.)").fill("0")
+            club_page.get_by_text("Sport", exact=True).click()
+            club_page.get_by_label("Basketball").check()
+            club_page.locator("#s0-tue").check()
+            club_page.locator("#s0-opens").fill("17:00")
+            club_page.locator("#s0-closes").fill("18:30")
+            club_page.get_by_role("button", name="Opret tilbuddet").click()
             club.close()
             page.goto(base + path)
+        elif name == "match-foreslaaet-mobil":
+            page.goto(base + path.format(child=first_child(page, base)))
+            page.get_by_role("button", name="Foreslå").nth(2).click()
+            page.get_by_role("status").filter(has_text="er foreslået til").wait_for()
+            target = out / f"{name}.png"
+            page.screenshot(path=str(target))  # the screen as the user sees it after the tap
+            written.append(target)
+            context.close()
+            continue
         elif "{child}" in path:
             page.goto(base + path.format(child=first_child(page, base)))
         else:
@@ -96,7 +131,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, live_server(seeded_database(Path(tmp))) as base, \
             sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for path in take(base, browser):
+        for path in take(base, browser, only=set(sys.argv[1:]) or None):
             print(path)
         browser.close()
     return 0

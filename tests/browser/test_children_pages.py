@@ -59,7 +59,9 @@ def test_key_staff_matches_for_a_child_and_suggests_with_one_click(as_role, base
     first = page.locator(".match-results .result", has=page.get_by_role("button", name="Foreslå")).first
     title = first.locator("h3").inner_text()
     first.get_by_role("button", name="Foreslå").click()                        # one click
-    assert f"Foreslået: »{title}«" in page.get_by_role("status").first.inner_text()
+    # The confirmation stands at the offer on the match page (issue 13: not scrolled off screen).
+    assert f"»{title}« er foreslået til {code}" in page.get_by_role("status").first.inner_text()
+    page.get_by_role("link", name="se den på barnets side").click()
     assert "Foreslået" in page.locator("#henvisninger").inner_text()
 
 

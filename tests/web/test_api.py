@@ -54,7 +54,7 @@ def test_patch_with_version_and_conflict(api, ids):
     assert ok.status_code == 200, ok.get_json()
     body = ok.get_json()
     assert body["spots_free"] == 3 and body["status"] == "paused" and body["version"] == version + 1
-    assert sorted(body["changed"]) == ["spots_free", "status"]
+    assert sorted(body["changed"]) == ["spots_free", "status", "verified_at"]  # the club's save confirms
     stale = api("key_staff", "PATCH", f"/api/v1/offers/{ids.own}", {"spots_free": 4, "version": version})
     assert stale.status_code == 409 and stale.get_json()["error"]["field"] == "version"
     assert api("key_staff", "GET", f"/api/v1/offers/{ids.own}").get_json()["spots_free"] == 3

@@ -79,7 +79,8 @@ def test_full_edit_saves_and_adds_a_schedule(app, client, login, ids):
     with app.extensions["matcher.sessions"]() as s:
         offer = s.get(Offer, ids.own)
         assert offer.title == "Pigefodbold U12 (nye tider)" and offer.weekdays == ["tue", "thu", "sat"]
-    assert {c.field for c in changes(app)} == {"title", "schedules"}
+        assert offer.verified_at == copenhagen_today()  # a save by the club confirms the listing
+    assert {c.field for c in changes(app)} == {"title", "schedules", "verified_at"}
 
 
 def test_full_edit_error_is_linked_to_its_field(app, client, login, ids):

@@ -179,4 +179,5 @@ from matcher.web.api import (  # noqa: E402,F401  (registers routes)
     offers,
     openapi,
     organisations,
+    shortlists,
 )

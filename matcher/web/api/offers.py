@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from matcher.accounts.models import Role
 from matcher.catalogue.errors import RecordError
-from matcher.catalogue.models import Offer
+from matcher.catalogue.models import Offer, OfferStatus, Organisation
+from matcher.catalogue.new_offers import approve_offer, create_offer, reject_offer
 from matcher.catalogue.operations import EditConflict, confirm_offer, update_offer
 from matcher.catalogue.search import parse_query, search
 from matcher.web.access import can_edit_organisation
@@ -18,7 +19,11 @@ from matcher.web.api.serialise import offer_dict
 from matcher.web.database import get_session
 from matcher.web.search import stale_after_days, today
 
-SEARCH_ARGS = ("q", "district", "age", "kind", "weekday", "free", "fee_support", "postcode", "max_km")
+OFFER_CREATE_FIELDS = ("kind", "title", "description", "age_min", "age_max", "gender", "monthly_fee_dkk",
+                       "fee_support", "capacity", "spots_free", "status", "schedules", "interests", "place_name",
+                       "address", "postcode", "city")
+SEARCH_ARGS = ("q", "district", "age", "kind", "weekday", "free", "fee_support", "postcode", "max_km", "gender",
+               "time", "sort")
 
 
 @bp.get("/me")
@@ -33,7 +38,8 @@ def _load(offer_id: int) -> Offer:
         select(Offer).where(Offer.id == offer_id)
         .options(selectinload(Offer.organisation), selectinload(Offer.schedules), selectinload(Offer.interests),
                  selectinload(Offer.district))).first()
-    if offer is None:
+    if offer is None or (offer.status is OfferStatus.pending
+                         and not can_edit_organisation(current_user, offer.organisation_id)):
         raise ApiError(404, f"Intet tilbud med id {offer_id}")
     return offer
 
@@ -58,7 +64,9 @@ def list_offers():
     except RecordError as exc:
         raise ApiError(400, exc.message, exc.field) from None
     return jsonify({"results": [r.as_dict() for r in results.rows], "total": results.total,
-                    "limit": limit, "offset": offset, "interests": results.interests})
+                    "limit": limit, "offset": offset, "interests": results.interests,
+                    "nearby": [r.as_dict() for r in results.nearby], "nearby_summary": results.nearby_summary(),
+                    "distance_from": results.origin_label})
 
 
 @bp.get("/offers/<int:offer_id>")
@@ -83,7 +91,8 @@ def patch_offer(offer_id: int):
     if not body:
         raise ApiError(400, "Ingen felter at ændre", "body")
     try:
-        changes = update_offer(get_session(), offer, body, current_user.user, version)
+        changes = update_offer(get_session(), offer, body, current_user.user, version,
+                               confirms=current_user.has_role(Role.club_rep), today=today())
     except EditConflict as exc:
         raise ApiError(409, exc.message, "version") from None
     return jsonify(dict(offer_dict(offer, stale_after_days(), today()), changed=[c.field for c in changes]))
@@ -98,4 +107,41 @@ def confirm(offer_id: int):
         confirm_offer(get_session(), offer, current_user.user, today(), _expected_version(body))
     except EditConflict as exc:
         raise ApiError(409, exc.message, "version") from None
+    return jsonify(offer_dict(offer, stale_after_days(), today()))
+
+
+@bp.post("/organisations/<int:organisation_id>/offers")
+def create_organisation_offer(organisation_id: int):
+    """Add an offer; a club representative's waits for key staff's approval (status ``pending``)."""
+    require_role(Role.admin, Role.key_staff, Role.club_rep)
+    org = get_session().get(Organisation, organisation_id)
+    if org is None:
+        raise ApiError(404, f"Ingen forening med id {organisation_id}")
+    if not can_edit_organisation(current_user, org.id):
+        raise ApiError(403, "Du kan kun oprette tilbud i din egen forening")
+    body = json_body()
+    unknown = sorted(set(body) - set(OFFER_CREATE_FIELDS))
+    if unknown:
+        raise ApiError(400, f"ukendt felt {unknown[0]!r}", unknown[0])
+    offer = create_offer(get_session(), org, body, current_user.user,
+                         needs_review=current_user.has_role(Role.club_rep), today=today())
+    return jsonify(offer_dict(_load(offer.id), stale_after_days(), today())), 201
+
+
+@bp.post("/offers/<int:offer_id>/review")
+def review_offer(offer_id: int):
+    """Approve a club's new offer (``decision: approve``) or refuse it with a ``reason`` (key staff, admin)."""
+    require_role(Role.admin, Role.key_staff)
+    offer = _load(offer_id)
+    body = json_body()
+    decision = body.get("decision")
+    if decision not in ("approve", "reject"):
+        raise ApiError(400, "decision skal være approve eller reject", "decision")
+    if decision == "approve":
+        approve_offer(get_session(), offer, current_user.user)
+    else:
+        reason = body.get("reason")
+        if not isinstance(reason, str):
+            raise ApiError(400, "reason skal være en tekst til foreningen", "reason")
+        reject_offer(get_session(), offer, current_user.user, reason)
     return jsonify(offer_dict(offer, stale_after_days(), today()))

@@ -68,7 +68,8 @@ SCHEMAS: dict[str, Any] = {
         "place_name": NULL_STR, "postcode": NULL_STR, "city": NULL_STR,
         "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]},
         "interests": {"type": "array", "items": {"type": "string"}},
-        "distance_km": {"type": ["number", "null"]}, "score": {"type": "number"}}},
+        "distance_km": {"type": ["number", "null"]}, "score": {"type": "number"},
+        "gender": {"type": ["string", "null"], "enum": ["girls", "boys", None]}}},
     "Offer": {"type": "object", "required": ["id", "organisation_id", "title", "version"], "properties": {
         "id": {"type": "integer"}, "external_id": NULL_STR, "organisation_id": {"type": "integer"},
         "organisation_external_id": NULL_STR, "organisation_name": {"type": "string"},
@@ -146,19 +147,31 @@ OFFER_PATHS: dict[str, Any] = {
             query("fee_support", {"type": "boolean"}, "Kun med kontingentstøtte"),
             query("postcode", {"type": "string", "pattern": "^[0-9]{4}$"}, "Afstand måles fra postnummerets midte"),
             query("max_km", {"type": "number", "exclusiveMinimum": 0, "maximum": 100}, "Højst så langt væk"),
+            query("gender", {"type": "string", "enum": ["girl", "boy", "girls-only", "boys-only"]},
+                  "girl/boy: tilbud en pige/dreng kan gå til; girls-only/boys-only: kun pige-/drengehold"),
+            query("time", {"type": "string", "enum": ["morning", "afternoon", "evening"]},
+                  "Tidspunkt: før 12, 12–17 eller efter 17 (samme dag som weekday, når den er givet)"),
+            query("sort", {"type": "string", "enum": ["relevance", "distance", "price", "spots"], "default": "relevance"},
+                  "Rækkefølge; distance kræver postcode eller district (måles fra bydelens midte)"),
             *PAGING],
         "responses": {"200": {"description": "Resultater", **json_content({
             "type": "object", "required": ["results", "total"], "properties": {
                 "results": {"type": "array", "items": ref("OfferResult")}, "total": {"type": "integer"},
                 "limit": {"type": "integer"}, "offset": {"type": "integer"},
-                "interests": {"type": "array", "items": {"type": "string"}}}})}, **errors(400, 401)}}},
+                "interests": {"type": "array", "items": {"type": "string"}},
+                "nearby": {"type": "array", "items": ref("OfferResult"),
+                           "description": "Med district og færre end 3 resultater: de nærmeste uden for bydelen"},
+                "nearby_summary": NULL_STR,
+                "distance_from": {"type": ["string", "null"], "description": "Hvorfra afstande måles"}}})},
+            **errors(400, 401)}}},
     "/api/v1/offers/{offer_id}": {
         "parameters": [path_id("offer_id")],
         "get": {"summary": "Ét tilbud", "tags": ["offers"], "responses": {
             "200": {"description": "Tilbuddet", **json_content(ref("Offer"))}, **errors(401, 404)}},
         "patch": {"summary": "Ret et tilbuds offentlige oplysninger", "tags": ["offers"],
                   "description": "club_rep: kun egen forening; key_staff og admin: alle; contact_person: 403. "
-                                 "Hver ændring logges (hvem, før, efter, hvornår).",
+                                 "Hver ændring logges (hvem, før, efter, hvornår). En forenings egen ændring "
+                                 "bekræfter samtidig, at tilbuddet er korrekt (verified_at = i dag).",
                   "requestBody": {"required": True, **json_content(ref("OfferPatch"))},
                   "responses": {"200": {"description": "Det rettede tilbud (+ `changed`: de ændrede felter)",
                                         **json_content(ref("Offer"))}, **errors(400, 401, 403, 404, 409)}}},
@@ -199,11 +212,15 @@ HSDS_PATHS: dict[str, Any] = {
         "responses": {"200": {"description": "En side", **json_content(ref("HsdsPage"))}, **errors(400)}}},
 }
 
-from matcher.web.api import openapi_children, openapi_club  # noqa: E402  (use the helpers above)
+from matcher.web.api import openapi_children, openapi_club, openapi_shortlists  # noqa: E402  (use the helpers above)
 
 SCHEMAS.update(openapi_children.SCHEMAS)
 SCHEMAS.update(openapi_club.SCHEMAS)
-SECTIONS: list[dict[str, Any]] = [META_PATHS, OFFER_PATHS, ORGANISATION_PATHS, MENTOR_PATHS,
+SCHEMAS.update(openapi_shortlists.SCHEMAS)
+SCHEMAS["OfferPatch"]["properties"].update(openapi_shortlists.OFFER_EXTRA)
+SCHEMAS["OfferPatch"]["properties"]["schedules"]["maxItems"] = 20
+SECTIONS: list[dict[str, Any]] = [META_PATHS, OFFER_PATHS, openapi_shortlists.REVIEW_PATHS, ORGANISATION_PATHS,
+                                  MENTOR_PATHS, openapi_shortlists.SHORTLIST_PATHS,
                                   openapi_children.MATCH_PATHS, openapi_children.CHILD_PATHS,
                                   openapi_children.FOLLOWUP_PATHS, openapi_club.CLUB_PATHS, HSDS_PATHS]
 

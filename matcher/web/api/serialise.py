@@ -43,15 +43,16 @@ def offer_dict(offer: Offer, stale_after_days: int, today: dt.date | None = None
     }
 
 
-def organisation_dict(org: Organisation) -> dict[str, Any]:
-    """Return an organisation with a short list of its offers."""
+def organisation_dict(org: Organisation, with_pending: bool = False) -> dict[str, Any]:
+    """Return an organisation with a short list of its offers (those awaiting approval only ``with_pending``)."""
     return {
         "id": org.id, "external_id": org.external_id, "name": org.name, "kind": org.kind.value,
         "description": org.description, "email": org.email, "phone": org.phone, "website": safe_url(org.website),
         "address": org.address, "postcode": org.postcode, "city": org.city, "district_id": org.district_id,
         "childcert_policy": org.childcert_policy, "vulnerable_experience": org.vulnerable_experience,
         "offers": [{"id": o.id, "external_id": o.external_id, "title": o.title, "kind": o.kind.value,
-                    "status": o.status.value} for o in org.offers],
+                    "status": o.status.value} for o in org.offers
+                   if o.status.value != "pending" or with_pending],
     }
 
 
