@@ -9,6 +9,7 @@ from flask import Flask
 
 from matcher.accounts.models import Role
 from matcher.clock import COPENHAGEN
+from matcher.languages import LANGUAGE_NAMES
 
 WEEKDAY_NAMES = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag", "fri": "fredag",
                  "sat": "lørdag", "sun": "søndag"}
@@ -26,10 +27,6 @@ AUDIT_ACTION_NAMES = {
 ORGANISATION_KIND_NAMES = {"association": "Forening", "sports-club": "Idrætsforening", "youth-club": "Klub",
                            "culture-house": "Kulturhus / bibliotek", "leisure-job-employer": "Fritidsjob-arbejdsplads",
                            "mentor-programme": "Mentorordning"}
-LANGUAGE_NAMES = {"da": "dansk", "en": "engelsk", "ar": "arabisk", "tr": "tyrkisk", "so": "somali", "ur": "urdu",
-                  "pl": "polsk", "fa": "persisk", "de": "tysk", "uk": "ukrainsk", "ru": "russisk",
-                  "es": "spansk", "fr": "fransk", "ti": "tigrinya", "ku": "kurdisk", "bs": "bosnisk",
-                  "vi": "vietnamesisk", "ta": "tamil", "prs": "dari", "ps": "pashto", "sv": "svensk", "no": "norsk"}
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
           "november", "december")
 FIELD_NAMES = {"title": "Titel", "description": "Beskrivelse", "age_min": "Alder fra", "age_max": "Alder til",
@@ -50,7 +47,10 @@ FIELD_NAMES = {"title": "Titel", "description": "Beskrivelse", "age_min": "Alder
                "shared_with_club_name": "Fornavn eller initialer", "label": "Fornavn eller rolle",
                "relation": "Relation", "start_date": "Startdato", "goal": "Mål", "closing_reason": "Årsag",
                "end_date": "Slutdato", "closing_note": "Note", "period": "Periode",
-               "offer_id": "Tilbud", "mentor_id": "Mentor", "idempotency_key": "Registrering"}
+               "offer_id": "Tilbud", "mentor_id": "Mentor", "idempotency_key": "Registrering",
+               "consent": "Samtykke", "contact_person_id": "Kontaktperson", "suggested_on": "Foreslået den",
+               "note_handled": "Note", "snoozed_until": "Udsat til", "child_code": "Barnets kode",
+               "status_on": "Dato"}
 #: Why the matcher left candidates out (``RankResult.excluded``), as short Danish phrases.
 EXCLUSION_NAMES = {"not_active": "ikke aktive", "age": "alder", "gender": "køn",
                    "young_worker": "regler for unges arbejde", "mentor_not_approved": "mentor ikke godkendt",
@@ -135,10 +135,34 @@ def ages(lo: int | None, hi: int | None) -> str:
     return f"{lo}–{hi} år"
 
 
+#: How an error message starts when it continues the field's name ("Fødselsår skal være …").
+_CONTINUES = ("skal ", "kan ", "må ", "er ", "indeholder ", "hører ", "mangler", "findes ", "ligger ")
+
+
+def field_name(field: str) -> str:
+    """Return the Danish name of a form or API field (the key itself only when there is none)."""
+    return FIELD_NAMES.get(field, field)
+
+
+def error_sentence(field: str | None, message: str) -> str:
+    """Return an error as one Danish sentence without field keys: "Fødselsdato kan ikke ligge i fremtiden."."""
+    message = (message or "").strip()
+    if not message:
+        return ""
+    label = FIELD_NAMES.get(field or "")
+    if label and message.startswith(_CONTINUES):
+        text = f"{label} {message}"
+    else:
+        text = message[0].upper() + message[1:]
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and label tables with Jinja."""
     app.jinja_env.filters.update(kroner=kroner, km=km, dkdate=danish_date, dkdatetime=danish_datetime,
-                                 shortdate=short_date, change_value=change_value)
+                                 shortdate=short_date, change_value=change_value, sentence=lambda message, field=None: error_sentence(field, message),
+                                 field_name=field_name)
+    app.jinja_env.globals.update(error_sentence=error_sentence)
     app.jinja_env.globals.update(
         ages=ages, WEEKDAY_NAMES=WEEKDAY_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES,
         ORGANISATION_KIND_NAMES=ORGANISATION_KIND_NAMES, LANGUAGE_NAMES=LANGUAGE_NAMES, FIELD_NAMES=FIELD_NAMES,

@@ -95,7 +95,7 @@ def test_log_participation_refuses_a_future_date_at_the_field(login, kids):
 def test_log_participation_refuses_another_childs_referral(login, kids):
     client = login("admin")
     response = client.post(f"/boern/{kids.child}/deltagelse", data={"referral_id": kids.other_ref, "attended": "1"})
-    assert response.status_code == 400 and "vælg hvilket fællesskab" in text(response)
+    assert response.status_code == 400 and "Vælg hvilket fællesskab" in text(response)
 
 
 def test_correct_and_withdraw_an_entry(login, kids, db):

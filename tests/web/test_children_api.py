@@ -54,12 +54,12 @@ def test_key_staff_may_assign_a_contact_person(api):
 
 
 @pytest.mark.parametrize("body,field", [
-    ({}, "code"), ({"code": "x"}, "code"), ({"code": "BU-A1", "name": "Ali"}, "name"),
+    ({"code": 5}, "code"), ({"code": "x"}, "code"), ({"code": "BU-A1", "name": "Ali"}, "name"),
     ({"code": "BU-A1", "interests": "cpr 010203-1234"}, "interests"),
     ({"code": "BU-A1", "birth_date": "2014-13-01"}, "birth_date"), ({"code": "BU-A1", "postcode": "22"}, "postcode"),
     ({"code": "BU-A1", "weekdays": ["someday"]}, "weekdays"), ({"code": "BU-A1", "gender": "x"}, "gender"),
     ({"code": "BU-A1", "birth_year": 1800}, "birth_year"), ({"code": "BU-OWN1"}, "code"),
-    ({"code": "BU-A1", "languages": ["dansk"]}, "languages"), ({"code": "BU-A1", "district_id": 999}, "district_id"),
+    ({"code": "BU-A1", "languages": ["klingon"]}, "languages"), ({"code": "BU-A1", "district_id": 999}, "district_id"),
 ])
 def test_child_errors_name_the_field(api, body, field):
     response = api("contact_person", "POST", "/api/v1/children", body)

@@ -79,7 +79,7 @@ def _record_error(exc: RecordError):
 
 @bp.errorhandler(NotAllowed)
 def _not_allowed(exc: NotAllowed):
-    return error_body(exc.message, status=403)
+    return error_body(exc.message, exc.field, status=403)
 
 
 @bp.errorhandler(ImportFailed)
