@@ -60,9 +60,15 @@ def create_referral(session: Session, child: Child, *, user: User | None, offer:
     """Suggest ``child`` for exactly one offer or mentor, keeping the matcher's score for learning."""
     if (offer is None) == (mentor is None):
         raise RecordError("henvisning", "offer_id", "angiv præcis ét tilbud eller én mentor")
+    if user is not None:
+        require_follow(user, child)
     on = _day(on, "suggested_on", "henvisning")
     if child.erased_at is not None:
         raise RecordError("henvisning", "child_id", "barnet er slettet")
+    target = (Referral.offer_id == offer.id) if offer is not None else (Referral.mentor_id == mentor.id)
+    if session.scalar(select(exists().where(Referral.child_id == child.id, Referral.status != "ended", target))):
+        raise RecordError("henvisning", "offer_id" if offer is not None else "mentor_id",
+                          "barnet er allerede henvist hertil – følg den åbne henvisning")
     phase = session.scalars(select(Phase).where(Phase.child_id == child.id, Phase.end_date.is_(None))).first()
     referral = Referral(child=child, offer=offer, mentor=mentor, phase=phase, status="suggested",
                         created_by=user, suggested_on=on, status_since=on, status_changed_at=utcnow(),

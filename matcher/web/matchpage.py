@@ -81,7 +81,7 @@ def _page(child: Child | None, values: dict, submitted: bool):
     return render_template("matching/match.html", child=child, values=values, kind=kind, tabs=KIND_TABS,
                            result=result, errors=errors, excluded=excluded,
                            district_options=[(d.name, d.name) for d in districts], weekdays=WEEKDAYS,
-                           referred=_referred(child), tab_urls=_tab_urls(child, values)), \
+                           referred=_referred(child), tab_urls=_tab_urls(child, values), today=today()), \
         400 if errors else 200
 
 

@@ -8,7 +8,7 @@ import uuid
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_login import current_user
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Mentor, Offer
@@ -27,6 +27,7 @@ from matcher.web.access import followed_child, followed_referral
 from matcher.web.auth import roles_required
 from matcher.web.children import FOLLOWERS, parse_date
 from matcher.web.database import get_session
+from matcher.web.labels import error_sentence
 from matcher.web.search import today
 
 bp = Blueprint("referrals", __name__)
@@ -228,19 +229,19 @@ def suggest(child_id: int):
     mentor = session.get(Mentor, parse_id(mentor_id)) if parse_id(mentor_id) and offer is None else None
     if offer is None and mentor is None:
         abort(400)
-    duplicate = session.scalar(select(exists().where(
-        Referral.child_id == child.id, Referral.status != "ended",
-        (Referral.offer_id == offer.id) if offer else (Referral.mentor_id == mentor.id))))
-    if duplicate:
-        flash("Barnet er allerede henvist hertil.", "error")
-        return redirect(url_for("children.page", child_id=child.id, _anchor="henvisninger"), code=303)
     try:
         score = float(request.form.get("match_score", "")) if request.form.get("match_score") else None
     except ValueError:
         score = None
-    referral = ops.create_referral(session, child, user=current_user.user, offer=offer, mentor=mentor,
-                                   match_score=score,
-                                   match_components=_components(request.form.get("match_components", "")))
+    try:
+        referral = ops.create_referral(session, child, user=current_user.user, offer=offer, mentor=mentor,
+                                       match_score=score, on=parse_date(request.form.get("suggested_on"),
+                                                                        "suggested_on", "henvisning"),
+                                       match_components=_components(request.form.get("match_components", "")))
+    except RecordError as exc:
+        session.rollback()
+        flash(error_sentence(exc.field, exc.message), "error")
+        return redirect(url_for("children.page", child_id=child.id, _anchor="henvisninger"), code=303)
     flash(f"Foreslået: »{target_name(referral)}«. Henvisningen står nu som Foreslået.", "info")
     return redirect(url_for("children.page", child_id=child.id, _anchor="henvisninger"), code=303)
 

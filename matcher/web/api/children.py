@@ -24,8 +24,8 @@ from matcher.web.search import today
 FOLLOWERS = (Role.admin, Role.key_staff, Role.contact_person)
 CHILD_FIELDS = {"code", "birth_date", "birth_year", "gender", "postcode", "district_id", "interests", "languages",
                 "weekdays", "contact_person_id"}
-REFERRAL_FIELDS = {"offer_id", "mentor_id", "match_score", "match_components"}
-STATUS_FIELDS = {"status", "end_reason", "end_note"}
+REFERRAL_FIELDS = {"offer_id", "mentor_id", "match_score", "match_components", "suggested_on"}
+STATUS_FIELDS = {"status", "end_reason", "end_note", "on"}
 PARTICIPATION_FIELDS = {"referral_id", "date", "attended", "accompanied_by", "network_person_id", "note"}
 
 
@@ -177,14 +177,14 @@ def match_fields(body: dict) -> tuple[float | None, dict[str, float] | None]:
 
 @bp.post("/children/<int:child_id>/referrals")
 def create_referral(child_id: int):
-    """Suggest the child for one offer or mentor (status suggested)."""
+    """Suggest the child for one offer or mentor (status suggested), from ``suggested_on`` (default today)."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
     body = only(json_body(), REFERRAL_FIELDS)
     target = _target(body)
     score, components = match_fields(body)
     referral = ops.create_referral(get_session(), child, user=current_user.user, match_score=score,
-                                   match_components=components, **target)
+                                   match_components=components, on=iso_date(body, "suggested_on"), **target)
     return jsonify(referral_dict(referral)), 201
 
 
@@ -220,7 +220,7 @@ def patch_referral(referral_id: int):
     status = typed(body, "status", str, "tekst", required=True)
     change = ops.change_status(session, referral, status, user=current_user.user,
                                end_reason=typed(body, "end_reason", str, "tekst"),
-                               end_note=typed(body, "end_note", str, "tekst"))
+                               end_note=typed(body, "end_note", str, "tekst"), on=iso_date(body, "on"))
     answer = {**referral_dict(change.referral), "warnings": change.warnings}
     if claim is not None:
         remember_answer(session, claim, 200, answer)
