@@ -25,7 +25,8 @@ from matcher.pathways.models import (
     Referral,
 )
 from matcher.pathways.queries import child_overview, visible_children
-from matcher.pathways.warnings import WARNING_TYPES, warnings_for
+from matcher.pathways.warning_actions import MAX_SNOOZE_DAYS, current_warnings
+from matcher.pathways.warnings import WARNING_TYPES
 from matcher.web.access import followed_child, log_children_listed
 from matcher.web.auth import roles_required
 from matcher.web.database import get_session
@@ -73,10 +74,10 @@ def index():
     overview = child_overview(session, [c.id for c in children])
     log_children_listed([c.id for c in children], "oversigt over børn")
     warnings: dict[int, list[dict]] = {}
-    for w in warnings_for(session, current_user.user, now):
+    for w in current_warnings(session, current_user.user, now):
         warnings.setdefault(w["child_id"], []).append(w)
     return render_template("children/index.html", children=children, overview=overview, warnings=warnings,
-                           today=now)
+                           today=now, codes={c.id: c.code for c in children})
 
 
 def _child_form(form) -> dict:
@@ -184,12 +185,14 @@ def render_child(child: Child, status: int = 200, errors: dict | None = None, fo
                              .options(selectinload(Phase.responsible)).order_by(Phase.start_date.desc())).all()
     entries = history(session, child)
     superseded = {e.supersedes_id for e in entries if e.supersedes_id}
-    warnings = [w for w in warnings_for(session, current_user.user, now) if w["child_id"] == child.id]
+    warnings = [w for w in current_warnings(session, current_user.user, now) if w["child_id"] == child.id]
     return render_template("children/child.html", changes=profile_history(session, child), child=child, referrals=referrals, phases=phases,
                            open_phase=next((p for p in phases if p.end_date is None), None), entries=entries,
                            superseded=superseded, warnings=warnings, today=now, errors=errors or {},
                            shown=len(entries) if request.args.get("historik") == "alle" else HISTORY_SHOWN,
-                           form=form, values=values or {}), status
+                           form=form, values=values or {}, codes={child.id: child.code}, failed="",
+                           show_all=False, snooze_default=(now + dt.timedelta(days=7)).isoformat(),
+                           snooze_max=(now + dt.timedelta(days=MAX_SNOOZE_DAYS)).isoformat()), status
 
 
 @bp.get("/boern/<int:child_id>")

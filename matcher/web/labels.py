@@ -16,7 +16,7 @@ WEEKDAY_NAMES = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "tor
 KIND_NAMES = {"activity": "Aktivitet", "leisure-job": "Fritidsjob", "mentoring": "Mentor"}
 STATUS_NAMES = {"active": "Aktiv", "paused": "På pause", "closed": "Lukket"}
 AUDIT_OBJECT_NAMES = {"child": "barn", "user": "bruger", "audit_log": "revisionslog", "referral": "henvisning",
-                      "participation": "deltagelse"}
+                      "participation": "deltagelse", "warning": "advarsel"}
 AUDIT_ACTION_NAMES = {
     "view": "Så", "create": "Oprettede", "update": "Ændrede", "export": "Eksporterede", "erase": "Slettede",
     "retention": "Slettet efter opbevaringsfrist", "login": "Loggede ind", "login_failed": "Mislykket login",
@@ -82,8 +82,10 @@ def danish_date(value: dt.date | dt.datetime | str | None) -> str:
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
 
 
-def short_date(value: dt.date | None) -> str:
-    """Return '16.10.2026' (for narrow table columns)."""
+def short_date(value: dt.date | str | None) -> str:
+    """Return '16.10.2026' (for narrow table columns; also for an ISO date string)."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     return "–" if value is None else f"{value.day}.{value.month}.{value.year}"
 
 

@@ -177,7 +177,9 @@ def test_idempotency_key_stores_one_entry(api, kids, db):
 def test_warnings_for_the_caller(api, kids):
     body = api("contact_person", "GET", "/api/v1/warnings").get_json()
     assert body["results"] and {w["child_id"] for w in body["results"]} == {kids.child}
-    assert set(body["results"][0]) == {"type", "child_id", "referral_id", "message", "since"}
+    assert set(body["results"][0]) == {"id", "type", "child_id", "referral_id", "message", "since", "offer_id",
+                                       "offer_name", "mentor_id", "mentor_name", "target_name", "last_session_on",
+                                       "state", "handled_note", "snoozed_until", "acted_on"}
     assert {w["child_id"] for w in api("admin", "GET", "/api/v1/warnings").get_json()["results"]} == \
         {kids.child, kids.other_child}
     assert api("club_rep", "GET", "/api/v1/warnings").status_code == 403
