@@ -51,9 +51,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database session to the request cycle."""
-    from matcher.web import auth, database, ratelimit, security
+    from matcher.web import auth, database, errors, ratelimit, security
 
     database.init_app(app)
+    errors.init_app(app)
     csrf.init_app(app)
     ratelimit.init_app(app)
     auth.init_app(app)

@@ -186,7 +186,10 @@ def render_child(child: Child, status: int = 200, errors: dict | None = None, fo
     entries = history(session, child)
     superseded = {e.supersedes_id for e in entries if e.supersedes_id}
     warnings = [w for w in current_warnings(session, current_user.user, now) if w["child_id"] == child.id]
-    return render_template("children/child.html", changes=profile_history(session, child), child=child, referrals=referrals, phases=phases,
+    from matcher.web.referrals import undoable
+
+    return render_template("children/child.html", changes=profile_history(session, child),
+                           just_logged=undoable(child, request.args.get("registreret")), child=child, referrals=referrals, phases=phases,
                            open_phase=next((p for p in phases if p.end_date is None), None), entries=entries,
                            superseded=superseded, warnings=warnings, today=now, errors=errors or {},
                            shown=len(entries) if request.args.get("historik") == "alle" else HISTORY_SHOWN,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Mentor, Offer
-from matcher.db import parse_id
+from matcher.db import parse_id, utcnow
 from matcher.pathways import operations as ops
 from matcher.pathways.models import (
     ACCOMPANIED_BY,
@@ -31,6 +32,7 @@ from matcher.web.labels import error_sentence
 from matcher.web.search import today
 
 bp = Blueprint("referrals", __name__)
+UNDO_WINDOW = dt.timedelta(minutes=15)
 STATUS_FORM_REUSED = ("Formularen var allerede sendt med andre valg, så intet er ændret. "
                       "Se den nuværende status herunder, og vælg igen.")
 
@@ -174,9 +176,36 @@ def log(child_id: int):
     except RecordError as exc:
         get_session().rollback()
         return _render_log(followed_child(child_id), 400, {exc.field: exc.message}, values)
-    what = "Mødte op" if entry.attended else "Mødte ikke op"
-    flash(f"Registreret: {what} – {target_name(entry.referral)}, {entry.date.day}/{entry.date.month}.", "info")
-    return redirect(url_for("children.page", child_id=child.id), code=303)
+    return redirect(url_for("children.page", child_id=child.id, registreret=entry.id), code=303)
+
+
+def undoable(child, entry_id: str | None):
+    """Return the participation entry the user just logged for ``child`` (to offer "Fortryd"), or None."""
+    entry = get_session().get(Participation, parse_id(entry_id)) if parse_id(entry_id or "") else None
+    if entry is None or entry.referral.child_id != child.id or entry.voided or entry.logged_by_id != current_user.id:
+        return None
+    superseded = get_session().scalar(select(Participation.id).where(Participation.supersedes_id == entry.id))
+    if superseded is not None or utcnow() - entry.logged_at > UNDO_WINDOW:
+        return None
+    return entry
+
+
+@bp.post("/deltagelse/<int:entry_id>/fortryd")
+@roles_required(*FOLLOWERS)
+def undo(entry_id: int):
+    """Withdraw a session logged a moment ago (kept in the history as withdrawn)."""
+    entry = get_session().get(Participation, entry_id)
+    if entry is None:
+        abort(404)
+    child = followed_child(entry.referral.child_id)
+    try:
+        ops.correct_participation(get_session(), entry, current_user.user, voided=True, today=today())
+    except RecordError as exc:
+        get_session().rollback()
+        flash(error_sentence(exc.field, exc.message), "error")
+        return redirect(url_for("children.page", child_id=child.id, _anchor="deltagelse"), code=303)
+    flash("Registreringen er fortrudt. Den står som slettet i historikken.", "info")
+    return redirect(url_for("referrals.log", child_id=child.id, henvisning=entry.referral_id), code=303)
 
 
 @bp.route("/deltagelse/<int:entry_id>/ret", methods=["GET", "POST"])

@@ -125,6 +125,7 @@ MATRIX = [
     ("GET", "/deltagelse/{entry}/ret", None, expect(200, 302, **NO_CLUB)),
     ("GET", "/deltagelse/{other_entry}/ret", None, expect(200, 302, **NOT_MINE)),
     ("GET", "/deltagelse/999999/ret", None, expect(404, 302, **NO_CLUB)),
+    ("POST", "/deltagelse/999999/fortryd", None, expect(404, 302, **NO_CLUB)),
     ("GET", "/henvisning/{ref}", None, expect(200, 302, **NO_CLUB)),
     ("GET", "/henvisning/{other_ref}", None, expect(200, 302, **NOT_MINE)),
     ("GET", "/henvisning/999999", None, expect(404, 302, **NO_CLUB)),

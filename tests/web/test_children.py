@@ -235,11 +235,15 @@ def test_every_look_up_and_change_is_audited(login, kids, db):
     assert not [e for e in events_for_child(db, kids.other_child) if e.actor_email == "contact_person@kk.dk"]
 
 
-def test_enter_in_a_field_logs_nothing(login, kids, db):
-    """Enter submits the form's hidden first button, which answers neither attended nor not attended."""
+def test_the_answers_are_the_only_buttons_and_no_answer_logs_nothing(login, kids, db):
+    """No stray default button ("Gem ikke"): the two answers are the form's only submit buttons."""
     client = login("contact_person")
     form = text(client.get(f"/boern/{kids.child}/deltagelse"))
-    assert form.index('name="attended" value=""') < form.index('name="attended" value="1"')
+    assert "Gem ikke" not in form and 'value=""' not in form.split('name="attended"')[1][:20]
+    assert form.count('type="submit" name="attended"') == 2
+    assert form.index('name="attended" value="1"') < form.index('id="f-date"')  # the answers come first
     response = client.post(f"/boern/{kids.child}/deltagelse", data={"referral_id": kids.ref, "attended": ""})
     assert response.status_code == 400 and "Mødte op" in text(response)
     assert len(db.scalars(select(Participation).where(Participation.referral_id == kids.ref)).all()) == 1
+
+

@@ -52,7 +52,9 @@ def _unrouted(exc: HTTPException):
         message = ("Ingen API-adresse " + request.path + " (id'er i stien er hele tal fra 0)"
                    if isinstance(exc, NotFound) else f"Metoden {request.method} findes ikke for {request.path}")
         return error_body(message, "path" if isinstance(exc, NotFound) else "method", exc.code or 404)
-    return exc
+    from matcher.web.errors import error_page
+
+    return error_page(exc)
 
 
 @bp.before_request
