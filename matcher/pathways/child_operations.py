@@ -117,7 +117,7 @@ def create_child(session: Session, code: str | None = None, *, district_id: int 
                  postcode: str | None = None, birth_date: dt.date | None = None, birth_year: int | None = None,
                  gender: str = "unknown", interests: str | None = None, languages: Iterable[str] | None = (),
                  weekdays: Iterable[str] | None = (), contact_person: User | None = None, user: User | None = None,
-                 ip: str | None = None, purpose: str = "opret barn") -> Child:
+                 ip: str | None = None, purpose: str = "opret barn", audit: bool | None = None) -> Child:
     """Create a pseudonymous child (a code is generated when none is given) followed by ``user``.
 
     A contact person's child is always their own; key staff may only create children of their district.
@@ -139,17 +139,21 @@ def create_child(session: Session, code: str | None = None, *, district_id: int 
                   contact_person=contact_person, last_activity_at=utcnow())
     session.add(child)
     session.flush()
-    if user is not None:
-        if not can_follow(user, child):
-            raise NotAllowed(user, "Barnet skal høre til din egen bydel", "district_id")
+    if user is not None and not can_follow(user, child):
+        raise NotAllowed(user, "Barnet skal høre til din egen bydel", "district_id")
+    if user is not None if audit is None else audit:
         _audit(session, user, "create", child, purpose, ip, sorted(f for f in PROFILE_FIELDS if f != "contact_person"))
     return child
 
 
-def update_child(session: Session, child: Child, user: User, *, ip: str | None = None,
-                 purpose: str = "ret barnets profil", **changes: Any) -> list[str]:
-    """Change the given profile fields of a child ``user`` follows; return the names of fields that changed."""
-    require_follow(user, child)
+def update_child(session: Session, child: Child, user: User | None, *, ip: str | None = None,
+                 purpose: str = "ret barnets profil", system: bool = False, **changes: Any) -> list[str]:
+    """Change the given profile fields of a child ``user`` follows; return the names of fields that changed.
+
+    ``system=True`` (the go-live import) changes without a user and skips the "must be yours" checks.
+    """
+    if not system:
+        require_follow(user, child)
     unknown = sorted(set(changes) - set(PROFILE_FIELDS))
     if unknown:
         raise RecordError(f"barn {child.code}", unknown[0], "kan ikke ændres her")
@@ -174,13 +178,13 @@ def update_child(session: Session, child: Child, user: User, *, ip: str | None =
     if "weekdays" in changes:
         child.weekdays = _weekdays(record, changes["weekdays"])
     if "contact_person" in changes:
-        if user.role is Role.contact_person:
+        if user is not None and user.role is Role.contact_person:
             raise NotAllowed(user, "Kun nøglemedarbejdere kan give barnet en anden kontaktperson",
                              "contact_person_id")
         child.contact_person = _contact_person(user, record, changes["contact_person"])
     session.flush()
     session.refresh(child, ["district"])
-    if not can_follow(user, child):
+    if not system and not can_follow(user, child):
         raise NotAllowed(user, "Barnet skal høre til din egen bydel", "district_id")
     changed = [f for f, v in _snapshot(child).items() if before[f] != v]
     if changed:
@@ -197,7 +201,7 @@ def _snapshot(child: Child) -> dict[str, Any]:
             "contact_person": child.contact_person_id}
 
 
-def _audit(session: Session, user: User, action: str, child: Child, purpose: str, ip: str | None,
+def _audit(session: Session, user: User | None, action: str, child: Child, purpose: str, ip: str | None,
            fields: list[str]) -> None:
     """Log the change with the names of the changed fields only: the values stay out of the append-only log."""
     from matcher.privacy.audit import record

@@ -198,12 +198,16 @@ def _check_entry(referral: Referral, date: dt.date, accompanied_by: str,
     return check_free_text("note", note, record)
 
 
-def log_participation(session: Session, referral: Referral, user: User, *, date: dt.date, attended: bool,
+def log_participation(session: Session, referral: Referral, user: User | None, *, date: dt.date, attended: bool,
                       accompanied_by: str = "alone", network_person: NetworkPerson | None = None,
                       note: str | None = None, idempotency_key: str | None = None,
-                      today: dt.date | None = None) -> Participation:
-    """Log one session of a referral for a child the user follows; a repeated key returns the first entry."""
-    require_follow(user, referral.child)
+                      today: dt.date | None = None, system: bool = False) -> Participation:
+    """Log one session of a referral for a child the user follows; a repeated key returns the first entry.
+
+    ``system=True`` (the go-live import) logs without a user and skips the "must be yours" check.
+    """
+    if not system:
+        require_follow(user, referral.child)
     if idempotency_key is not None:
         earlier = session.scalars(select(Participation)
                                   .where(Participation.idempotency_key == idempotency_key)).first()
@@ -236,14 +240,15 @@ def log_participation(session: Session, referral: Referral, user: User, *, date:
     return entry
 
 
-def correct_participation(session: Session, entry: Participation, user: User, *, date: dt.date | None = None,
-                          attended: bool | None = None, accompanied_by: str | None = None,
-                          network_person: NetworkPerson | None | object = _KEEP,
+def correct_participation(session: Session, entry: Participation, user: User | None, *,
+                          date: dt.date | None = None, attended: bool | None = None,
+                          accompanied_by: str | None = None, network_person: NetworkPerson | None | object = _KEEP,
                           note: str | None | object = _KEEP, voided: bool = False,
-                          today: dt.date | None = None) -> Participation:
+                          today: dt.date | None = None, system: bool = False) -> Participation:
     """Record a correction as a new entry superseding ``entry``; the old row is kept as history."""
     referral = entry.referral
-    require_follow(user, referral.child)
+    if not system:
+        require_follow(user, referral.child)
     superseded = session.scalar(select(exists().where(Participation.supersedes_id == entry.id)))
     if superseded or entry.voided:
         raise RecordError(f"deltagelse {entry.id}", "supersedes_id", "er allerede rettet – ret den nyeste")
