@@ -25,6 +25,7 @@ from matcher.pathways.models import (
     Participation,
     Phase,
     Referral,
+    WarningAction,
 )
 from matcher.pathways.child_operations import create_child, generate_code, update_child  # noqa: F401
 from matcher.pathways.referral_operations import (  # noqa: F401
@@ -116,5 +117,7 @@ def erase_child(session: Session, child: Child) -> Child:
         referral.end_note = referral.shared_with_club_scope = referral.shared_with_club_name = None
     for entry in session.scalars(select(Participation).where(Participation.referral_id.in_(referral_ids))):
         entry.note = None
+    for action in session.scalars(select(WarningAction).where(WarningAction.child_id == child.id)):
+        action.note = None
     session.flush()
     return child
