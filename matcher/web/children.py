@@ -136,14 +136,16 @@ def edit(child_id: int):
         values = {"birth_year": str(child.birth_date.year) if child.birth_year_only and child.birth_date else "",
                   "birth_date": "" if child.birth_year_only or not child.birth_date else child.birth_date.isoformat(),
                   "gender": child.gender, "postcode": child.postcode or "",
-                  "district_id": "" if child.postcode else str(child.district_id or ""),
+                  "district_id": str(child.district_id or ""),
                   "interests": child.interests or "", "languages": list(child.languages or []),
                   "weekdays": list(child.weekdays or [])}
         return render_template("children/edit.html", child=child, **_form_context(values, {}))
     values = _child_form(request.form)
     try:
-        changed = ops.update_child(get_session(), child, current_user.user, ip=request.remote_addr,
-                                   **_profile(values))
+        profile = _profile(values)
+        if profile["postcode"] != child.postcode and profile["district_id"] == child.district_id:
+            profile["district_id"] = None  # a new postcode with the district left as it was: follow the postcode
+        changed = ops.update_child(get_session(), child, current_user.user, ip=request.remote_addr, **profile)
     except (RecordError, NotAllowed) as exc:
         get_session().rollback()
         return render_template("children/edit.html", child=followed_child(child_id),

@@ -290,3 +290,20 @@ def test_a_500_is_a_danish_page(app, client):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.get("/test-fejl")
     assert response.status_code == 500 and "Der skete en fejl" in text(response) and "boom" not in text(response)
+
+
+def test_the_form_keeps_a_chosen_district_and_follows_a_new_postcode(login, kids, db):
+    from matcher.catalogue.models import District
+
+    valby = db.scalars(select(District).where(District.slug == "valby")).one()
+    child = db.get(Child, kids.child)
+    child.district_id = valby.id  # chosen by hand, unlike the postcode's district
+    db.commit()
+    client = login("contact_person")
+    form = {"gender": "unknown", "postcode": "2200", "district_id": str(valby.id), "interests": "skak"}
+    assert client.post(f"/boern/{kids.child}/rediger", data=form).status_code == 303
+    db.expire_all()
+    assert db.get(Child, kids.child).district_id == valby.id
+    assert client.post(f"/boern/{kids.child}/rediger", data={**form, "postcode": "2300"}).status_code == 303
+    db.expire_all()
+    assert db.get(Child, kids.child).district.name == "Amager Vest"
