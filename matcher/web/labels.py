@@ -51,7 +51,10 @@ FIELD_NAMES = {"title": "Titel", "description": "Beskrivelse", "age_min": "Alder
                "consent": "Samtykke", "contact_person_id": "Kontaktperson", "suggested_on": "Foreslået den",
                "note_handled": "Note", "snoozed_until": "Udsat til", "child_code": "Barnets kode",
                "status_on": "Dato", "child": "Barnets kode", "actor": "Bruger", "from": "Fra dato",
-               "to": "Til dato", "action": "Handling", "warning": "Advarsel"}
+               "to": "Til dato", "action": "Handling", "warning": "Advarsel", "role": "Rolle",
+               "organisation": "Organisation", "mapped_to": "Kobl til", "password": "Adgangskode",
+               "current_password": "Nuværende adgangskode", "new_password": "Ny adgangskode", "q": "Søgning",
+               "max_km": "Højst afstand", "district_slug": "Bydel"}
 #: Why the matcher left candidates out (``RankResult.excluded``), as short Danish phrases.
 EXCLUSION_NAMES = {"not_active": "ikke aktive", "age": "alder", "gender": "køn",
                    "young_worker": "regler for unges arbejde", "mentor_not_approved": "mentor ikke godkendt",

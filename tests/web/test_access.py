@@ -62,6 +62,7 @@ MATRIX = [
     ("POST", "/admin/brugere/ny", None, expect(400, 302, **ADMIN)),
     ("POST", "/admin/import/hsds", None, expect(400, 302, **ADMIN)),  # no file: nothing imported
     ("POST", "/admin/import/mentorer", None, expect(400, 302, **ADMIN)),
+    ("POST", "/admin/import/forloeb", None, expect(400, 302, **ADMIN)),
     ("POST", "/admin/interesser/{term}/kobl", None, expect(400, 302, **ADMIN)),
     ("POST", "/admin/interesser/999999/kobl", None, expect(404, 302, **ADMIN)),
     ("POST", "/forening/{own_org}/oplysninger", None, expect(400, 302, contact_person=403)),

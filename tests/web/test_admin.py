@@ -96,7 +96,8 @@ def test_hsds_import_summary_and_errors(app, client, login):
     services[1]["minimum_age"] = "ung"
     bad = upload(client, "/admin/import/hsds", json.dumps(services).encode(), "fejl.json")
     html = bad.get_data(as_text=True)
-    assert bad.status_code == 400 and "intet er gemt" in html and "minimum_age" in html and "service[1]" in html
+    assert bad.status_code == 400 and "intet er gemt" in html and "minimum_age" in html and "tilbud nr. 1" in html
+    assert "skal være et helt tal (fik &#39;ung&#39;)" in html and "must be" not in html
     assert upload(client, "/admin/import/hsds", b"{not json", "x.json").status_code == 400
     assert client.post("/admin/import/hsds", data={}).status_code == 400
 
@@ -117,6 +118,7 @@ def test_mentor_csv_import_and_export(app, client, login):
         assert len(s.scalars(select(Mentor)).all()) == 2
     bad = upload(client, "/admin/import/mentorer", content.replace(b"\n", b"\nx,", 1), "fejl.csv")
     assert bad.status_code == 400 and "intet er gemt" in bad.get_data(as_text=True)
+    assert "linje 2" in bad.get_data(as_text=True) and " got " not in bad.get_data(as_text=True)
     export = client.get("/admin/eksport/mentorer.csv")
     assert export.status_code == 200 and export.mimetype == "text/csv"
 
@@ -145,3 +147,18 @@ def test_admin_edits_a_user_and_a_new_role_ends_their_sessions(app, client, logi
         details = session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "update",
                                                                    AuditEvent.object_id == target.id)).all()
     assert details == [{"changed": ["name"]}, {"changed": ["role"]}]
+
+
+def test_pathway_csv_import_on_the_screen_answers_in_danish(app, client, login):
+    from matcher.pathways.pathways_import import HEADER
+
+    login("admin")
+    header = ",".join(HEADER)
+    empty = "," * (len(HEADER) - 2)
+    ok = upload(client, "/admin/import/forloeb", f"{header}\nbarn,BU-SKRM1{empty}\n".encode(), "forloeb.csv")
+    assert ok.status_code == 200 and "1 oprettet" in ok.get_data(as_text=True)
+    bad = upload(client, "/admin/import/forloeb", f"{header}\nfase,BU-SKRM1{empty}\n".encode(), "fejl.csv")
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "intet er gemt" in html and "række 2 (BU-SKRM1)" in html
+    assert "start_date" in html and "mangler en dato" in html
+    assert client.post("/admin/import/forloeb", data={}).status_code == 400
