@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from matcher.jsonio import JSONInputError, render_path
+
 
 class RecordError(ValueError):
     """One bad value in one record of an import or a request."""
@@ -23,6 +25,15 @@ class ImportFailed(ValueError):
         more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
         where = f" {source}" if source else ""
         super().__init__(f"import{where} refused, nothing was stored ({len(errors)} error(s)):\n{shown}{more}")
+
+
+def json_record_error(exc: JSONInputError, label: str) -> RecordError:
+    """Name the record and field a refused JSON value lies in (``service[3]``, ``capacities[0].available``)."""
+    path = exc.path[1:] if exc.path[:1] == ("contents",) else exc.path
+    where = f" (line {exc.line}, column {exc.column})" if exc.line is not None else ""
+    if path and isinstance(path[0], int):
+        return RecordError(f"{label}[{path[0]}]", render_path(path[1:]) or "-", exc.message + where)
+    return RecordError("document", render_path(path) or "-", exc.message + where)
 
 
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.districts import district_at, district_for_postcode
-from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.catalogue.errors import ImportFailed, RecordError, json_record_error
 from matcher.catalogue.hsds_parse import ParsedService, ParsedTerm, parse_service
 from matcher.catalogue.models import (
     District,
@@ -21,6 +20,7 @@ from matcher.catalogue.models import (
     Organisation,
 )
 from matcher.catalogue.summary import ImportSummary, assign_changed
+from matcher.jsonio import JSONInputError, loads
 
 Progress = Callable[[int, int], None]
 
@@ -28,9 +28,9 @@ Progress = Callable[[int, int], None]
 def load_services(text: str | bytes, source: str = "") -> list[dict[str, Any]]:
     """Decode an HSDS document: a list of services, one service, or a page with ``contents``."""
     try:
-        data = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFailed([RecordError("document", "-", f"not valid JSON: {exc}")], source) from None
+        data = loads(text)
+    except JSONInputError as exc:
+        raise ImportFailed([json_record_error(exc, "service")], source) from None
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         data = data["contents"]
     elif isinstance(data, dict):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
@@ -11,6 +10,7 @@ from flask import session as flask_session
 from flask_login import current_user
 from sqlalchemy import select
 
+from matcher import jsonio
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Mentor, Offer
 from matcher.db import parse_id, utcnow
@@ -239,8 +239,8 @@ def correct(entry_id: int):
 
 def _components(raw: str) -> dict[str, float] | None:
     try:
-        data = json.loads(raw) if raw else None
-    except ValueError:
+        data = jsonio.loads(raw) if raw else None
+    except jsonio.JSONInputError:
         data = None
     if not isinstance(data, dict):
         return None

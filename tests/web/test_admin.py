@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from sqlalchemy import select
 
 from matcher.accounts.models import User
@@ -162,3 +163,18 @@ def test_pathway_csv_import_on_the_screen_answers_in_danish(app, client, login):
     assert bad.status_code == 400 and "intet er gemt" in html and "række 2 (BU-SKRM1)" in html
     assert "start_date" in html and "mangler en dato" in html
     assert client.post("/admin/import/forloeb", data={}).status_code == 400
+
+
+@pytest.mark.parametrize("literal,field,message", [
+    ("[" * 5000 + "]" * 5000, "description[0][0][0][0][0][0][0]…", "indlejret dybere end 64 niveauer"),
+    ("Infinity", "description", "Infinity er ikke et JSON-tal"),
+])
+def test_hsds_upload_with_deep_nesting_or_infinity_is_a_clear_refusal(app, client, login, literal, field, message):
+    login("admin")
+    services = json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text())
+    services[1]["description"] = "MARK"
+    response = upload(client, "/admin/import/hsds", json.dumps(services).replace('"MARK"', literal).encode(),
+                      "dyb.json")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Importen blev afvist – intet er gemt" in html
+    assert "<td>tilbud nr. 1</td>" in html and f"<code>{field}</code>" in html and message in html

@@ -44,6 +44,12 @@ MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), d) for p, d in [
     (r"^not valid JSON: (.*)$", r"er ikke gyldig JSON (\1)"),
     (r"^expected a list of HSDS services$", "skal være en liste af HSDS-services"),
     (r"^expected (\S+); missing (.*), unexpected (.*)$", r"forventede kolonnerne \1; mangler \2, ukendte \3"),
+    (r"^is not UTF-8 text \(byte (\d+).*\)$", r"er ikke UTF-8-tekst (byte \1)"),
+    (r"^is not valid JSON: (.*)$", r"er ikke gyldig JSON (\1)"),
+    (r"^(.+) is not a JSON number \(only finite numbers are allowed\)$",
+     r"\1 er ikke et JSON-tal (kun endelige tal er tilladt)"),
+    (r"^the number (.+) is too large \(not a finite number\)$", r"tallet \1 er for stort (ikke et endeligt tal)"),
+    (r"^is nested deeper than (\d+) levels$", r"er indlejret dybere end \1 niveauer"),
 ]]
 RECORDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), d) for p, d in [
     (r"^line (\d+)", r"linje \1"), (r"^service\[(\d+)\]", r"tilbud nr. \1"), (r"^file$", "filen"),
