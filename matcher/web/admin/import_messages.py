@@ -51,6 +51,7 @@ MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), d) for p, d in [
     (r"^the number (.+) is too large \(not a finite number\)$", r"tallet \1 er for stort (ikke et endeligt tal)"),
     (r"^is nested deeper than (\d+) levels$", r"er indlejret dybere end \1 niveauer"),
 ]]
+POSITION = re.compile(r"\s*\(line (\d+), column (\d+)\)$")
 RECORDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), d) for p, d in [
     (r"^line (\d+)", r"linje \1"), (r"^service\[(\d+)\]", r"tilbud nr. \1"), (r"^file$", "filen"),
     (r"^header$", "kolonneoverskrifterne"), (r"^document$", "dokumentet"),
@@ -69,10 +70,15 @@ class DanishError:
 def danish(error: RecordError) -> DanishError:
     """Return ``error`` with its record and message in Danish (messages already in Danish pass through)."""
     message, record = error.message, error.record
+    where = POSITION.search(message)
+    if where:
+        message = message[:where.start()]
     for pattern, replacement in MESSAGES:
         if pattern.match(message):
             message = pattern.sub(replacement, message)
             break
+    if where:
+        message += f" (linje {where.group(1)}, kolonne {where.group(2)})"
     for pattern, replacement in RECORDS:
         record = pattern.sub(replacement, record)
     return DanishError(record, error.field, message)

@@ -32,16 +32,16 @@ def list_warnings():
                     "offset": offset})
 
 
-@bp.post("/warnings/<warning_id>/handle")
-def handle_warning(warning_id: str):
+@bp.post("/warnings/<warning>/handle")
+def handle_warning(warning: str):
     """Mark one of the caller's warnings handled; ``note`` says what was done."""
-    return _act(warning_id, "handled", {"note"})
+    return _act(warning, "handled", {"note"})
 
 
-@bp.post("/warnings/<warning_id>/snooze")
-def snooze_warning(warning_id: str):
+@bp.post("/warnings/<warning>/snooze")
+def snooze_warning(warning: str):
     """Snooze one of the caller's warnings until ``until`` (an ISO date after today)."""
-    return _act(warning_id, "snoozed", {"until", "note"})
+    return _act(warning, "snoozed", {"until", "note"})
 
 
 def _act(warning_id: str, action: str, allowed: set[str]):
@@ -58,7 +58,7 @@ def _act(warning_id: str, action: str, allowed: set[str]):
                              ip=request.remote_addr)
     except RecordError as exc:
         if exc.field == "warning":
-            raise ApiError(404, exc.message, "warning_id") from None
+            raise ApiError(404, exc.message, "warning") from None
         raise ApiError(400, exc.message, "until" if exc.field == "snoozed_until" else exc.field) from None
     return jsonify({"id": warning_id, "state": row.action, "note": row.note,
                     "snoozed_until": row.snoozed_until.isoformat() if row.snoozed_until else None,

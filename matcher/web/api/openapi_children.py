@@ -243,8 +243,8 @@ FOLLOWUP_PATHS: dict[str, Any] = {
                                       "open: kun åbne; all: også håndterede og udsatte")],
         "responses": {"200": {"description": "Advarsler, ældste først", **json_content(_page("Warning"))},
                       **errors(400, 401, 403)}}},
-    "/api/v1/warnings/{warning_id}/handle": {
-        "parameters": [{"name": "warning_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "/api/v1/warnings/{warning}/handle": {
+        "parameters": [{"name": "warning", "in": "path", "required": True, "schema": {"type": "string"}}],
         "post": {"summary": "Markér en advarsel som håndteret", "tags": ["warnings"],
                  "description": "Kun dine egne advarsler (ellers 404). Logges i revisionsloggen.",
                  "requestBody": {"required": True, **json_content({
@@ -252,8 +252,8 @@ FOLLOWUP_PATHS: dict[str, Any] = {
                      "properties": {"note": {"type": "string", "minLength": 1}}})},
                  "responses": {"200": {"description": "Beslutningen", **json_content(ref("WarningAction"))},
                                **errors(400, 401, 403, 404)}}},
-    "/api/v1/warnings/{warning_id}/snooze": {
-        "parameters": [{"name": "warning_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "/api/v1/warnings/{warning}/snooze": {
+        "parameters": [{"name": "warning", "in": "path", "required": True, "schema": {"type": "string"}}],
         "post": {"summary": "Udsæt en advarsel til en dag", "tags": ["warnings"],
                  "description": "Advarslen vises igen den dag (senest 183 dage frem).",
                  "requestBody": {"required": True, **json_content({
