@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.districts import district_at, district_for_postcode
 from matcher.catalogue.errors import ImportFailed, RecordError, json_record_error
+from matcher.catalogue.hsds_hygiene import OrganisationLedger
 from matcher.catalogue.hsds_parse import ParsedService, ParsedTerm, parse_service
 from matcher.catalogue.models import (
     District,
@@ -19,6 +20,7 @@ from matcher.catalogue.models import (
     OfferSchedule,
     Organisation,
 )
+from matcher.catalogue.org_identity import OrganisationIdentity
 from matcher.catalogue.summary import ImportSummary, assign_changed
 from matcher.jsonio import JSONInputError, loads
 
@@ -51,6 +53,7 @@ class _Upserter:
         self.districts = {d.name: d for d in session.scalars(select(District))}
         self.postcode_district: dict[str, District | None] = {}
         self.org_seen: set[str] = set()
+        self.identity = OrganisationIdentity(session)
 
     def district(self, place: dict[str, Any]) -> District | None:
         if "lat" in place:
@@ -73,6 +76,13 @@ class _Upserter:
     def organisation(self, s: ParsedService) -> tuple[Organisation, bool]:
         p = s.organisation
         org = self.orgs.get(p.external_id)
+        if org is None and (twin := self.identity.find(p.identifiers)) is not None:
+            # Another directory's copy of a club the catalogue has: join it; its own source owns its details.
+            if p.external_id not in self.org_seen:
+                self.org_seen.add(p.external_id)
+                self.summary.flag(f"organisation {p.external_id} ({p.name}) is {twin.external_id or twin.id} "
+                                  f"({twin.name}) by {', '.join(' '.join(i) for i in p.identifiers)}: merged")
+            return twin, False
         created = org is None
         if created:
             org = Organisation(external_id=p.external_id)
@@ -90,6 +100,7 @@ class _Upserter:
                       lat=s.place.get("lat"), lon=s.place.get("lon"),
                       district_id=district.id if district else None)
         changed = assign_changed(org, values)
+        self.identity.remember(org, p.identifiers, self.summary, f"organisation {p.external_id}")
         return org, changed and not created
 
     def offer(self, s: ParsedService, existing: Offer | None, index: int) -> str:
@@ -141,9 +152,10 @@ def import_services(session: Session, services: list[Any], *, strict: bool = Tru
     errors: list[RecordError] = []
     parsed: list[ParsedService] = []
     seen: dict[str, int] = {}
+    ledger = OrganisationLedger()
     for i, raw in enumerate(services):
         s = parse_service(raw, i, errors, strict=strict)
-        if s is None:
+        if s is None or not ledger.check(s, i, errors):
             continue
         if s.external_id in seen:
             errors.append(RecordError(f"service[{i}] id={s.external_id}", "id",

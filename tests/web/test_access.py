@@ -161,6 +161,22 @@ MATRIX = [
     ("GET", "/api/v1/indicators?period=2026Q3", None, expect(200, 401, **STAFF)),
     ("GET", "/api/v1/indicators?period=last-year", None, expect(400, 401, **STAFF)),
     ("GET", "/api/hsds/services", None, expect(200, 200)),
+    # The public HSDS API: the same answer for everyone, with or without a session or token.
+    ("POST", "/api/hsds/services", None, expect(200, 200)),
+    ("GET", "/api/hsds/", None, expect(200, 200)),
+    ("GET", "/api/hsds/profile", None, expect(200, 200)),
+    ("GET", "/api/hsds/openapi.json", None, expect(200, 200)),
+    ("GET", "/api/hsds/schema/compiled/service.json", None, expect(200, 200)),
+    ("GET", "/api/hsds/services/c1404959-d3aa-5da2-a02e-03e34d695e1c", None, expect(200, 200)),
+    ("GET", "/api/hsds/services/999999", None, expect(404, 404)),
+    ("GET", "/api/hsds/organizations?full=true", None, expect(200, 200)),
+    ("GET", "/api/hsds/organizations/412cf209-21e4-597d-bf75-0cad7a07263b", None, expect(200, 200)),
+    ("GET", "/api/hsds/taxonomies", None, expect(200, 200)),
+    ("GET", "/api/hsds/taxonomies/unknown", None, expect(404, 404)),
+    ("GET", "/api/hsds/taxonomy_terms?top_only=true", None, expect(200, 200)),
+    ("GET", "/api/hsds/taxonomy_terms/unknown", None, expect(404, 404)),
+    ("GET", "/api/hsds/service_at_locations?postcode=2500&proximity=2000", None, expect(200, 200)),
+    ("GET", "/api/hsds/service_at_locations/unknown", None, expect(404, 404)),
 ]
 # Ids beyond the INTEGER range match no route: 404 for everyone, never a 500 (every id route: below).
 BEYOND_RANGE = [

@@ -189,6 +189,8 @@ MENTOR_PATHS: dict[str, Any] = {
 HSDS_PATHS: dict[str, Any] = {
     "/api/hsds/services": {"get": {
         "summary": "Offentligt HSDS 3.1-feed af tilbud (uden token; ingen børn, ingen mentorer)", "tags": ["hsds"],
+        "description": "Hele HSDS 3.1-API'et (alle stier og parametre, ndjson, POST) er beskrevet i "
+                       "Open Referrals officielle OpenAPI-dokument på /api/hsds/openapi.json.",
         "security": [],
         "parameters": [query("page", {"type": "integer", "minimum": 1, "default": 1}, "Side"),
                        query("per_page", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
