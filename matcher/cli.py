@@ -506,9 +506,11 @@ def index_build(ctx: Context, index_cache: Path) -> None:
 
 
 def _register_feature_commands() -> None:
+    from matcher.mail.commands import worker
     from matcher.pathways.commands import report
 
     cli.add_command(report)
+    cli.add_command(worker)
 
 
 _register_feature_commands()

@@ -25,5 +25,8 @@ from matcher.pathways.models import (  # noqa: F401
     ReferralEvent,
 )
 from matcher.privacy.models import AuditEvent  # noqa: F401
+from matcher.mail.models import JobLease, OutboxMessage, SignedLink  # noqa: F401
+from matcher.clubs.models import ClubAnswer, WaitingListEntry  # noqa: F401
+from matcher.clubs import waiting  # noqa: F401  (tells contact persons at once when a spot frees)
 
 metadata = Base.metadata

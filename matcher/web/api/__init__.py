@@ -168,6 +168,7 @@ def district_ref(name: str = "district") -> str | None:
 
 from matcher.web.api import (  # noqa: E402,F401  (registers routes)
     children,
+    club,
     followup,
     match,
     mentors,

@@ -12,9 +12,9 @@ from sqlalchemy.orm import selectinload
 from matcher.accounts.models import Role, User
 from matcher.catalogue.models import Mentor, Offer
 from matcher.pathways import operations as ops
-from matcher.pathways.models import MAX_KEY_LENGTH, Child, Participation, Referral
+from matcher.pathways.models import MAX_KEY_LENGTH, Child, Referral
 from matcher.pathways.referral_operations import KeyReused, claim_key, remember_answer
-from matcher.pathways.queries import is_current, visible_children
+from matcher.pathways.queries import visible_children
 from matcher.web.access import followed_child, followed_referral, log_children_listed
 from matcher.web.api import MAX_ID, ApiError, bp, json_body, page_params, require_role
 from matcher.web.api.serialise import child_dict, participation_dict, referral_dict
@@ -142,7 +142,11 @@ def get_child(child_id: int):
                                 .options(selectinload(Referral.offer), selectinload(Referral.mentor))
                                 .order_by(Referral.id)).all()
     body = child_dict(child, today(), ops.open_phase(session, child))
-    body["referrals"] = [referral_dict(r) for r in referrals]
+    from matcher.clubs.operations import latest_answers
+    from matcher.web.api.club import answer_fields
+
+    answers = latest_answers(session, [r.id for r in referrals])
+    body["referrals"] = [{**referral_dict(r), **answer_fields(answers.get(r.id), r)} for r in referrals]
     body["network"] = [{"id": p.id, "label": p.label, "relation": p.relation} for p in child.network]
     return jsonify(body)
 
@@ -225,40 +229,6 @@ def patch_referral(referral_id: int):
     if claim is not None:
         remember_answer(session, claim, 200, answer)
     return jsonify(answer)
-
-
-@bp.get("/children/<int:child_id>/participation")
-def list_participation(child_id: int):
-    """Return the child's logged sessions, newest first, with who logged them (contact person or club)."""
-    require_role(*FOLLOWERS)
-    child = followed_child(child_id)
-    limit, offset = page_params(default_limit=100)
-    session = get_session()
-    current = (select(Participation).join(Referral, Referral.id == Participation.referral_id)
-               .where(Referral.child_id == child.id, is_current()))
-    total = session.scalar(select(func.count()).select_from(current.subquery())) or 0
-    rows = session.scalars(current.options(selectinload(Participation.logged_by), selectinload(Participation.referral)
-                                           .selectinload(Referral.offer), selectinload(Participation.referral)
-                                           .selectinload(Referral.mentor))
-                           .order_by(Participation.date.desc(), Participation.id.desc())
-                           .limit(limit).offset(offset)).all()
-    return jsonify({"results": [participation_entry(p) for p in rows], "total": total, "limit": limit,
-                    "offset": offset})
-
-
-def participation_entry(p: Participation) -> dict:
-    """Return one session with the referral's target and who logged it (their role, not their identity)."""
-    role = p.logged_by.role.value if p.logged_by is not None else None
-    return {**participation_dict(p), "target_name": target_of(p.referral),
-            "logged_by": "club" if role == Role.club_rep.value else ("contact_person" if role else None),
-            "logged_by_role": role}
-
-
-def target_of(referral: Referral) -> str | None:
-    """Return the offer's title or 'Mentor: name'."""
-    if referral.offer is not None:
-        return referral.offer.title
-    return f"Mentor: {referral.mentor.name}" if referral.mentor is not None else None
 
 
 @bp.post("/children/<int:child_id>/participation")

@@ -98,7 +98,10 @@ SCHEMAS: dict[str, Any] = {
         "end_note": NULL_STR, "first_session_on": NULL_DATE, "match_score": {"type": ["number", "null"]},
         "match_components": {"type": ["object", "null"], "additionalProperties": {"type": "number"}},
         "shared_with_club_on": NULL_DATE, "shared_with_club_scope": NULL_STR, "shared_with_club_name": NULL_STR,
-        "created_at": {"type": "string", "format": "date-time"}}},
+        "created_at": {"type": "string", "format": "date-time"},
+        "club_answer": {"type": ["string", "null"], "enum": ["welcome", "no_room", None],
+                        "description": "Foreningens seneste svar (i GET /children/{id} og efter deling)"},
+        "club_answer_detail": {"type": ["object", "null"], "description": "Svaret: dato, hvem, besked"}}},
     "Participation": {"type": "object", "required": ["id", "referral_id", "date", "attended"], "properties": {
         "id": {"type": "integer"}, "referral_id": {"type": "integer"}, "date": DATE, "attended": {"type": "boolean"},
         "accompanied_by": {"type": "string", "enum": list(ACCOMPANIED_BY)}, "network_person_id": NULL_INT,
@@ -116,12 +119,6 @@ SCHEMAS: dict[str, Any] = {
     "WarningAction": {"type": "object", "required": ["id", "state"], "properties": {
         "id": {"type": "string"}, "state": {"type": "string", "enum": ["handled", "snoozed"]}, "note": NULL_STR,
         "snoozed_until": NULL_DATE, "acted_on": {"type": "string", "format": "date-time"}}},
-    "ParticipationEntry": {"allOf": [{"$ref": "#/components/schemas/Participation"}, {
-        "type": "object", "properties": {
-            "target_name": NULL_STR,
-            "logged_by": {"type": ["string", "null"], "enum": ["contact_person", "club", None],
-                          "description": "club: foreningen registrerede; contact_person: en medarbejder"},
-            "logged_by_role": NULL_STR}}]},
 }
 
 
@@ -221,12 +218,6 @@ CHILD_PATHS: dict[str, Any] = {
                        {"name": "Idempotency-Key", "in": "header", "required": False,
                         "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
                         "description": "Samme nøgle to gange gemmer én registrering og giver det første svar"}],
-        "get": {"summary": "Barnets registrerede deltagelse, nyeste først", "tags": ["participation"],
-                "description": WHO + " Kun gældende registreringer (rettede og slettede udelades). `logged_by` "
-                               "siger, om en medarbejder eller foreningen registrerede.",
-                "parameters": PAGING,
-                "responses": {"200": {"description": "Registreringer", **json_content(_page("ParticipationEntry"))},
-                              **errors(400, 401, 403, 404)}},
         "post": {"summary": "Registrér deltagelse", "tags": ["participation"],
                  "requestBody": {"required": True, **json_content({
                      "type": "object", "required": ["referral_id", "attended"], "additionalProperties": False,

@@ -1,7 +1,7 @@
 """HSDS feeds the catalogue follows, and organisations' third-party identifiers.
 
-Revision ID: 0006_hsds_feeds
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 21:40:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import matcher.db
 
 
-revision = '0006_hsds_feeds'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Warnings marked handled (with a note) or snoozed until a day.
 
-Revision ID: 0007
-Revises: 0006_hsds_feeds
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 21:00:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import matcher.db
 
 
-revision = '0007'
-down_revision = '0006_hsds_feeds'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
