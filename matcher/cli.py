@@ -200,6 +200,18 @@ def import_mentors(ctx: Context, path: Path) -> None:
     _report(summary)
 
 
+@import_.command("pathways")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def import_pathways(ctx: Context, path: Path) -> None:
+    """Import running pathways (children, phases, referrals, participation) from a CSV file; docs/pathways-import.md."""
+    from matcher.pathways.pathways_import import import_pathways as run
+
+    with ctx.session() as session:
+        summary = run(session, path.read_bytes(), source=str(path), progress=Progress("pathways"))
+    _report(summary)
+
+
 @import_.command("interests")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_ctx

@@ -105,6 +105,28 @@ def test_children_export_and_erase(cli_url, session):
     assert "erased 0 child(ren); forgot 1 old rate-limit counter(s) and 0 old login failure count(s)" in run(cli_url, "retention", "run", "--years", "5").stdout
 
 
+def test_import_pathways_is_one_transaction_and_names_row_and_column(cli_url, session, tmp_path):
+    header = ("record,code,birth_year,birth_date,gender,postcode,district,interests,languages,weekdays,"
+              "contact_person,phase,start_date,end_date,closing_reason,goal,ref,offer,mentor,suggested_on,"
+              "contacted_on,trial_on,active_on,ended_on,end_reason,end_note,date,attended,accompanied_by,note")
+    good = tmp_path / "golive.csv"
+    good.write_text(header + "\nbarn,BU-CLI1,2013,,girl,2500,,dans,dansk,,,,,,,,,,,,,,,,,,,,,\n"
+                    "fase,BU-CLI1,,,,,,,,,,fritidspakke,2025-02-01,,,,,,,,,,,,,,,,,\n")
+    result = run(cli_url, "import", "pathways", str(good))
+    assert result.returncode == 0, result.stderr
+    assert "created 2, updated 0, unchanged 0" in result.stdout
+    assert "created 0, updated 0, unchanged 2" in run(cli_url, "import", "pathways", str(good)).stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text(header + "\nbarn,BU-CLI2,1800,,,,,,,,,,,,,,,,,,,,,,,,,,,\n")
+    result = run(cli_url, "import", "pathways", str(bad))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "række 2 (BU-CLI2): birth_year: skal være et årstal mellem 1990" in result.stderr
+    from matcher.pathways.models import Child
+
+    session.expire_all()
+    assert session.scalars(select(Child.code)).all() == ["BU-CLI1"]
+
+
 @pytest.mark.parametrize("path,literal,field", [
     (("capacities", 0, "available"), "Infinity", "service[0]: capacities[0].available: Infinity"),
     (("minimum_age",), "NaN", "service[0]: minimum_age: NaN"),

@@ -277,7 +277,7 @@ def _set_schedules(session: Session, offer: Offer, rows: list[OfferSchedule], wa
     for row, values in zip(rows, wanted):
         row.weekdays, row.opens_at, row.closes_at = values["weekdays"], values["opens_at"], values["closes_at"]
         kept.append(row.id)
-    session.flush()
+    _flush(session, f"tilbud {offer.id}")
     session.execute(delete(OfferSchedule).where(OfferSchedule.offer_id == offer.id, OfferSchedule.id.not_in(kept))
                     .execution_options(synchronize_session=False))
     for values in wanted[len(kept):]:
@@ -346,6 +346,7 @@ def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: 
                                                               ListingChange.field == "review_note").limit(1)):
         clean["status"] = OfferStatus.pending  # refused before: key staff look again
     recorded = []
+    version = offer.version
     rows = _schedule_rows(session, offer) if "schedules" in clean else []
     # Schedules first: their statements flush before the offer row is dirty, so the version check
     # (EditConflict) happens once, in _flush below.
@@ -373,8 +374,10 @@ def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: 
         day = today or local_today()
         recorded.append(_record(session, user, "verified_at", offer.verified_at, day, offer=offer))
         offer.verified_at = day
-    if recorded:
-        offer.updated_at = utcnow()  # an UPDATE of the row, so the version moves even for schedule edits
+    if recorded and offer.version == version:
+        # An UPDATE of the row, so the version moves even for schedule edits (unless a schedule flush already
+        # updated it: matcher.catalogue.modified touches an offer whose schedules change).
+        offer.updated_at = utcnow()
     _flush(session, record)
     return recorded
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from matcher.languages import LANGUAGE_NAMES
+
 from .profile import ChildProfile
 from .rules import CERT_REQUIRED_UNDER, FEE_SUPPORT_MONTHLY_DKK
 from .types import WEEKDAYS, Candidate
@@ -11,10 +13,6 @@ from .types import WEEKDAYS, Candidate
 __all__ = ["danish_days", "danish_km", "reasons_for"]
 
 DAY_NAMES = dict(zip(WEEKDAYS, ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")))
-LANGUAGE_NAMES = {
-    "da": "dansk", "en": "engelsk", "ar": "arabisk", "tr": "tyrkisk", "ur": "urdu", "so": "somali",
-    "fa": "persisk", "pl": "polsk", "de": "tysk", "uk": "ukrainsk", "ru": "russisk", "es": "spansk",
-}
 INCLUSIVE = 0.7
 
 

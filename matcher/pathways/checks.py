@@ -16,9 +16,10 @@ MAX_TEXT = 5000
 class NotAllowed(PermissionError):
     """The acting user may not do this to this child."""
 
-    def __init__(self, user: User | None, message: str):
+    def __init__(self, user: User | None, message: str, field: str | None = None):
         self.user = user
         self.message = message
+        self.field = field
         super().__init__(message)
 
 

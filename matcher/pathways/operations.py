@@ -7,29 +7,27 @@ re-exported here so that callers have one place to import from.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from matcher.accounts.models import Role, User
-from matcher.catalogue.districts import district_for_postcode
+from matcher.accounts.models import User
 from matcher.catalogue.errors import RecordError
-from matcher.catalogue.models import WEEKDAYS, District
 from matcher.clock import local_today
 from matcher.db import utcnow
 from matcher.pathways.checks import check_free_text
 from matcher.pathways.models import (
     CLOSING_REASONS,
-    GENDERS,
     PHASE_KINDS,
     Child,
     NetworkPerson,
     Participation,
     Phase,
     Referral,
+    WarningAction,
 )
+from matcher.pathways.child_operations import CODE_TAKEN, create_child, generate_code, update_child  # noqa: F401
 from matcher.pathways.referral_operations import (  # noqa: F401
     StatusChange,
     change_status,
@@ -38,58 +36,6 @@ from matcher.pathways.referral_operations import (  # noqa: F401
     log_participation,
     share_with_club,
 )
-
-CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
-#: The answer to a code that cannot be used; it must not confirm that another child has it.
-CODE_TAKEN = "kan ikke bruges – find på en ny tilfældig kode, fx BU- og fem tegn"
-#: The most languages a child's record holds.
-MAX_LANGUAGES = 20
-POSTCODE = re.compile(r"^\d{4}$")
-
-
-def create_child(session: Session, code: str, *, district_id: int | None = None, postcode: str | None = None,
-                 birth_date: dt.date | None = None, birth_year: int | None = None, gender: str = "unknown",
-                 interests: str | None = None, languages: Sequence[str] = (), weekdays: Sequence[str] = (),
-                 contact_person: User | None = None) -> Child:
-    """Create a pseudonymous child; the district follows from the postcode when not given."""
-    code = (code or "").strip().upper()
-    if not CODE.match(code):
-        raise RecordError("barn", "code", "skal være en pseudonym kode, fx BU-7F3K2 (A-Z, 0-9 og -)")
-    check_free_text("code", code)
-    if session.scalars(select(Child.id).where(Child.code == code)).first() is not None:
-        # Say nothing about whether some other worker has a child with this code.
-        raise RecordError(f"barn {code}", "code", CODE_TAKEN)
-    if birth_date is not None and birth_year is not None:
-        raise RecordError(f"barn {code}", "birth_year", "angiv enten fødselsdato eller fødselsår")
-    if birth_year is not None:
-        birth_date = dt.date(birth_year, 7, 1)
-    if birth_date is not None and birth_date > local_today():
-        raise RecordError(f"barn {code}", "birth_date", "kan ikke ligge i fremtiden")
-    if gender not in GENDERS:
-        raise RecordError(f"barn {code}", "gender", f"skal være en af {', '.join(GENDERS)}")
-    if postcode is not None and not POSTCODE.match(postcode):
-        raise RecordError(f"barn {code}", "postcode", "skal være et dansk postnummer med 4 cifre")
-    if district_id is None and postcode is not None:
-        district = district_for_postcode(session, postcode)
-        district_id = district.id if district else None
-    elif district_id is not None and session.get(District, district_id) is None:
-        raise RecordError(f"barn {code}", "district_id", f"ingen bydel med id {district_id}")
-    if len(weekdays) > len(WEEKDAYS):
-        raise RecordError(f"barn {code}", "weekdays", f"højst {len(WEEKDAYS)} ugedage")
-    if len(languages) > MAX_LANGUAGES:
-        raise RecordError(f"barn {code}", "languages", f"højst {MAX_LANGUAGES} sprog")
-    bad_days = [d for d in weekdays if d not in WEEKDAYS]
-    if bad_days:
-        raise RecordError(f"barn {code}", "weekdays", f"ukendte ugedage: {', '.join(bad_days)}")
-    if contact_person is not None and contact_person.role is Role.club_rep:
-        raise RecordError(f"barn {code}", "contact_person_id", "en foreningskontakt kan ikke følge et barn")
-    child = Child(code=code, district_id=district_id, postcode=postcode, birth_date=birth_date,
-                  birth_year_only=birth_year is not None, gender=gender,
-                  interests=check_free_text("interests", interests), languages=list(languages),
-                  weekdays=list(weekdays), contact_person=contact_person, last_activity_at=utcnow())
-    session.add(child)
-    session.flush()
-    return child
 
 
 def add_network_person(session: Session, child: Child, label: str, *, relation: str = "",
@@ -174,6 +120,9 @@ def erase_child(session: Session, child: Child) -> Child:
         phase.goal = phase.closing_note = None
     for referral in session.scalars(select(Referral).where(Referral.child_id == child.id)):
         referral.end_note = referral.shared_with_club_scope = referral.shared_with_club_name = None
+    # Handled/snoozed warnings are working notes about the child's days: they go with the child.
+    session.execute(delete(WarningAction).where(WarningAction.child_id == child.id)
+                    .execution_options(synchronize_session=False))
     session.flush()
     _detach_timeline(session, child)
     return child

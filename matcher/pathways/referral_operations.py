@@ -60,9 +60,15 @@ def create_referral(session: Session, child: Child, *, user: User | None, offer:
     """Suggest ``child`` for exactly one offer or mentor, keeping the matcher's score for learning."""
     if (offer is None) == (mentor is None):
         raise RecordError("henvisning", "offer_id", "angiv præcis ét tilbud eller én mentor")
+    if user is not None:
+        require_follow(user, child)
     on = _day(on, "suggested_on", "henvisning")
     if child.erased_at is not None:
         raise RecordError("henvisning", "child_id", "barnet er slettet")
+    target = (Referral.offer_id == offer.id) if offer is not None else (Referral.mentor_id == mentor.id)
+    if session.scalar(select(exists().where(Referral.child_id == child.id, Referral.status != "ended", target))):
+        raise RecordError("henvisning", "offer_id" if offer is not None else "mentor_id",
+                          "barnet er allerede henvist hertil – følg den åbne henvisning")
     phase = session.scalars(select(Phase).where(Phase.child_id == child.id, Phase.end_date.is_(None))).first()
     referral = Referral(child=child, offer=offer, mentor=mentor, phase=phase, status="suggested",
                         created_by=user, suggested_on=on, status_since=on, status_changed_at=utcnow(),
@@ -139,11 +145,16 @@ def _check_entry(referral: Referral, date: dt.date, accompanied_by: str,
     return check_free_text("note", note, record)
 
 
-def log_participation(session: Session, referral: Referral, user: User, *, date: dt.date, attended: bool,
+def log_participation(session: Session, referral: Referral, user: User | None, *, date: dt.date, attended: bool,
                       accompanied_by: str = "alone", network_person: NetworkPerson | None = None,
-                      note: str | None = None, today: dt.date | None = None) -> Participation:
-    """Log one session of a referral for a child the user follows (retries: ``idempotency.once``)."""
-    require_follow(user, referral.child)
+                      note: str | None = None, today: dt.date | None = None,
+                      system: bool = False) -> Participation:
+    """Log one session of a referral for a child the user follows (retries: ``idempotency.once``).
+
+    ``system=True`` (the go-live import) logs without a user and skips the "must be yours" check.
+    """
+    if not system:
+        require_follow(user, referral.child)
     if referral.status == "ended":
         raise RecordError(f"henvisning {referral.id}", "status", "henvisningen er afsluttet")
     if network_person is not None and accompanied_by == "alone":
@@ -160,14 +171,15 @@ def log_participation(session: Session, referral: Referral, user: User, *, date:
     return entry
 
 
-def correct_participation(session: Session, entry: Participation, user: User, *, date: dt.date | None = None,
-                          attended: bool | None = None, accompanied_by: str | None = None,
-                          network_person: NetworkPerson | None | object = _KEEP,
+def correct_participation(session: Session, entry: Participation, user: User | None, *,
+                          date: dt.date | None = None, attended: bool | None = None,
+                          accompanied_by: str | None = None, network_person: NetworkPerson | None | object = _KEEP,
                           note: str | None | object = _KEEP, voided: bool = False,
-                          today: dt.date | None = None) -> Participation:
+                          today: dt.date | None = None, system: bool = False) -> Participation:
     """Record a correction as a new entry superseding ``entry``; the old row is kept as history."""
     referral = entry.referral
-    require_follow(user, referral.child)
+    if not system:
+        require_follow(user, referral.child)
     superseded = session.scalar(select(exists().where(Participation.supersedes_id == entry.id)))
     if superseded or entry.voided:
         raise RecordError(f"deltagelse {entry.id}", "supersedes_id", "er allerede rettet – ret den nyeste")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from matcher.clock import COPENHAGEN
 from matcher.privacy.models import ACTIONS, AuditEvent
 
 PENDING = "audit_pending"
+CHILD_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
 _COLUMNS = [c.key for c in AuditEvent.__table__.columns if c.key != "id"]
 
 
@@ -76,6 +78,7 @@ class AuditQuery:
     actor: str = ""  # part of the actor's e-mail
     action: str = ""
     child_id: int | None = None
+    child_code: str = ""  # the child's pseudonymous code, as every screen shows it
     date_from: dt.date | None = None  # Copenhagen dates, both inclusive
     date_to: dt.date | None = None
 
@@ -97,11 +100,12 @@ class AuditQuery:
         if action and action not in ACTIONS:
             raise RecordError("revisionslog", "action", f"skal være en af {', '.join(ACTIONS)}")
         raw_child = (args.get("child") or "").strip()
-        child_id = parse_id(raw_child)
-        if raw_child and child_id is None:
-            raise RecordError("revisionslog", "child", "skal være barnets id (et helt tal)")
+        child_id = parse_id(raw_child) if raw_child.isdigit() else None
+        code = "" if child_id is not None else raw_child.upper()
+        if code and not CHILD_CODE.match(code):
+            raise RecordError("revisionslog", "child", "skal være barnets kode, fx BU-7F3KX")
         query = cls(actor=(args.get("actor") or "").strip().lower()[:254], action=action, child_id=child_id,
-                    date_from=day("from"), date_to=day("to"))
+                    child_code=code, date_from=day("from"), date_to=day("to"))
         if query.date_from and query.date_to and query.date_from > query.date_to:
             raise RecordError("revisionslog", "to", "skal ligge på eller efter fra-datoen")
         return query
@@ -115,6 +119,10 @@ class AuditQuery:
             stmt = stmt.where(AuditEvent.action == self.action)
         if self.child_id is not None:
             stmt = stmt.where(AuditEvent.child_id == self.child_id)
+        if self.child_code:
+            from matcher.pathways.models import Child
+
+            stmt = stmt.where(AuditEvent.child_id.in_(select(Child.id).where(Child.code == self.child_code)))
         if self.date_from:
             stmt = stmt.where(AuditEvent.at >= _start_of(self.date_from))
         if self.date_to:
@@ -123,7 +131,7 @@ class AuditQuery:
 
     def describe(self) -> str:
         """Return the filters as text, for the log entry of an export."""
-        parts = [f"{k}={v}" for k, v in (("actor", self.actor), ("action", self.action), ("child", self.child_id),
+        parts = [f"{k}={v}" for k, v in (("actor", self.actor), ("action", self.action), ("child", self.child_code or self.child_id),
                                          ("from", self.date_from), ("to", self.date_to)) if v not in ("", None)]
         return ", ".join(parts) or "hele loggen"
 

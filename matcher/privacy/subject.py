@@ -105,8 +105,8 @@ def erase(session: Session, child: Child, actor: Any = None, purpose: str = "sle
         raise RecordError(f"child {child.id}", "code", "the child's data is already erased")
     from matcher.clubs.operations import forget_club_texts
 
+    forget_club_texts(session, child.id)  # before erase_child moves the referrals to an anonymous record
     erase_child(session, child)
-    forget_club_texts(session, child.id)
     forget_stored_answers(session, child)
     forget_shortlist(session, child)
     record(session, actor, "erase", "child", child.id, child_id=child.id, purpose=purpose)

@@ -59,9 +59,10 @@ def register_input_rules(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database session to the request cycle."""
-    from matcher.web import auth, database, ratelimit, security
+    from matcher.web import auth, database, errors, ratelimit, security
 
     database.init_app(app)
+    errors.init_app(app)
     csrf.init_app(app)
     ratelimit.init_app(app)
     auth.init_app(app)

@@ -78,7 +78,8 @@ PURPOSES = {"children.page": "barnets side", "matching.for_child": "find fælles
             "api.list_participation": "API: læs deltagelse", "shortlists.add": "kortliste: tilføj tilbud",
             "shortlists.remove": "kortliste: fjern tilbud", "shortlists.refer": "henvis et barn fra tilbuddet",
             "search.search_page": "søg tilbud til barnet", "api.get_shortlist": "API: læs kortliste",
-            "api.add_to_shortlist": "API: kortliste"}
+            "api.add_to_shortlist": "API: kortliste", "api.patch_child": "API: ret barn",
+            "children.edit": "ret barnets profil"}
 
 
 def log_child_access(child, action: str | None = None, purpose: str | None = None) -> None:

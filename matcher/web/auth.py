@@ -210,7 +210,22 @@ def _complete_login(user: User, next_url: str | None):
     session.clear()
     login_user(SessionUser(user))
     session["login_at"] = session["seen_at"] = utcnow().timestamp()
-    return redirect(safe_next(next_url) or url_for("catalogue.index"))
+    return redirect(safe_next(next_url) or landing_page(user))
+
+
+def landing_page(user: User) -> str:
+    """Return where a role starts its day: Mine børn, Min forening, the district overview or Administration."""
+    if user.role is Role.contact_person:
+        return url_for("children.index")
+    if user.role is Role.club_rep:
+        return url_for("club.mine")
+    if user.role is Role.key_staff:
+        if user.district is not None:
+            return url_for("catalogue.overview", slug=user.district.slug)
+        return url_for("children.index")
+    if user.role is Role.admin:
+        return url_for("admin.index")
+    return url_for("catalogue.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -15,6 +14,7 @@ from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District
 from matcher.db import parse_id
 from matcher.pathways import operations as ops
+from matcher.pathways.checks import NotAllowed
 from matcher.pathways.models import (
     CLOSING_REASONS,
     GENDERS,
@@ -25,9 +25,10 @@ from matcher.pathways.models import (
     Referral,
 )
 from matcher.pathways.queries import child_overview, visible_children
-from matcher.pathways.warnings import WARNING_TYPES, warnings_for
+from matcher.pathways.warning_actions import MAX_SNOOZE_DAYS, current_warnings
+from matcher.pathways.warnings import WARNING_TYPES
 from matcher.shortlists.operations import shortlist
-from matcher.web.access import followed_child, log_child_access, log_children_listed
+from matcher.web.access import followed_child, log_children_listed
 from matcher.web.auth import roles_required
 from matcher.web.database import get_session
 from matcher.web.search import today
@@ -35,8 +36,9 @@ from matcher.web.search import today
 bp = Blueprint("children", __name__)
 FOLLOWERS = (Role.admin, Role.key_staff, Role.contact_person)
 HISTORY_SHOWN = 10
-CHILD_FORM_FIELDS = ("code", "birth_year", "birth_date", "gender", "postcode", "district_id", "interests",
-                     "languages")
+CHILD_FORM_FIELDS = ("code", "birth_year", "birth_date", "gender", "postcode", "district_id", "interests")
+#: Languages shown as checkboxes first; the rest of the list is behind "Flere sprog".
+COMMON_LANGUAGES = ("da", "en", "ar", "so", "tr", "ur", "fa", "pl", "uk")
 
 
 def init_app(app: Flask) -> None:
@@ -73,58 +75,94 @@ def index():
     overview = child_overview(session, [c.id for c in children])
     log_children_listed([c.id for c in children], "oversigt over børn")
     warnings: dict[int, list[dict]] = {}
-    for w in warnings_for(session, current_user.user, now):
+    for w in current_warnings(session, current_user.user, now):
         warnings.setdefault(w["child_id"], []).append(w)
     return render_template("children/index.html", children=children, overview=overview, warnings=warnings,
-                           today=now)
+                           today=now, codes={c.id: c.code for c in children})
 
 
 def _child_form(form) -> dict:
     values = {f: form.get(f, "").strip() for f in CHILD_FORM_FIELDS}
     values["interests"] = form.get("interests", "")
-    values["weekdays"] = [d for d in form.getlist("weekdays") if d in WEEKDAYS]
+    values["weekdays"] = form.getlist("weekdays")
+    values["languages"] = [part.strip() for value in form.getlist("languages") for part in value.split(",")
+                           if part.strip()]
     return values
 
 
-def _create(values: dict) -> Child:
+def _profile(values: dict) -> dict:
+    """Turn the form's text into the operation's arguments; the operation checks the values."""
     year = values["birth_year"]
-    if year and (not year.isdigit() or not 1990 <= int(year) <= today().year):
-        raise RecordError("barn", "birth_year", f"skriv et årstal mellem 1990 og {today().year}")
+    if year and not year.isdigit():
+        raise RecordError("barn", "birth_year", f"skal være et årstal mellem 1990 og {today().year}")
     district = values["district_id"]
-    languages = [x.strip().lower() for x in values["languages"].replace(";", ",").split(",") if x.strip()]
-    if not all(re.fullmatch(r"[a-z]{2,3}", x) for x in languages):
-        raise RecordError("barn", "languages", "skriv sprogkoder adskilt af komma, fx da, ar")
-    return ops.create_child(
-        get_session(), values["code"], district_id=parse_id(district),
-        postcode=values["postcode"] or None, birth_date=parse_date(values["birth_date"], "birth_date"),
-        birth_year=int(year) if year else None, gender=values["gender"] or "unknown",
-        interests=values["interests"].strip() or None, languages=languages, weekdays=values["weekdays"],
-        contact_person=current_user.user if current_user.has_role(Role.contact_person) else None)
+    if district and parse_id(district) is None:
+        raise RecordError("barn", "district_id", "vælg en bydel fra listen")
+    return {"district_id": parse_id(district) if district else None, "postcode": values["postcode"] or None,
+            "birth_date": parse_date(values["birth_date"], "birth_date"), "birth_year": int(year) if year else None,
+            "gender": values["gender"] or "unknown", "interests": values["interests"].strip() or None,
+            "languages": values["languages"], "weekdays": values["weekdays"]}
+
+
+def _form_context(values: dict, errors: dict) -> dict:
+    return {"values": values, "errors": errors, "district_options": [(d.id, d.name) for d in districts()],
+            "weekdays": WEEKDAYS, "common_languages": COMMON_LANGUAGES}
 
 
 @bp.route("/boern/ny", methods=["GET", "POST"])
 @roles_required(*FOLLOWERS)
 def new():
-    """Create a pseudonymous child: code, birth year or date, gender, place, interests, languages, days."""
-    values, errors, status = {"gender": "unknown", "weekdays": []}, {}, 200
+    """Create a pseudonymous child: code (or a generated one), birth year or date, gender, place, interests."""
+    values, errors, status = {"gender": "unknown", "weekdays": [], "languages": ["da"]}, {}, 200
     if request.method == "POST":
         values = _child_form(request.form)
         try:
-            child = _create(values)
-        except RecordError as exc:
-            errors, status = {exc.field: exc.message}, 400
-        else:
-            from matcher.pathways.checks import can_follow
-
-            if can_follow(current_user.user, child):
-                log_child_access(child, "create", "opret barn")
-                flash(f"Barnet {child.code} er oprettet.", "info")
-                return redirect(url_for("children.page", child_id=child.id), code=303)
-            errors, status = {"district_id": "barnet skal høre til din egen bydel"}, 400
+            child = ops.create_child(get_session(), values["code"] or None, user=current_user.user,
+                                     ip=request.remote_addr, **_profile(values))
+        except (RecordError, NotAllowed) as exc:
             get_session().rollback()
-    return render_template("children/new.html", values=values, errors=errors,
-                           district_options=[(d.id, d.name) for d in districts()],
-                           weekdays=WEEKDAYS), status
+            errors, status = {exc.field or "-": exc.message}, 400
+        else:
+            flash(f"Barnet er oprettet med koden {child.code}.", "info")
+            return redirect(url_for("children.page", child_id=child.id), code=303)
+    return render_template("children/new.html", **_form_context(values, errors)), status
+
+
+@bp.route("/boern/<int:child_id>/rediger", methods=["GET", "POST"])
+@roles_required(*FOLLOWERS)
+def edit(child_id: int):
+    """Edit a child's profile: interests, place, weekdays, languages, gender and birth year or date."""
+    child = followed_child(child_id)
+    if request.method == "GET":
+        values = {"birth_year": str(child.birth_date.year) if child.birth_year_only and child.birth_date else "",
+                  "birth_date": "" if child.birth_year_only or not child.birth_date else child.birth_date.isoformat(),
+                  "gender": child.gender, "postcode": child.postcode or "",
+                  "district_id": str(child.district_id or ""),
+                  "interests": child.interests or "", "languages": list(child.languages or []),
+                  "weekdays": list(child.weekdays or [])}
+        return render_template("children/edit.html", child=child, **_form_context(values, {}))
+    values = _child_form(request.form)
+    try:
+        profile = _profile(values)
+        if profile["postcode"] != child.postcode and profile["district_id"] == child.district_id:
+            profile["district_id"] = None  # a new postcode with the district left as it was: follow the postcode
+        changed = ops.update_child(get_session(), child, current_user.user, ip=request.remote_addr, **profile)
+    except (RecordError, NotAllowed) as exc:
+        get_session().rollback()
+        return render_template("children/edit.html", child=followed_child(child_id),
+                               **_form_context(values, {exc.field or "-": exc.message})), 400
+    flash("Profilen er gemt." if changed else "Intet var ændret.", "info")
+    return redirect(url_for("children.page", child_id=child.id, _anchor="profil"), code=303)
+
+
+def profile_history(session, child: Child) -> list:
+    """Return the logged creations and changes of the child's profile, newest first (field names only)."""
+    from matcher.privacy.models import AuditEvent
+
+    rows = session.scalars(select(AuditEvent).where(
+        AuditEvent.child_id == child.id, AuditEvent.object_type == "child",
+        AuditEvent.action.in_(("create", "update"))).order_by(AuditEvent.id.desc())).all()
+    return [r for r in rows if isinstance(r.detail, dict) and r.detail.get("fields")]
 
 
 def history(session, child: Child) -> list[Participation]:
@@ -150,12 +188,17 @@ def render_child(child: Child, status: int = 200, errors: dict | None = None, fo
                              .options(selectinload(Phase.responsible)).order_by(Phase.start_date.desc())).all()
     entries = history(session, child)
     superseded = {e.supersedes_id for e in entries if e.supersedes_id}
-    warnings = [w for w in warnings_for(session, current_user.user, now) if w["child_id"] == child.id]
-    return render_template("children/child.html", child=child, referrals=referrals, phases=phases,
+    warnings = [w for w in current_warnings(session, current_user.user, now) if w["child_id"] == child.id]
+    from matcher.web.referrals import undoable
+
+    return render_template("children/child.html", changes=profile_history(session, child),
+                           just_logged=undoable(child, request.args.get("registreret")), child=child, referrals=referrals, phases=phases,
                            open_phase=next((p for p in phases if p.end_date is None), None), entries=entries,
                            superseded=superseded, warnings=warnings, today=now, errors=errors or {},
                            shown=len(entries) if request.args.get("historik") == "alle" else HISTORY_SHOWN,
-                           form=form, values=values or {}, shortlist=shortlist(session, child)), status
+                           form=form, values=values or {}, shortlist=shortlist(session, child), codes={child.id: child.code}, failed="",
+                           show_all=False, snooze_default=(now + dt.timedelta(days=7)).isoformat(),
+                           snooze_max=(now + dt.timedelta(days=MAX_SNOOZE_DAYS)).isoformat()), status
 
 
 @bp.get("/boern/<int:child_id>")

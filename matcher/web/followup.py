@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template, request
+import datetime as dt
+
+from flask import Blueprint, Flask, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -16,14 +18,16 @@ from matcher.pathways.periods import Period
 from matcher.pathways.queries import visible_children
 from matcher.pathways.report import AREA_ALL, CATALOGUE_LABELS, LABELS, SHARES, export_rows, suppressed, to_csv
 from matcher.pathways.report_html import bar_chart, format_value
-from matcher.pathways.warnings import warnings_for
+from matcher.pathways.warning_actions import MAX_SNOOZE_DAYS, act_on_warning, current_warnings
 from matcher.web.access import log_children_listed
 from matcher.web.auth import roles_required
 from matcher.web.database import get_session
+from matcher.web.labels import danish_date
 from matcher.web.search import today
 
 bp = Blueprint("followup", __name__)
 STAFF = (Role.admin, Role.key_staff)
+FOLLOWERS = (Role.admin, Role.key_staff, Role.contact_person)
 
 
 def init_app(app: Flask) -> None:
@@ -110,11 +114,47 @@ def indicators_csv():
 
 
 @bp.get("/advarsler")
-@roles_required(*STAFF)
+@roles_required(*FOLLOWERS)
 def warnings():
-    """List the warnings about the children the key staff member oversees, oldest first."""
+    """List the warnings about the user's children (contact person) or district (key staff), oldest first."""
+    return _render_warnings()
+
+
+def _render_warnings(status: int = 200, errors: dict | None = None, failed: str = "", values: dict | None = None):
     session = get_session()
-    found = warnings_for(session, current_user.user, today())
+    now = today()
+    show_all = request.args.get("vis") == "alle" or request.form.get("vis") == "alle"
+    found = current_warnings(session, current_user.user, now, include_closed=show_all)
     codes = dict(session.execute(select(Child.id, Child.code).where(visible_children(current_user.user))).all())
     log_children_listed([w["child_id"] for w in found], "advarsler")
-    return render_template("followup/warnings.html", warnings=found, codes=codes)
+    return render_template("followup/warnings.html", warnings=found, codes=codes, show_all=show_all,
+                           errors=errors or {}, failed=failed, values=values or {}, today=now,
+                           snooze_default=(now + dt.timedelta(days=7)).isoformat(),
+                           snooze_max=(now + dt.timedelta(days=MAX_SNOOZE_DAYS)).isoformat()), status
+
+
+@bp.post("/advarsler/handling")
+@roles_required(*FOLLOWERS)
+def act():
+    """Mark a warning handled with a note, or snooze it until a day; audited."""
+    values = {k: request.form.get(k, "") for k in ("warning", "action", "note", "snoozed_until")}
+    try:
+        until = None
+        if values["action"] == "snoozed":
+            from matcher.web.children import parse_date
+
+            until = parse_date(values["snoozed_until"], "snoozed_until", "advarsel")
+        act_on_warning(get_session(), current_user.user, values["warning"], values["action"],
+                       note=values["note"].strip() or None, until=until, as_of=today(), ip=request.remote_addr)
+    except RecordError as exc:
+        get_session().rollback()
+        return _render_warnings(400, {exc.field: exc.message}, values["warning"], values)
+    if values["action"] == "handled":
+        flash("Advarslen er markeret som håndteret.", "info")
+    else:
+        flash(f"Advarslen er udsat til {danish_date(until)}.", "info")
+    back = request.form.get("tilbage", "")
+    if back.startswith("/boern/") and "//" not in back:
+        return redirect(back, code=303)
+    return redirect(url_for("followup.warnings", vis="alle" if request.form.get("vis") == "alle" else None),
+                    code=303)

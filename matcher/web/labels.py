@@ -9,6 +9,7 @@ from flask import Flask
 
 from matcher.accounts.models import Role
 from matcher.clock import COPENHAGEN
+from matcher.languages import LANGUAGE_NAMES
 from matcher.urls import safe_url
 
 WEEKDAY_NAMES = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag", "fri": "fredag",
@@ -22,7 +23,7 @@ DAYPART_NAMES = {"morning": "Formiddag (før kl. 12)", "afternoon": "Eftermiddag
 SORT_NAMES = {"relevance": "Bedste match", "distance": "Afstand", "price": "Pris, billigste først",
               "spots": "Flest ledige pladser"}
 AUDIT_OBJECT_NAMES = {"child": "barn", "user": "bruger", "audit_log": "revisionslog", "referral": "henvisning",
-                      "participation": "deltagelse"}
+                      "participation": "deltagelse", "warning": "advarsel"}
 AUDIT_ACTION_NAMES = {
     "view": "Så", "create": "Oprettede", "update": "Ændrede", "export": "Eksporterede", "erase": "Slettede",
     "retention": "Slettet efter opbevaringsfrist", "login": "Loggede ind", "login_failed": "Mislykket login",
@@ -33,10 +34,6 @@ AUDIT_ACTION_NAMES = {
 ORGANISATION_KIND_NAMES = {"association": "Forening", "sports-club": "Idrætsforening", "youth-club": "Klub",
                            "culture-house": "Kulturhus / bibliotek", "leisure-job-employer": "Fritidsjob-arbejdsplads",
                            "mentor-programme": "Mentorordning"}
-LANGUAGE_NAMES = {"da": "dansk", "en": "engelsk", "ar": "arabisk", "tr": "tyrkisk", "so": "somali", "ur": "urdu",
-                  "pl": "polsk", "fa": "persisk", "de": "tysk", "uk": "ukrainsk", "ru": "russisk",
-                  "es": "spansk", "fr": "fransk", "ti": "tigrinya", "ku": "kurdisk", "bs": "bosnisk",
-                  "vi": "vietnamesisk", "ta": "tamil", "prs": "dari", "ps": "pashto", "sv": "svensk", "no": "norsk"}
 INTEREST_GROUP_NAMES = {"sport": "Sport", "kampsport": "Kampsport", "vand": "I vandet", "dans": "Dans",
                         "musik": "Musik", "kreativ": "Kreativt", "kultur": "Kultur", "digital": "Digitalt",
                         "spil": "Spil", "natur": "Natur og friluftsliv", "dyr": "Dyr", "mad": "Mad",
@@ -63,7 +60,14 @@ FIELD_NAMES = {"title": "Titel", "description": "Beskrivelse", "age_min": "Alder
                "shared_with_club_name": "Fornavn eller initialer", "label": "Fornavn eller rolle",
                "relation": "Relation", "start_date": "Startdato", "goal": "Mål", "closing_reason": "Årsag",
                "end_date": "Slutdato", "closing_note": "Note", "period": "Periode",
-               "offer_id": "Tilbud", "sort": "Sortér efter", "time": "Tidspunkt", "q": "Søgetekst", "mentor_id": "Mentor", "idempotency_key": "Registrering"}
+               "offer_id": "Tilbud", "sort": "Sortér efter", "time": "Tidspunkt", "mentor_id": "Mentor", "idempotency_key": "Registrering",
+               "consent": "Samtykke", "contact_person_id": "Kontaktperson", "suggested_on": "Foreslået den",
+               "note_handled": "Note", "snoozed_until": "Udsat til", "child_code": "Barnets kode",
+               "status_on": "Dato", "child": "Barnets kode", "actor": "Bruger", "from": "Fra dato",
+               "to": "Til dato", "action": "Handling", "warning": "Advarsel", "role": "Rolle",
+               "organisation": "Organisation", "mapped_to": "Kobl til", "password": "Adgangskode",
+               "current_password": "Nuværende adgangskode", "new_password": "Ny adgangskode", "q": "Søgning",
+               "max_km": "Højst afstand", "district_slug": "Bydel"}
 #: Why the matcher left candidates out (``RankResult.excluded``), as short Danish phrases.
 EXCLUSION_NAMES = {"not_active": "ikke aktive", "age": "alder", "gender": "køn",
                    "young_worker": "regler for unges arbejde", "mentor_not_approved": "mentor ikke godkendt",
@@ -95,8 +99,10 @@ def danish_date(value: dt.date | dt.datetime | str | None) -> str:
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
 
 
-def short_date(value: dt.date | None) -> str:
-    """Return '16.10.2026' (for narrow table columns)."""
+def short_date(value: dt.date | str | None) -> str:
+    """Return '16.10.2026' (for narrow table columns; also for an ISO date string)."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     return "–" if value is None else f"{value.day}.{value.month}.{value.year}"
 
 
@@ -148,10 +154,34 @@ def ages(lo: int | None, hi: int | None) -> str:
     return f"{lo}–{hi} år"
 
 
+#: How an error message starts when it continues the field's name ("Fødselsår skal være …").
+_CONTINUES = ("skal ", "kan ", "må ", "er ", "indeholder ", "hører ", "mangler", "findes ", "ligger ")
+
+
+def field_name(field: str) -> str:
+    """Return the Danish name of a form or API field (the key itself only when there is none)."""
+    return FIELD_NAMES.get(field, field)
+
+
+def error_sentence(field: str | None, message: str) -> str:
+    """Return an error as one Danish sentence without field keys: "Fødselsdato kan ikke ligge i fremtiden."."""
+    message = (message or "").strip()
+    if not message:
+        return ""
+    label = FIELD_NAMES.get(field or "")
+    if label and message.startswith(_CONTINUES):
+        text = f"{label} {message}"
+    else:
+        text = message[0].upper() + message[1:]
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and label tables with Jinja."""
     app.jinja_env.filters.update(kroner=kroner, km=km, dkdate=danish_date, dkdatetime=danish_datetime,
-                                 shortdate=short_date, change_value=change_value, safe_url=safe_url)
+                                 shortdate=short_date, change_value=change_value, safe_url=safe_url, sentence=lambda message, field=None: error_sentence(field, message),
+                                 field_name=field_name)
+    app.jinja_env.globals.update(error_sentence=error_sentence)
     app.jinja_env.globals.update(
         ages=ages, WEEKDAY_NAMES=WEEKDAY_NAMES, KIND_NAMES=KIND_NAMES, STATUS_NAMES=STATUS_NAMES,
         ORGANISATION_KIND_NAMES=ORGANISATION_KIND_NAMES, LANGUAGE_NAMES=LANGUAGE_NAMES, FIELD_NAMES=FIELD_NAMES,

@@ -101,7 +101,7 @@ def _page(child: Child | None, values: dict, submitted: bool):
                            shortlisted=shortlisted_offer_ids(get_session(), child),
                            result=result, errors=errors, excluded=excluded, strengths=shown_strengths(result),
                            district_options=[(d.name, d.name) for d in districts], weekdays=WEEKDAYS,
-                           referred=_referred(child), tab_urls=_tab_urls(child, values)), \
+                           referred=_referred(child), tab_urls=_tab_urls(child, values), today=today()), \
         400 if errors else 200
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_login import current_user
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from matcher import jsonio
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Mentor, Offer
 from matcher.clubs.operations import share_referral
-from matcher.db import parse_id
+from matcher.db import parse_id, utcnow
 from matcher.pathways import operations as ops
 from matcher.pathways.models import (
     ACCOMPANIED_BY,
@@ -29,11 +30,13 @@ from matcher.web.access import followed_child, followed_referral
 from matcher.web.auth import roles_required, safe_next
 from matcher.web.children import FOLLOWERS, parse_date
 from matcher.web.database import get_session
+from matcher.web.labels import error_sentence
 from matcher.web.search import today
 
 bp = Blueprint("referrals", __name__)
 LOG_FORM_REUSED = ("Formularen var allerede sendt med andre valg, så intet er registreret denne gang. "
                    "Se barnets registreringer, og send igen, hvis der mangler en.")
+UNDO_WINDOW = dt.timedelta(minutes=15)
 STATUS_FORM_REUSED = ("Formularen var allerede sendt med andre valg, så intet er ændret. "
                       "Se den nuværende status herunder, og vælg igen.")
 
@@ -180,9 +183,8 @@ def log(child_id: int):
             session, referral, current_user.user, date=parse_date(values["date"], "date", "deltagelse")
             or today(), attended=values["attended"] == "1", accompanied_by=values["accompanied_by"] or "alone",
             network_person=person, note=values["note"].strip() or None, today=today())
-        what = "Mødte op" if entry.attended else "Mødte ikke op"
-        message = f"Registreret: {what} – {target_name(entry.referral)}, {entry.date.day}/{entry.date.month}."
-        return 303, {"location": url_for("children.page", child_id=child.id), "messages": [("info", message)]}
+        # The child page shows "Registreret: … [Fortryd]" for this entry (see ``undoable``).
+        return 303, {"location": url_for("children.page", child_id=child.id, registreret=entry.id), "messages": []}
 
     try:
         _status, answer, _repeat = once(session, current_user.user, form_key(values), method=request.method,
@@ -198,6 +200,35 @@ def log(child_id: int):
         return _render_log(followed_child(child_id), 400, {exc.field: exc.message}, values)
     _flash_once(answer["messages"])
     return redirect(answer["location"], code=303)
+
+
+def undoable(child, entry_id: str | None):
+    """Return the participation entry the user just logged for ``child`` (to offer "Fortryd"), or None."""
+    entry = get_session().get(Participation, parse_id(entry_id)) if parse_id(entry_id or "") else None
+    if entry is None or entry.referral.child_id != child.id or entry.voided or entry.logged_by_id != current_user.id:
+        return None
+    superseded = get_session().scalar(select(Participation.id).where(Participation.supersedes_id == entry.id))
+    if superseded is not None or utcnow() - entry.logged_at > UNDO_WINDOW:
+        return None
+    return entry
+
+
+@bp.post("/deltagelse/<int:entry_id>/fortryd")
+@roles_required(*FOLLOWERS)
+def undo(entry_id: int):
+    """Withdraw a session logged a moment ago (kept in the history as withdrawn)."""
+    entry = get_session().get(Participation, entry_id)
+    if entry is None:
+        abort(404)
+    child = followed_child(entry.referral.child_id)
+    try:
+        ops.correct_participation(get_session(), entry, current_user.user, voided=True, today=today())
+    except RecordError as exc:
+        get_session().rollback()
+        flash(error_sentence(exc.field, exc.message), "error")
+        return redirect(url_for("children.page", child_id=child.id, _anchor="deltagelse"), code=303)
+    flash("Registreringen er fortrudt. Den står som slettet i historikken.", "info")
+    return redirect(url_for("referrals.log", child_id=child.id, henvisning=entry.referral_id), code=303)
 
 
 @bp.route("/deltagelse/<int:entry_id>/ret", methods=["GET", "POST"])
@@ -250,19 +281,19 @@ def suggest(child_id: int):
     mentor = session.get(Mentor, parse_id(mentor_id)) if parse_id(mentor_id) and offer is None else None
     if offer is None and mentor is None:
         abort(400)
-    duplicate = session.scalar(select(exists().where(
-        Referral.child_id == child.id, Referral.status != "ended",
-        (Referral.offer_id == offer.id) if offer else (Referral.mentor_id == mentor.id))))
-    if duplicate:
-        flash("Barnet er allerede henvist hertil.", "error")
-        return redirect(url_for("children.page", child_id=child.id, _anchor="henvisninger"), code=303)
     try:
         score = float(request.form.get("match_score", "")) if request.form.get("match_score") else None
     except ValueError:
         score = None
-    referral = ops.create_referral(session, child, user=current_user.user, offer=offer, mentor=mentor,
-                                   match_score=score,
-                                   match_components=_components(request.form.get("match_components", "")))
+    try:
+        referral = ops.create_referral(session, child, user=current_user.user, offer=offer, mentor=mentor,
+                                       match_score=score, on=parse_date(request.form.get("suggested_on"),
+                                                                        "suggested_on", "henvisning"),
+                                       match_components=_components(request.form.get("match_components", "")))
+    except RecordError as exc:
+        session.rollback()
+        flash(error_sentence(exc.field, exc.message), "error")
+        return redirect(url_for("children.page", child_id=child.id, _anchor="henvisninger"), code=303)
     back = safe_next(request.form.get("next"))
     if back:  # from the match page: back to the same results, the confirmation shown at the offer or mentor
         target = f"{'mentor' if mentor else 'offer'}-{(mentor or offer).id}"

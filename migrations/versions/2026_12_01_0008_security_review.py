@@ -11,7 +11,7 @@
 - Login lockout counts per account *and* client address (``login_failures``) instead of per account
   (``users.failed_logins``/``locked_until``, dropped), so a stranger cannot lock anyone out.
 
-Revision ID: 0008_security
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-01 20:50:00
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import matcher.db
 
 
-revision = '0008_security'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None

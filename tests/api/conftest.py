@@ -52,6 +52,11 @@ def live_api(tmp_path_factory) -> Iterator[SimpleNamespace]:
                for name, model in (("child_id", Child), ("referral_id", Referral), ("offer_id", Offer),
                                    ("organisation_id", Organisation))}
         ids["item_id"] = ids["search_id"] = [1, 2]  # shortlist items and saved searches the fuzzing makes
+        from matcher.accounts.models import User
+        from matcher.pathways.warning_actions import current_warnings
+
+        admin = session.scalars(select(User).where(User.email == "admin@kk.dk")).one()
+        ids["warning"] = [w["id"] for w in current_warnings(session, admin)][:20] or ["no_participation:0:0:2026-01-01"]
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

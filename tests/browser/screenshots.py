@@ -49,6 +49,10 @@ PAGES = [
      PHONE),
     ("indikatorer", "key_staff", "/indikatorer?period=2026Q3", DESKTOP),
     ("advarsler", "key_staff", "/advarsler", DESKTOP),
+    ("advarsler-mobil", "contact_person", "/advarsler", PHONE),
+    ("barn-rediger", "contact_person", "{child}/rediger", DESKTOP),
+    ("registreret-mobil", "contact_person", None, PHONE),
+    ("ingen-adgang", "club_rep", "/boern", DESKTOP),
 ]
 
 
@@ -113,6 +117,10 @@ def take(base: str, browser, out: Path = OUT, only: set[str] | None = None) -> l
             written.append(target)
             context.close()
             continue
+        elif name == "registreret-mobil":  # the undo box right after a tap on "Mødte op"
+            page.goto(base + first_child(page, base) + "/deltagelse")
+            page.get_by_role("button", name="Mødte op", exact=True).click()
+            page.wait_for_load_state()
         elif "{child}" in path:
             page.goto(base + path.format(child=first_child(page, base)))
         else:

@@ -101,6 +101,7 @@ def test_logging_works_without_javascript(browser, base_url):
     page = context.new_page()
     log_in(page, base_url, "contact_person")
     page.goto(base_url + child_with_community(page, base_url) + "/deltagelse")
+    page.get_by_text("Anden dag, fulgt af eller note").click()
     page.get_by_text("Kontaktperson", exact=True).click()
     page.get_by_role("button", name="Mødte ikke op").click()
     assert page.get_by_role("status").first.inner_text().startswith("Registreret: Mødte ikke op")

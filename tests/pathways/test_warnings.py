@@ -146,7 +146,7 @@ def test_settings_from_environment():
 def test_a_running_phase_with_every_referral_ended(kids, staff, catalogue, session):
     ops.start_phase(session, kids["A"], "fritidspakke", start_date=D(2025, 6, 1))
     first = ops.create_referral(session, kids["A"], user=staff.cp, offer=catalogue.activity, on=D(2025, 6, 2))
-    second = ops.create_referral(session, kids["A"], user=staff.cp, offer=catalogue.activity, on=D(2025, 6, 3))
+    second = ops.create_referral(session, kids["A"], user=staff.cp, offer=catalogue.job, on=D(2025, 6, 3))
     ops.change_status(session, second, "ended", user=staff.cp, on=D(2025, 9, 1), end_reason="cost")
     ops.change_status(session, first, "ended", user=staff.cp, on=D(2025, 8, 1), end_reason="too_far")
     ops.start_phase(session, kids["B"], "fritidspakke", start_date=D(2025, 9, 20))      # nothing ended yet

@@ -97,7 +97,8 @@ def test_hsds_import_summary_and_errors(app, client, login):
     services[1]["minimum_age"] = "ung"
     bad = upload(client, "/admin/import/hsds", json.dumps(services).encode(), "fejl.json")
     html = bad.get_data(as_text=True)
-    assert bad.status_code == 400 and "intet er gemt" in html and "minimum_age" in html and "service[1]" in html
+    assert bad.status_code == 400 and "intet er gemt" in html and "minimum_age" in html and "tilbud nr. 1" in html
+    assert "skal være et helt tal (fik &#39;ung&#39;)" in html and "must be" not in html
     assert upload(client, "/admin/import/hsds", b"{not json", "x.json").status_code == 400
     assert client.post("/admin/import/hsds", data={}).status_code == 400
 
@@ -118,6 +119,7 @@ def test_mentor_csv_import_and_export(app, client, login):
         assert len(s.scalars(select(Mentor)).all()) == 2
     bad = upload(client, "/admin/import/mentorer", content.replace(b"\n", b"\nx,", 1), "fejl.csv")
     assert bad.status_code == 400 and "intet er gemt" in bad.get_data(as_text=True)
+    assert "linje 2" in bad.get_data(as_text=True) and " got " not in bad.get_data(as_text=True)
     export = client.get("/admin/eksport/mentorer.csv")
     assert export.status_code == 200 and export.mimetype == "text/csv"
 
@@ -148,9 +150,24 @@ def test_admin_edits_a_user_and_a_new_role_ends_their_sessions(app, client, logi
     assert details == [{"changed": ["name"]}, {"changed": ["role"]}]
 
 
+def test_pathway_csv_import_on_the_screen_answers_in_danish(app, client, login):
+    from matcher.pathways.pathways_import import HEADER
+
+    login("admin")
+    header = ",".join(HEADER)
+    empty = "," * (len(HEADER) - 2)
+    ok = upload(client, "/admin/import/forloeb", f"{header}\nbarn,BU-SKRM1{empty}\n".encode(), "forloeb.csv")
+    assert ok.status_code == 200 and "1 oprettet" in ok.get_data(as_text=True)
+    bad = upload(client, "/admin/import/forloeb", f"{header}\nfase,BU-SKRM1{empty}\n".encode(), "fejl.csv")
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "intet er gemt" in html and "række 2 (BU-SKRM1)" in html
+    assert "start_date" in html and "mangler en dato" in html
+    assert client.post("/admin/import/forloeb", data={}).status_code == 400
+
+
 @pytest.mark.parametrize("literal,field,message", [
-    ("[" * 5000 + "]" * 5000, "description[0][0][0][0][0][0][0]…", "nested deeper than 64 levels"),
-    ("Infinity", "description", "Infinity is not a JSON number"),
+    ("[" * 5000 + "]" * 5000, "description[0][0][0][0][0][0][0]…", "indlejret dybere end 64 niveauer"),
+    ("Infinity", "description", "Infinity er ikke et JSON-tal"),
 ])
 def test_hsds_upload_with_deep_nesting_or_infinity_is_a_clear_refusal(app, client, login, literal, field, message):
     login("admin")
@@ -160,4 +177,4 @@ def test_hsds_upload_with_deep_nesting_or_infinity_is_a_clear_refusal(app, clien
                       "dyb.json")
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Importen blev afvist – intet er gemt" in html
-    assert "<td>service[1]</td>" in html and f"<code>{field}</code>" in html and message in html
+    assert "<td>tilbud nr. 1</td>" in html and f"<code>{field}</code>" in html and message in html

@@ -17,7 +17,12 @@ def test_admin_reads_the_log_filtered_by_child_and_action(app, client, login, ki
     client.post("/logout")
     login("admin")
     page = client.get(f"/admin/revisionslog?child={kids.child}&action=view").get_data(as_text=True)
-    assert "contact_person@kk.dk" in page and "1 hændelser" in page and f"barn {kids.child}" in page
+    by_code = client.get("/admin/revisionslog?child=bu-own1&action=view").get_data(as_text=True)
+    for shown in (page, by_code):
+        assert "contact_person@kk.dk" in shown and "1 hændelser" in shown and "barn BU-OWN1" in shown
+    unknown = client.get("/admin/revisionslog?child=BU-NOPE9")
+    assert unknown.status_code == 200 and "0 hændelser" in unknown.get_data(as_text=True)
+    assert "intet barn har koden BU-NOPE9".capitalize()[:5] in unknown.get_data(as_text=True)
     everything = client.get("/admin/revisionslog").get_data(as_text=True)
     assert "Loggede ind" in everything and "Loggede ud" in everything
     assert "contact_person@kk.dk" not in client.get(
@@ -26,7 +31,7 @@ def test_admin_reads_the_log_filtered_by_child_and_action(app, client, login, ki
 
 def test_bad_filters_are_named(client, login):
     login("admin")
-    for query, field in (("from=igaar", "from"), ("action=slet-alt", "action"), ("child=BU-1", "child"),
+    for query, field in (("from=igaar", "from"), ("action=slet-alt", "action"), ("child=BU%201%21", "child"),
                          ("from=2026-05-02&to=2026-05-01", "to")):
         r = client.get(f"/admin/revisionslog?{query}")
         assert r.status_code == 400 and f'id="f-{field}-fejl"' in r.get_data(as_text=True), query

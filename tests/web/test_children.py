@@ -96,7 +96,7 @@ def test_log_participation_refuses_a_future_date_at_the_field(login, kids):
 def test_log_participation_refuses_another_childs_referral(login, kids):
     client = login("admin")
     response = client.post(f"/boern/{kids.child}/deltagelse", data={"referral_id": kids.other_ref, "attended": "1"})
-    assert response.status_code == 400 and "vælg hvilket fællesskab" in text(response)
+    assert response.status_code == 400 and "Vælg hvilket fællesskab" in text(response)
 
 
 def test_correct_and_withdraw_an_entry(login, kids, db):
@@ -236,11 +236,15 @@ def test_every_look_up_and_change_is_audited(login, kids, db):
     assert not [e for e in events_for_child(db, kids.other_child) if e.actor_email == "contact_person@kk.dk"]
 
 
-def test_enter_in_a_field_logs_nothing(login, kids, db):
-    """Enter submits the form's hidden first button, which answers neither attended nor not attended."""
+def test_the_answers_are_the_only_buttons_and_no_answer_logs_nothing(login, kids, db):
+    """No stray default button ("Gem ikke"): the two answers are the form's only submit buttons."""
     client = login("contact_person")
     form = text(client.get(f"/boern/{kids.child}/deltagelse"))
-    assert form.index('name="attended" value=""') < form.index('name="attended" value="1"')
+    assert "Gem ikke" not in form and 'value=""' not in form.split('name="attended"')[1][:20]
+    assert form.count('type="submit" name="attended"') == 2
+    assert form.index('name="attended" value="1"') < form.index('id="f-date"')  # the answers come first
     response = client.post(f"/boern/{kids.child}/deltagelse", data={"referral_id": kids.ref, "attended": ""})
     assert response.status_code == 400 and "Mødte op" in text(response)
     assert len(db.scalars(select(Participation).where(Participation.referral_id == kids.ref)).all()) == 1
+
+

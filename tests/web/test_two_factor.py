@@ -74,7 +74,7 @@ def test_staff_need_the_code_after_the_password(app, client, role):
 
 def test_club_representatives_log_in_with_the_password(client):
     r = client.post("/login", data={"email": "club_rep@kk.dk", "password": PASSWORD})
-    assert r.status_code == 302 and r.headers["Location"] == "/"
+    assert r.status_code == 302 and r.headers["Location"] == "/min-forening"
     assert logged_in(client)
 
 

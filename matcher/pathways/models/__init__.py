@@ -24,3 +24,7 @@ from matcher.pathways.models.referrals import (  # noqa: F401
     Referral,
     ReferralEvent,
 )
+from matcher.pathways.models.warnings import (  # noqa: F401
+    WARNING_ACTIONS,
+    WarningAction,
+)

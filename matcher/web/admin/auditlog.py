@@ -7,10 +7,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from matcher.catalogue.errors import RecordError
+from matcher.pathways.models import Child
 from matcher.privacy.audit import AuditQuery, iter_csv, record
 from matcher.privacy.models import ACTIONS
 from matcher.web.admin import bp
 from matcher.web.database import get_session
+from matcher.web.labels import error_sentence
 
 PAGE_SIZE = 100
 
@@ -23,13 +25,18 @@ def audit_log():
         query = AuditQuery.from_args(request.args)
     except RecordError as exc:
         return render_template("admin/audit.html", events=[], total=0, page=1, pages=1, actions=ACTIONS,
-                               errors={exc.field: exc.message}, args=request.args), 400
+                               errors={exc.field: exc.message}, args=request.args, codes={}), 400
     total = session.scalar(select(func.count()).select_from(query.statement().order_by(None).subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
     events = session.scalars(query.statement().limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    errors = {}
+    if query.child_code and session.scalar(select(Child.id).where(Child.code == query.child_code)) is None:
+        errors = {"child": f"intet barn har koden {query.child_code} (et slettet barn har ingen kode)"}
+    child_ids = {e.child_id for e in events if e.child_id}
+    codes = dict(session.execute(select(Child.id, Child.code).where(Child.id.in_(child_ids))).all()) if child_ids else {}
     return render_template("admin/audit.html", events=events, total=total, page=page, pages=pages,
-                           actions=ACTIONS, errors={}, args=request.args)
+                           actions=ACTIONS, errors=errors, args=request.args, codes=codes)
 
 
 @bp.get("/revisionslog.csv")
@@ -39,7 +46,7 @@ def audit_log_csv():
     try:
         query = AuditQuery.from_args(request.args)
     except RecordError as exc:
-        return Response(f"{exc.field}: {exc.message}\n", status=400, mimetype="text/plain")
+        return Response(error_sentence(exc.field, exc.message) + "\n", status=400, mimetype="text/plain")
     record(session, current_user, "export", "audit_log", purpose=query.describe(), ip=request.remote_addr)
     session.commit()  # the export is on record before a single row leaves
     return Response(stream_with_context(iter_csv(session, query)), mimetype="text/csv",

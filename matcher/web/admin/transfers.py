@@ -11,6 +11,7 @@ from matcher.catalogue.hsds_export import iter_services
 from matcher.catalogue.hsds_import import import_services, load_services
 from matcher.catalogue.mentors_import import export_mentors, import_mentors
 from matcher.web.admin import bp
+from matcher.web.admin.import_messages import danish
 from matcher.web.database import get_session
 
 MAX_ERRORS_SHOWN = 100
@@ -42,7 +43,8 @@ def import_hsds():
     try:
         summary = import_services(get_session(), load_services(content, name), source=name)
     except ImportFailed as exc:
-        return _render(400, hsds_errors=exc.errors[:MAX_ERRORS_SHOWN], hsds_error_count=len(exc.errors),
+        return _render(400, hsds_errors=[danish(e) for e in exc.errors[:MAX_ERRORS_SHOWN]],
+                       hsds_error_count=len(exc.errors),
                        hsds_file=name)
     return _render(hsds_summary=summary, hsds_file=name)
 
@@ -56,9 +58,26 @@ def import_mentor_csv():
     try:
         summary = import_mentors(get_session(), content, source=name)
     except ImportFailed as exc:
-        return _render(400, mentor_errors=exc.errors[:MAX_ERRORS_SHOWN], mentor_error_count=len(exc.errors),
+        return _render(400, mentor_errors=[danish(e) for e in exc.errors[:MAX_ERRORS_SHOWN]],
+                       mentor_error_count=len(exc.errors),
                        mentor_file=name)
     return _render(mentor_summary=summary, mentor_file=name)
+
+
+@bp.post("/import/forloeb")
+def import_pathway_csv():
+    """Import running pathways (the go-live CSV) in this request's transaction; all or nothing."""
+    from matcher.pathways.pathways_import import import_pathways
+
+    content, name = _upload()
+    if content is None:
+        return _render(400, pathway_error="Vælg en CSV-fil at importere.")
+    try:
+        summary = import_pathways(get_session(), content, source=name)
+    except ImportFailed as exc:
+        return _render(400, pathway_errors=[danish(e) for e in exc.errors[:MAX_ERRORS_SHOWN]],
+                       pathway_error_count=len(exc.errors), pathway_file=name)
+    return _render(pathway_summary=summary, pathway_file=name)
 
 
 @bp.get("/eksport/hsds.json")

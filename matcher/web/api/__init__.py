@@ -59,7 +59,9 @@ def _unrouted(exc: HTTPException):
         message = (f"Ingen API-adresse {request.path} (id'er i stien er hele tal fra 0 til {MAX_ID})"
                    if isinstance(exc, NotFound) else f"Metoden {request.method} findes ikke for {request.path}")
         return error_body(message, "path" if isinstance(exc, NotFound) else "method", exc.code or 404)
-    return exc
+    from matcher.web.errors import error_page
+
+    return error_page(exc)
 
 
 @bp.before_request
@@ -84,7 +86,7 @@ def _record_error(exc: RecordError):
 
 @bp.errorhandler(NotAllowed)
 def _not_allowed(exc: NotAllowed):
-    return error_body(exc.message, status=403)
+    return error_body(exc.message, exc.field, status=403)
 
 
 @bp.errorhandler(ImportFailed)

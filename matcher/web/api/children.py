@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from flask import jsonify, request
 from flask_login import current_user
@@ -16,18 +15,17 @@ from matcher.pathways import operations as ops
 from matcher.pathways.models import MAX_KEY_LENGTH, Child, Referral
 from matcher.pathways.idempotency import KeyReused, once
 from matcher.pathways.queries import visible_children
-from matcher.web.access import followed_child, followed_referral, log_child_access, log_children_listed
+from matcher.web.access import followed_child, followed_referral, log_children_listed
 from matcher.web.api import MAX_ID, ApiError, bp, json_body, page_params, require_role
 from matcher.web.api.serialise import child_dict, participation_dict, referral_dict
 from matcher.web.database import get_session
 from matcher.web.search import today
 
-LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 FOLLOWERS = (Role.admin, Role.key_staff, Role.contact_person)
 CHILD_FIELDS = {"code", "birth_date", "birth_year", "gender", "postcode", "district_id", "interests", "languages",
                 "weekdays", "contact_person_id"}
-REFERRAL_FIELDS = {"offer_id", "mentor_id", "match_score", "match_components"}
-STATUS_FIELDS = {"status", "end_reason", "end_note"}
+REFERRAL_FIELDS = {"offer_id", "mentor_id", "match_score", "match_components", "suggested_on"}
+STATUS_FIELDS = {"status", "end_reason", "end_note", "on"}
 PARTICIPATION_FIELDS = {"referral_id", "date", "attended", "accompanied_by", "network_person_id", "note"}
 
 
@@ -66,10 +64,6 @@ def iso_date(body: dict, name: str) -> dt.date | None:
 
 def _contact_person(body: dict) -> User | None:
     wanted = typed(body, "contact_person_id", int, "et helt tal")
-    if current_user.has_role(Role.contact_person):
-        if wanted is not None and wanted != current_user.id:
-            raise ApiError(403, "En kontaktperson kan kun oprette børn til sig selv", "contact_person_id")
-        return current_user.user
     if wanted is None:
         return None
     user = get_session().get(User, wanted)
@@ -78,31 +72,48 @@ def _contact_person(body: dict) -> User | None:
     return user
 
 
+def _profile(body: dict) -> dict:
+    """Return the profile fields present in ``body``, type-checked (the operation checks the values)."""
+    values: dict = {}
+    for name, kind, label in (("birth_year", int, "et årstal"), ("gender", str, "tekst"),
+                              ("postcode", str, "et postnummer"), ("district_id", int, "et helt tal"),
+                              ("interests", str, "fritekst"),
+                              ("languages", list, "en liste af sprog (koder eller danske navne)"),
+                              ("weekdays", list, "en liste af ugedage (mon..sun)")):
+        if name in body:
+            values[name] = typed(body, name, kind, label)
+    if "birth_date" in body:
+        values["birth_date"] = iso_date(body, "birth_date")
+    if "contact_person_id" in body:
+        values["contact_person"] = _contact_person(body)
+    for name in ("languages", "weekdays"):
+        if values.get(name) is not None and not all(isinstance(x, str) for x in values[name]):
+            raise ApiError(400, f"{name} skal være en liste af tekster", name)
+    return values
+
+
 @bp.post("/children")
 def create_child():
-    """Create a pseudonymous child followed by the caller (or by ``contact_person_id``)."""
+    """Create a pseudonymous child followed by the caller (or by ``contact_person_id``); a code is generated when none is given."""
     require_role(*FOLLOWERS)
     body = only(json_body(), CHILD_FIELDS)
-    code = typed(body, "code", str, "tekst", required=True)
-    birth_year = typed(body, "birth_year", int, "et årstal")
-    if birth_year is not None and not 1990 <= birth_year <= today().year:
-        raise ApiError(400, f"birth_year skal ligge mellem 1990 og {today().year}", "birth_year")
-    languages = typed(body, "languages", list, "en liste af sprogkoder") or []
-    if not all(isinstance(x, str) and LANGUAGE.match(x) for x in languages):
-        raise ApiError(400, "languages skal være sprogkoder med 2-3 små bogstaver, fx ['da', 'ar']", "languages")
-    weekdays = typed(body, "weekdays", list, "en liste af ugedage (mon..sun)") or []
-    child = ops.create_child(
-        get_session(), code, district_id=typed(body, "district_id", int, "et helt tal"),
-        postcode=typed(body, "postcode", str, "et postnummer"), birth_date=iso_date(body, "birth_date"),
-        birth_year=birth_year, gender=typed(body, "gender", str, "tekst") or "unknown",
-        interests=typed(body, "interests", str, "fritekst"), languages=[str(x) for x in languages],
-        weekdays=[str(x) for x in weekdays], contact_person=_contact_person(body))
-    from matcher.pathways.checks import can_follow
-
-    if not can_follow(current_user.user, child):
-        raise ApiError(403, "Barnet ligger uden for din bydel", "district_id")
-    log_child_access(child, "create", "API: opret barn")
+    code = typed(body, "code", str, "tekst")
+    values = _profile(body)
+    values["gender"] = values.get("gender") or "unknown"
+    child = ops.create_child(get_session(), code, user=current_user.user, ip=request.remote_addr,
+                             purpose="API: opret barn", **values)
     return jsonify(child_dict(child, today())), 201
+
+
+@bp.patch("/children/<int:child_id>")
+def patch_child(child_id: int):
+    """Change any of the child's profile fields; returns the child."""
+    require_role(*FOLLOWERS)
+    child = followed_child(child_id)
+    body = only(json_body(), CHILD_FIELDS - {"code"})
+    ops.update_child(get_session(), child, current_user.user, ip=request.remote_addr, purpose="API: ret barn",
+                     **_profile(body))
+    return jsonify(child_dict(child, today(), ops.open_phase(get_session(), child)))
 
 
 @bp.get("/children")
@@ -170,14 +181,14 @@ def match_fields(body: dict) -> tuple[float | None, dict[str, float] | None]:
 
 @bp.post("/children/<int:child_id>/referrals")
 def create_referral(child_id: int):
-    """Suggest the child for one offer or mentor (status suggested)."""
+    """Suggest the child for one offer or mentor (status suggested), from ``suggested_on`` (default today)."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
     body = only(json_body(), REFERRAL_FIELDS)
     target = _target(body)
     score, components = match_fields(body)
     referral = ops.create_referral(get_session(), child, user=current_user.user, match_score=score,
-                                   match_components=components, **target)
+                                   match_components=components, on=iso_date(body, "suggested_on"), **target)
     return jsonify(referral_dict(referral)), 201
 
 
@@ -219,7 +230,7 @@ def patch_referral(referral_id: int):
         status = typed(fields, "status", str, "tekst", required=True)
         change = ops.change_status(get_session(), referral, status, user=current_user.user,
                                    end_reason=typed(fields, "end_reason", str, "tekst"),
-                                   end_note=typed(fields, "end_note", str, "tekst"))
+                                   end_note=typed(fields, "end_note", str, "tekst"), on=iso_date(fields, "on"))
         return 200, {**referral_dict(change.referral), "warnings": change.warnings}
 
     return idempotent(referral.child, body, act)

@@ -9,9 +9,9 @@ from matcher.accounts.models import Role
 from matcher.catalogue.errors import RecordError
 from matcher.pathways.indicators import compute_indicators
 from matcher.pathways.periods import Period
-from matcher.pathways.warnings import warnings_for
+from matcher.pathways.warning_actions import act_on_warning, current_warnings
 from matcher.web.access import log_children_listed
-from matcher.web.api import ApiError, bp, district_ref, page_params, require_role
+from matcher.web.api import ApiError, bp, district_ref, json_body, page_params, require_role
 from matcher.web.database import get_session
 from matcher.web.search import today
 
@@ -20,13 +20,49 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # the baseline is the period before; dates o
 
 @bp.get("/warnings")
 def list_warnings():
-    """Return the warnings about the children the caller follows or oversees."""
+    """Return the warnings about the children the caller follows or oversees; ``state=all`` adds handled ones."""
     require_role(Role.admin, Role.key_staff, Role.contact_person)
     limit, offset = page_params(default_limit=100)
-    found = warnings_for(get_session(), current_user.user, today())
+    state = request.args.get("state", "open")
+    if state not in ("open", "all"):
+        raise ApiError(400, "state skal være open eller all", "state")
+    found = current_warnings(get_session(), current_user.user, today(), include_closed=state == "all")
     log_children_listed([w["child_id"] for w in found[offset:offset + limit]], "API: advarsler")
     return jsonify({"results": found[offset:offset + limit], "total": len(found), "limit": limit,
                     "offset": offset})
+
+
+@bp.post("/warnings/<warning>/handle")
+def handle_warning(warning: str):
+    """Mark one of the caller's warnings handled; ``note`` says what was done."""
+    return _act(warning, "handled", {"note"})
+
+
+@bp.post("/warnings/<warning>/snooze")
+def snooze_warning(warning: str):
+    """Snooze one of the caller's warnings until ``until`` (an ISO date after today)."""
+    return _act(warning, "snoozed", {"until", "note"})
+
+
+def _act(warning_id: str, action: str, allowed: set[str]):
+    from matcher.web.api.children import iso_date, only, typed
+
+    require_role(Role.admin, Role.key_staff, Role.contact_person)
+    body = only(json_body(), allowed)
+    until = iso_date(body, "until") if action == "snoozed" else None
+    if action == "snoozed" and until is None:
+        raise ApiError(400, "until mangler (ÅÅÅÅ-MM-DD)", "until")
+    try:
+        row = act_on_warning(get_session(), current_user.user, warning_id, action,
+                             note=typed(body, "note", str, "tekst"), until=until, as_of=today(),
+                             ip=request.remote_addr)
+    except RecordError as exc:
+        if exc.field == "warning":
+            raise ApiError(404, exc.message, "warning") from None
+        raise ApiError(400, exc.message, "until" if exc.field == "snoozed_until" else exc.field) from None
+    return jsonify({"id": warning_id, "state": row.action, "note": row.note,
+                    "snoozed_until": row.snoozed_until.isoformat() if row.snoozed_until else None,
+                    "acted_on": row.at.isoformat()})
 
 
 @bp.get("/indicators")

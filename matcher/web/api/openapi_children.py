@@ -12,13 +12,22 @@ from matcher.pathways.models import (
     PHASE_KINDS,
     REFERRAL_STATUSES,
 )
+from matcher.languages import LANGUAGE_NAMES
 from matcher.pathways.warnings import WARNING_TYPES
 from matcher.web.api.openapi import NULL_INT, NULL_STR, PAGING, errors, json_content, path_id, query, ref
 
 NULL_DATE = {"type": ["string", "null"], "format": "date"}
 DATE = {"type": "string", "format": "date"}
 WEEKDAYS = {"type": "array", "items": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}}
-LANGS = {"type": "array", "items": {"type": "string", "pattern": "^[a-z]{2,3}$"}, "example": ["da", "ar"]}
+LANGS = {"type": "array", "items": {"type": "string", "enum": [*LANGUAGE_NAMES, *LANGUAGE_NAMES.values()]},
+         "example": ["da", "ar"], "description": "Sprogkoder eller danske navne, fx ['da', 'arabisk']"}
+PROFILE = {
+    "birth_year": {"type": "integer", "minimum": 1990}, "birth_date": DATE,
+    "gender": {"type": "string", "enum": list(GENDERS), "default": "unknown"},
+    "postcode": {"type": "string", "pattern": "^[0-9]{4}$"}, "district_id": {"type": "integer"},
+    "interests": {"type": "string"}, "weekdays": WEEKDAYS,
+    "contact_person_id": {"type": "integer",
+                          "description": "Kun key_staff og admin; en kontaktperson får altid barnet selv"}}
 COMPONENTS = {"type": "object", "additionalProperties": {"type": "number"},
               "example": {"interest": 1.0, "distance": 0.65, "weekday": 1.0}}
 
@@ -60,17 +69,17 @@ SCHEMAS: dict[str, Any] = {
             "not_wanted": {"type": "array", "items": {"type": "string"}},
             "excluded_wishes": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
     "ChildCreate": {
-        "type": "object", "required": ["code"], "additionalProperties": False,
+        "type": "object", "additionalProperties": False,
         "description": "Kun det nødvendige: ingen navne, CPR-numre eller adresser. Fritekst med noget, der ligner "
-                       "et CPR-nummer, afvises (400 med `field`).",
+                       "et CPR-nummer, afvises (400 med `field`). Uden `code` laver systemet en (fx BU-7F3KX).",
         "properties": {
             "code": {"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]{2,19}$", "example": "BU-7F3K2"},
-            "birth_year": {"type": "integer", "minimum": 1990}, "birth_date": DATE,
-            "gender": {"type": "string", "enum": list(GENDERS), "default": "unknown"},
-            "postcode": {"type": "string", "pattern": "^[0-9]{4}$"}, "district_id": {"type": "integer"},
-            "interests": {"type": "string"}, "languages": LANGS, "weekdays": WEEKDAYS,
-            "contact_person_id": {"type": "integer",
-                                  "description": "Kun key_staff og admin; en kontaktperson får altid barnet selv"}}},
+            "languages": LANGS, **PROFILE}},
+    "ChildUpdate": {
+        "type": "object", "additionalProperties": False,
+        "description": "Et eller flere af profilens felter; koden kan ikke ændres. Ændringen logges med "
+                       "feltnavnene i barnets historik.",
+        "properties": {"languages": LANGS, **PROFILE}},
     "Child": {"type": "object", "required": ["id", "code"], "properties": {
         "id": {"type": "integer"}, "code": {"type": "string"}, "birth_date": NULL_DATE, "birth_year": NULL_INT,
         "age": NULL_INT, "gender": {"type": "string", "enum": list(GENDERS)}, "postcode": NULL_STR,
@@ -98,9 +107,18 @@ SCHEMAS: dict[str, Any] = {
         "accompanied_by": {"type": "string", "enum": list(ACCOMPANIED_BY)}, "network_person_id": NULL_INT,
         "note": NULL_STR, "logged_at": {"type": "string", "format": "date-time"}, "logged_by_id": NULL_INT,
         "supersedes_id": NULL_INT, "voided": {"type": "boolean"}}},
-    "Warning": {"type": "object", "required": ["type", "child_id", "referral_id", "message", "since"], "properties": {
+    "Warning": {"type": "object", "required": ["id", "type", "child_id", "referral_id", "message", "since",
+                                               "target_name", "last_session_on", "state"], "properties": {
+        "id": {"type": "string", "description": "type:barn:henvisning:siden, fx no_participation:4:9:2025-09-16"},
         "type": {"type": "string", "enum": list(WARNING_TYPES)}, "child_id": {"type": "integer"},
-        "referral_id": NULL_INT, "message": {"type": "string"}, "since": DATE}},
+        "referral_id": NULL_INT, "message": {"type": "string"}, "since": DATE,
+        "offer_id": NULL_INT, "offer_name": NULL_STR, "mentor_id": NULL_INT, "mentor_name": NULL_STR,
+        "target_name": NULL_STR, "last_session_on": NULL_DATE,
+        "state": {"type": "string", "enum": ["open", "handled", "snoozed"]}, "handled_note": NULL_STR,
+        "snoozed_until": NULL_DATE, "acted_on": {"type": ["string", "null"], "format": "date-time"}}},
+    "WarningAction": {"type": "object", "required": ["id", "state"], "properties": {
+        "id": {"type": "string"}, "state": {"type": "string", "enum": ["handled", "snoozed"]}, "note": NULL_STR,
+        "snoozed_until": NULL_DATE, "acted_on": {"type": "string", "format": "date-time"}}},
 }
 
 
@@ -155,7 +173,13 @@ CHILD_PATHS: dict[str, Any] = {
                         "network": {"type": "array", "items": {"type": "object", "properties": {
                             "id": {"type": "integer"}, "label": {"type": "string"},
                             "relation": {"type": "string"}}}}}}]})},
-                              **errors(401, 403, 404)}}},
+                              **errors(401, 403, 404)}},
+        "patch": {"summary": "Ret barnets profil", "tags": ["children"],
+                  "description": WHO + " Kun de felter, der sendes, ændres. Flytter key_staff barnet uden for "
+                                 "egen bydel: 403.",
+                  "requestBody": {"required": True, **json_content(ref("ChildUpdate"))},
+                  "responses": {"200": {"description": "Barnet", **json_content(ref("Child"))},
+                                **errors(400, 401, 403, 404)}}},
     "/api/v1/children/{child_id}/referrals": {
         "parameters": [path_id("child_id")],
         "post": {"summary": "Foreslå barnet til ét tilbud eller én mentor (status suggested)", "tags": ["referrals"],
@@ -163,6 +187,8 @@ CHILD_PATHS: dict[str, Any] = {
                      "type": "object", "additionalProperties": False,
                      "description": "Præcis ét af offer_id og mentor_id. Ukendt id: 404 med `field`.",
                      "properties": {"offer_id": {"type": "integer"}, "mentor_id": {"type": "integer"},
+                                    "suggested_on": {**DATE, "description": "Standard i dag; ikke i fremtiden. "
+                                                     "Bruges til forløb, der allerede kører"},
                                     "match_score": {"type": "number"}, "match_components": COMPONENTS}})},
                  "responses": {"201": {"description": "Henvisningen", **json_content(ref("Referral"))},
                                **errors(400, 401, 403, 404)}}},
@@ -180,7 +206,9 @@ CHILD_PATHS: dict[str, Any] = {
                       "type": "object", "required": ["status"], "additionalProperties": False, "properties": {
                           "status": {"type": "string", "enum": list(REFERRAL_STATUSES)},
                           "end_reason": {"type": "string", "enum": list(END_REASONS)},
-                          "end_note": {"type": "string"}}})},
+                          "end_note": {"type": "string"},
+                          "on": {**DATE, "description": "Dagen skiftet skete (standard i dag): ikke i fremtiden og "
+                                 "ikke før den nuværende status; bliver `status_since`"}}})},
                   "responses": {"200": {"description": "Henvisningen og eventuelle advarsler", **json_content({
                       "allOf": [ref("Referral"), {"type": "object", "required": ["warnings"], "properties": {
                           "warnings": {"type": "array", "items": ref("Warning")}}}]})},
@@ -209,8 +237,28 @@ FOLLOWUP_PATHS: dict[str, Any] = {
     "/api/v1/warnings": {"get": {
         "summary": "Advarsler om de børn, du følger", "tags": ["warnings"], "description": WHO,
         "parameters": PAGING,
+        "parameters": [*PAGING, query("state", {"type": "string", "enum": ["open", "all"], "default": "open"},
+                                      "open: kun åbne; all: også håndterede og udsatte")],
         "responses": {"200": {"description": "Advarsler, ældste først", **json_content(_page("Warning"))},
                       **errors(400, 401, 403)}}},
+    "/api/v1/warnings/{warning}/handle": {
+        "parameters": [{"name": "warning", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "post": {"summary": "Markér en advarsel som håndteret", "tags": ["warnings"],
+                 "description": "Kun dine egne advarsler (ellers 404). Logges i revisionsloggen.",
+                 "requestBody": {"required": True, **json_content({
+                     "type": "object", "required": ["note"], "additionalProperties": False,
+                     "properties": {"note": {"type": "string", "minLength": 1}}})},
+                 "responses": {"200": {"description": "Beslutningen", **json_content(ref("WarningAction"))},
+                               **errors(400, 401, 403, 404)}}},
+    "/api/v1/warnings/{warning}/snooze": {
+        "parameters": [{"name": "warning", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "post": {"summary": "Udsæt en advarsel til en dag", "tags": ["warnings"],
+                 "description": "Advarslen vises igen den dag (senest 183 dage frem).",
+                 "requestBody": {"required": True, **json_content({
+                     "type": "object", "required": ["until"], "additionalProperties": False,
+                     "properties": {"until": DATE, "note": {"type": "string"}}})},
+                 "responses": {"200": {"description": "Beslutningen", **json_content(ref("WarningAction"))},
+                               **errors(400, 401, 403, 404)}}},
     "/api/v1/indicators": {"get": {
         "summary": "Planens indikatorer for en periode med baseline", "tags": ["indicators"],
         "description": "key_staff og admin (andre: 403). Ikke-undertrykte tal; CSV-eksporten på siden "

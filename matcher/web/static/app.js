@@ -6,3 +6,18 @@ document.addEventListener("DOMContentLoaded", function () {
     summary.focus();
   }
 });
+
+// On the participation form Enter in a field must not log a session: only the two answer buttons do.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.getElementById("log-form");
+  if (!form) {
+    return;
+  }
+  form.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target.tagName !== "TEXTAREA" && target.tagName !== "BUTTON" &&
+        target.tagName !== "SUMMARY") {
+      event.preventDefault();
+    }
+  });
+});

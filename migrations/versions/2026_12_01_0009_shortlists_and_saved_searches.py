@@ -3,8 +3,8 @@
 Offers a club creates wait with the status 'pending' until key staff approve them; the status
 column is a plain VARCHAR(32) without a CHECK constraint, so that needs no schema change.
 
-Revision ID: 0013b
-Revises: 0008_security
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 20:38:04.711282
 """
 from alembic import op
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import matcher.db
 
 
-revision = '0013b'
-down_revision = '0008_security'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
