@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -243,6 +244,27 @@ def iter_services(session: Session, batch: int = 1000) -> Iterator[dict[str, Any
             yield service_dict(offer)
         last = rows[-1].id
         session.expunge_all()
+
+
+def export_json(session: Session, out: IO[str], progress: Callable[[int, int], None] | None = None) -> int:
+    """Write every offer as one JSON list of HSDS services to ``out``, a service per line; return how many."""
+    total = count_offers(session) if progress else 0
+    n = 0
+    out.write("[")
+    for n, service in enumerate(iter_services(session), 1):
+        out.write(("\n" if n == 1 else ",\n") + json.dumps(service, ensure_ascii=False))
+        if progress:
+            progress(n, total)
+    out.write("\n]\n")
+    return n
+
+
+def iter_json(session: Session) -> Iterator[str]:
+    """Yield the HSDS export as pieces of JSON text, for a streamed download."""
+    yield "["
+    for n, service in enumerate(iter_services(session), 1):
+        yield ("\n" if n == 1 else ",\n") + json.dumps(service, ensure_ascii=False)
+    yield "\n]\n"
 
 
 def count_offers(session: Session) -> int:

@@ -30,6 +30,8 @@ from matcher.catalogue.taxonomy import match_terms
 from matcher.clock import local_today
 from matcher.db import parse_id
 from matcher.matching.geo import default_geocoder
+from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
+from matcher.matching.index_update import patch_search_index
 from matcher.matching.keeper import IndexKeeper
 from matcher.matching.search_index import Listing, SearchIndex
 from matcher.matching.text import InterestMatcher, normalise
@@ -222,22 +224,37 @@ def json_list(raw: str | None, parsed: dict[str | None, tuple]) -> tuple:
     return out
 
 
-def load_listings(session: Session) -> list[Listing]:
-    """Return every offer as a plain listing for the search index (three column queries, no ORM objects)."""
+def changed_offers(query, offer_id, since: int | None):
+    """Restrict ``query`` to rows of offers (``offer_id``) changed after revision ``since`` (or whose organisation was)."""
+    if since is None:
+        return query
+    return (query.join(Offer, Offer.id == offer_id).join(Organisation, Organisation.id == Offer.organisation_id)
+            .where(or_(Offer.changed_rev > since, Organisation.changed_rev > since)))
+
+
+def load_listings(session: Session, since: int | None = None) -> list[Listing]:
+    """Return every offer as a plain listing for the search index (three column queries, no ORM objects).
+
+    With ``since``, only offers changed after that catalogue revision (or whose organisation was).
+    """
     conn = session.connection()
     codes: dict[int, list[str]] = {}
-    for offer_id, code in conn.execute(select(offer_interests.c.offer_id, InterestTerm.code)
-                                       .join(InterestTerm, InterestTerm.id == offer_interests.c.term_id)).all():
+    for offer_id, code in conn.execute(changed_offers(
+            select(offer_interests.c.offer_id, InterestTerm.code)
+            .join(InterestTerm, InterestTerm.id == offer_interests.c.term_id), offer_interests.c.offer_id, since)).all():
         codes.setdefault(offer_id, []).append(code)
     days: dict[int, set[str]] = {}
     parsed: dict[str | None, tuple] = {}
-    for offer_id, weekdays in conn.execute(select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays))).all():
+    for offer_id, weekdays in conn.execute(changed_offers(
+            select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays)), OfferSchedule.offer_id, since)).all():
         days.setdefault(offer_id, set()).update(json_list(weekdays, parsed))
-    rows = conn.execute(
-        select(Offer.id, plain_text(Offer.status), plain_text(Offer.kind), Offer.title, Organisation.name,
-               Offer.description, Offer.district_id, Offer.age_min, Offer.age_max,
-               cast(Offer.monthly_fee_dkk, Float), Offer.fee_support, Offer.lat, Offer.lon)
-        .join(Organisation, Organisation.id == Offer.organisation_id)).all()
+    query = (select(Offer.id, plain_text(Offer.status), plain_text(Offer.kind), Offer.title, Organisation.name,
+                    Offer.description, Offer.district_id, Offer.age_min, Offer.age_max,
+                    cast(Offer.monthly_fee_dkk, Float), Offer.fee_support, Offer.lat, Offer.lon)
+             .join(Organisation, Organisation.id == Offer.organisation_id))
+    if since is not None:
+        query = query.where(or_(Offer.changed_rev > since, Organisation.changed_rev > since))
+    rows = conn.execute(query).all()
     return [Listing(id=r[0], status=r[1], kind=r[2], title=r[3], organisation=r[4], description=r[5] or "",
                     interests=tuple(codes.get(r[0], ())), district_id=r[6], age_min=r[7], age_max=r[8],
                     weekdays=tuple(days.get(r[0], ())), monthly_fee_dkk=r[9], fee_support=bool(r[10]),
@@ -266,8 +283,20 @@ def search_index(session: Session) -> tuple[InterestMatcher, dict[str, set[str]]
     matcher, aliases = _matcher(session, (database, stamp), private)
     if private:
         return matcher, aliases, SearchIndex(load_listings(session))
-    index = indexes.get(database, stamp, lambda: SearchIndex(load_listings(session)), _build_later(session))
+    index = indexes.get(database, stamp, lambda: SearchIndex(load_listings(session)), _build_later(session),
+                        _updater(session, stamp))
     return matcher, aliases, index
+
+
+def _updater(session: Session, stamp: tuple[int, str]):
+    def update(held, index: SearchIndex) -> bool | None:
+        since = diff_base(session, held, stamp)
+        if since is None:
+            return None
+        listings = load_listings(session, since)
+        return None if len(listings) > MAX_CHANGED_ROWS else patch_search_index(index, listings)
+
+    return update
 
 
 def clear_cache() -> None:
