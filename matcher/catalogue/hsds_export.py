@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -36,9 +35,13 @@ def stable_id(*parts: object) -> str:
 
 
 def merge(source: Any, generated: Any, key: str = "") -> Any:
-    """Overlay ``generated`` on the imported ``source``: modelled values win, the rest is kept."""
+    """Overlay ``generated`` on the imported ``source``: modelled values win, the rest is kept.
+
+    The result shares the unmodelled parts with ``source`` (copying them made exports of a
+    national catalogue several times slower); treat it as read-only, like the export does.
+    """
     if isinstance(source, dict) and isinstance(generated, dict):
-        out = copy.deepcopy(source)
+        out = dict(source)
         for k, v in generated.items():
             out[k] = merge(source.get(k), v, k)
         return out
@@ -46,10 +49,10 @@ def merge(source: Any, generated: Any, key: str = "") -> Any:
         keyfn = LIST_KEYS[key]
         by_key = {keyfn(item): item for item in source if isinstance(item, dict)}
         if key == "attributes":  # a term is fully named by (taxonomy, code): keep the imported object
-            return [copy.deepcopy(by_key.get(keyfn(item), item)) for item in generated]
+            return [by_key.get(keyfn(item), item) for item in generated]
         return [merge(by_key.get(keyfn(item)), item, key) if isinstance(item, dict) else item
                 for item in generated]
-    return copy.deepcopy(generated)
+    return generated
 
 
 def _number(value: Decimal) -> int | float:
