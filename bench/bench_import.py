@@ -122,6 +122,8 @@ def main() -> None:
     parser.add_argument("--offers", type=int, default=100_000)
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     parser.add_argument("--postgres", action="store_true", help="start a throw-away PostgreSQL on loopback")
+    parser.add_argument("--no-export", action="store_true", help="skip the export step")
+    parser.add_argument("--services", type=Path, help="generated file to reuse (written there when missing)")
     parser.add_argument("--step", choices=["import", "export"], help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -129,9 +131,10 @@ def main() -> None:
         return step(args)
 
     tmp = Path(tempfile.mkdtemp(prefix="matcher-bench-"))
-    path = tmp / "services.json"
+    path = args.services or tmp / "services.json"
     t0 = time.perf_counter()
-    write_generated(path, args.offers)
+    if not path.exists():
+        write_generated(path, args.offers)
     gen_s = time.perf_counter() - t0
     pg = None
     url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
@@ -150,9 +153,9 @@ def main() -> None:
             session.commit()
         engine.dispose()
         rows = []
-        for label, kind, file in (("first import (all created)", "import", path),
-                                  ("re-import (all unchanged)", "import", path),
-                                  ("export", "export", tmp / "export.json")):
+        steps = [("first import (all created)", "import", path), ("re-import (all unchanged)", "import", path),
+                 ("export", "export", tmp / "export.json")]
+        for label, kind, file in steps[:2] if args.no_export else steps:
             out = subprocess.run([sys.executable, __file__, "--step", kind, "--file", str(file),
                                   "--database-url", url], check=True, capture_output=True, text=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
@@ -160,6 +163,8 @@ def main() -> None:
     finally:
         if pg is not None:
             pg.stop()
+        for leftover in ((tmp / "services.json"), tmp / "export.json", tmp / "bench.db"):
+            leftover.unlink(missing_ok=True)
     print(f"\nHSDS import benchmark: {args.offers:,} services, {path.stat().st_size / 1e6:.0f} MB JSON "
           f"(generated in {gen_s:.1f} s), database {url.split(':')[0]}, load average {os.getloadavg()[0]:.1f}\n")
     print("| step | seconds | services/s | peak RSS MB | result |")

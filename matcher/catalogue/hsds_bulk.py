@@ -3,7 +3,8 @@
 Services arrive in chunks. Per chunk one query finds the offers (and organisations) that exist;
 a stored ``import_digest`` equal to the incoming one means the record did not change since it
 was imported and nothing is written. Other writes to a row clear its digest
-(``matcher.catalogue.revision``); such a row is compared field by field. Every written row is
+(``matcher.catalogue.revision``); a row whose digest differs is compared field by field, so a
+record that only changed its formatting counts as unchanged (and gets the new digest). Every written row is
 stamped with the transaction's catalogue revision, so indexes update by the changed rows.
 """
 
@@ -218,13 +219,13 @@ class BulkWriter:
 
     def _update_offers(self, changed: list) -> None:
         """Rewrite offers whose digest differs; a row without a digest is first compared field by field."""
-        unknown = [c[0] for c in changed if c[1] is None]
+        unknown = [c[0] for c in changed]  # a new digest may be the same record written differently
         stored = self._stored(Offer, unknown, OFFER_FIELDS)
         links = self._stored_links(unknown)
         scheds = self._stored_schedules(unknown)
         rows, keys_only, relinks = [], [], []
         for offer_id, old_key, values, terms, sched, key in changed:
-            if old_key is None and stored.get(offer_id) == _comparable(values, OFFER_FIELDS) \
+            if stored.get(offer_id) == _comparable(values, OFFER_FIELDS) \
                     and links.get(offer_id, []) == terms and scheds.get(offer_id, []) == _schedule_keys(sched):
                 keys_only.append(dict(b_id=offer_id, import_digest=key))
                 self.summary.count("unchanged")
@@ -246,11 +247,11 @@ class BulkWriter:
                                                for o, _, sched in relinks for row in sched])
 
     def _update_changed(self, model, changed: list, fields: tuple[str, ...]) -> None:
-        unknown = [c[0] for c in changed if c[1] is None]
+        unknown = [c[0] for c in changed]
         stored = self._stored(model, unknown, fields)
         rows, keys_only = [], []
         for row_id, old_key, values, key in changed:
-            if old_key is None and stored.get(row_id) == _comparable(values, fields):
+            if stored.get(row_id) == _comparable(values, fields):
                 keys_only.append(dict(b_id=row_id, import_digest=key))
             else:
                 rows.append(dict(values, b_id=row_id, import_digest=key))

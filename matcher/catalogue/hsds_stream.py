@@ -34,6 +34,7 @@ _ESCAPE = 12
 _LONE_SURROGATE = re.compile(rb"(?<!\\)\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
                              rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})(?<!\\)\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_HIGH_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
 _STEP = np.zeros(256, dtype=np.int8)
 _STEP[list(b"[{")] = 1
 _STEP[list(b"]}")] = -1
@@ -64,6 +65,9 @@ class _Guard(io.RawIOBase):
         self.depth = 0
         self.string_start: int | None = None  # absolute offset of the open string's quote
         self.backslashes = 0  # length of the backslash run that ended the last chunk
+        self.held = b""  # the end of the last chunk, where an escape may continue
+        self.out = bytearray()  # checked bytes not yet handed to the parser
+        self.eof = False
         # For a list document: the raw text of each element that is an object or list, in order, so
         # that the source of a service is stored (and hashed) as it came, without serialising it again.
         self.capture: bool | None = None  # decided by the document's first bracket
@@ -75,19 +79,32 @@ class _Guard(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        limit = min(len(buffer), CHUNK)
-        spare = _ESCAPE if limit > 4 * _ESCAPE else 0
-        data = self.raw.read(limit - spare)
+        while not self.out and not self.eof:
+            self._fill()
+        n = min(len(buffer), len(self.out))
+        buffer[:n] = self.out[:n]
+        del self.out[:n]
+        return n
+
+    def _fill(self) -> None:
+        more = self.raw.read(CHUNK)
+        data = self.held + more
+        self.held = b""
+        if not more:
+            self.eof = True
+        else:  # never cut a \\uXXXX\\uXXXX escape in two: keep a tail that may hold one for the next chunk
+            tail = data.find(b"\\", max(len(data) - _ESCAPE, 0))
+            if tail >= 6 and _HIGH_SURROGATE.fullmatch(data, tail - 6, tail):
+                tail -= 6  # the first half of a pair whose second half is cut
+            if tail >= 0:
+                data, self.held = data[:tail], data[tail:]
         if not data:
-            return 0
-        if spare and b"\\" in data[-_ESCAPE:]:
-            data += self.raw.read(_ESCAPE)  # never cut a \\uXXXX\\uXXXX escape in two
+            return
         if _SURROGATE_ESCAPE.search(data):
             data = _LONE_SURROGATE.sub(_NONCHARACTER, data)
         self._check(data)
-        buffer[:len(data)] = data
+        self.out += data
         self.offset += len(data)
-        return len(data)
 
     def _check(self, data: bytes) -> None:
         a = np.frombuffer(data, dtype=np.uint8)
