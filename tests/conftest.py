@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -14,6 +16,7 @@ from tests.pg import PostgresServer
 
 os.environ.setdefault("MATCHER_ENV", "testing")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_TEMPLATE = "matcher_template"
 
 
 @pytest.fixture(scope="session")
@@ -30,20 +33,47 @@ def pg_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """Migrate one SQLite database to head per test session; tests get a copy of the file."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server) -> str:
+    """Migrate one PostgreSQL database to head per test session; tests get ``CREATE DATABASE … TEMPLATE``."""
+    url = pg_server.create_database(PG_TEMPLATE)
+    upgrade(url)
+    make_engine(url).dispose()
+    return PG_TEMPLATE
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
+def database_kind(request) -> str:
+    """Return the kind of database the test runs on: each test runs once on SQLite and once on PostgreSQL."""
+    return request.param
+
+
+@pytest.fixture
+def database_url(database_kind, request, tmp_path):
     """Return the URL of an empty database of each kind."""
-    if request.param == "sqlite":
+    if database_kind == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
     server = request.getfixturevalue("pg_server")
     return server.create_database("t_" + uuid.uuid4().hex[:12])
 
 
 @pytest.fixture
-def migrated_url(database_url):
-    """Return the URL of a database migrated to head."""
-    upgrade(database_url)
-    return database_url
+def migrated_url(database_kind, request, tmp_path):
+    """Return the URL of a database migrated to head: a copy of the session's migrated template."""
+    if database_kind == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    server = request.getfixturevalue("pg_server")
+    return server.create_database("t_" + uuid.uuid4().hex[:12], template=request.getfixturevalue("pg_template"))
 
 
 @pytest.fixture
