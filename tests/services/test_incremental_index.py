@@ -199,3 +199,28 @@ def test_search_index_patch_equals_a_new_index(demo):
 
 def value_of(index, name):
     return getattr(index, name)
+
+
+def test_a_restart_reads_the_newest_index_file_and_applies_the_rows_changed_since(indexed, tmp_path, monkeypatch):
+    from matcher.matching.store import IndexStore
+
+    session, service = indexed
+    store = IndexStore(tmp_path / "cache", "match")
+    built = held(service.indexes, session)
+    store.save(database_key(session), built.revision, built.value, 30.0)  # as if it took half a minute
+    offer = session.scalars(select(Offer).order_by(Offer.id)).first()
+    offer.spots_free = 0
+    session.commit()
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("refitted although the index file and the changed rows suffice")
+
+    restarted = MatchService(learn=False)
+    restarted.indexes.store = store
+    monkeypatch.setattr(MatchService, "fit", never)
+    got = rankings(restarted, session)
+    monkeypatch.undo()
+    ranker = held(restarted.indexes, session).value
+    assert any(c.id == offer.id and c.spots_free == 0 for block in ranker.blocks_.values() for c in block.candidates)
+    fresh = MatchService(learn=False)
+    assert got == rankings(fresh, session, fresh.fit(session))
