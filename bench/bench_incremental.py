@@ -64,12 +64,12 @@ def main() -> None:
     engine = make_engine(url)
     service = MatchService(learn=False)
     with Session(engine) as session:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         catalogue_search.search_index(session)
-        search_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        search_s = time.process_time() - t0
+        t0 = time.process_time()
         service.ranker(session)
-        match_s = time.perf_counter() - t0
+        match_s = time.process_time() - t0
         offers = session.scalars(select(Offer.id).where(Offer.status == OfferStatus.active)
                                  .order_by(Offer.id).limit(args.changes)).all()
         session.commit()
@@ -82,19 +82,20 @@ def main() -> None:
             else:
                 offer.spots_free = 0
             session.commit()
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             rows = search(session, SearchQuery(text="fodbold", limit=10))
-            applied_search.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
+            applied_search.append(time.process_time() - t0)
+            t0 = time.process_time()
             service.match(session, PROFILE)
-            applied_match.append(time.perf_counter() - t0)
+            applied_match.append(time.process_time() - t0)
             assert rows.total >= 0
             key = database_key(session)
             assert not catalogue_search.indexes.peek(key).stale and not service.indexes.peek(key).stale
     engine.dispose()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nIncremental indexes: {args.offers:,} generated offers, {len(offers)} club changes, peak RSS {rss:,.0f} MB\n")
-    print("| index | full build s | next answer after a change: median ms | max ms |")
+    print("CPU time of this process (the machine is shared; wall time would measure the neighbours)\n")
+    print("| index | full build CPU s | next answer after a change: median CPU ms | max CPU ms |")
     print("|---|---:|---:|---:|")
     print(f"| search | {search_s:.1f} | {statistics.median(applied_search) * 1000:.0f} | {max(applied_search) * 1000:.0f} |")
     print(f"| match | {match_s:.1f} | {statistics.median(applied_match) * 1000:.0f} | {max(applied_match) * 1000:.0f} |")

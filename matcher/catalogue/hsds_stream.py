@@ -40,7 +40,7 @@ _STEP[list(b"[{")] = 1
 _STEP[list(b"]}")] = -1
 
 
-def _NONCHARACTER(_match: re.Match) -> bytes:
+def _noncharacter(_match: re.Match) -> bytes:
     return b"\\uffff"
 
 
@@ -101,7 +101,7 @@ class _Guard(io.RawIOBase):
         if not data:
             return
         if _SURROGATE_ESCAPE.search(data):
-            data = _LONE_SURROGATE.sub(_NONCHARACTER, data)
+            data = _LONE_SURROGATE.sub(_noncharacter, data)
         self._check(data)
         self.out += data
         self.offset += len(data)
