@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Float, String, Text, cast, or_, select, type_coerce
+from sqlalchemy import JSON, Float, String, Text, cast, or_, select, type_coerce, union
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from matcher.catalogue.errors import RecordError
@@ -190,8 +190,14 @@ def catalogue_stamp(session: Session) -> tuple[int, str]:
 
 def _matcher(session: Session, key: tuple, private: bool) -> tuple[InterestMatcher, dict[str, set[str]]]:
     with _cache_lock:
-        if not private and _cache.get("key") == key:
+        held = _cache.get("key")
+        if not private and held == key:
             return _cache["matcher"], _cache["aliases"]
+    if not private and held is not None and held[0] == key[0] and diff_base(session, held[1], key[1]) is not None:
+        with _cache_lock:  # only rows changed since: the taxonomy is the same
+            if _cache.get("key") == held:
+                _cache["key"] = key
+                return _cache["matcher"], _cache["aliases"]
     terms, aliases = match_terms(session)
     matcher = InterestMatcher(terms)
     if not private:
@@ -224,12 +230,16 @@ def json_list(raw: str | None, parsed: dict[str | None, tuple]) -> tuple:
     return out
 
 
+def changed_offer_ids(since: int):
+    """Return a subquery of the offers changed after revision ``since``, or whose organisation was (indexed look-ups)."""
+    return union(select(Offer.id).where(Offer.changed_rev > since),
+                 select(Offer.id).join(Organisation, Organisation.id == Offer.organisation_id)
+                 .where(Organisation.changed_rev > since)).scalar_subquery()
+
+
 def changed_offers(query, offer_id, since: int | None):
     """Restrict ``query`` to rows of offers (``offer_id``) changed after revision ``since`` (or whose organisation was)."""
-    if since is None:
-        return query
-    return (query.join(Offer, Offer.id == offer_id).join(Organisation, Organisation.id == Offer.organisation_id)
-            .where(or_(Offer.changed_rev > since, Organisation.changed_rev > since)))
+    return query if since is None else query.where(offer_id.in_(changed_offer_ids(since)))
 
 
 def load_listings(session: Session, since: int | None = None) -> list[Listing]:
@@ -252,9 +262,7 @@ def load_listings(session: Session, since: int | None = None) -> list[Listing]:
                     Offer.description, Offer.district_id, Offer.age_min, Offer.age_max,
                     cast(Offer.monthly_fee_dkk, Float), Offer.fee_support, Offer.lat, Offer.lon)
              .join(Organisation, Organisation.id == Offer.organisation_id))
-    if since is not None:
-        query = query.where(or_(Offer.changed_rev > since, Organisation.changed_rev > since))
-    rows = conn.execute(query).all()
+    rows = conn.execute(changed_offers(query, Offer.id, since)).all()
     return [Listing(id=r[0], status=r[1], kind=r[2], title=r[3], organisation=r[4], description=r[5] or "",
                     interests=tuple(codes.get(r[0], ())), district_id=r[6], age_min=r[7], age_max=r[8],
                     weekdays=tuple(days.get(r[0], ())), monthly_fee_dkk=r[9], fee_support=bool(r[10]),

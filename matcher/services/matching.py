@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Float, cast, or_, select
+from sqlalchemy import Float, cast, select, union
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.models import (
@@ -26,6 +26,7 @@ from matcher.catalogue.models import InterestTerm as TermRow
 from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
 from matcher.catalogue.search import (
     catalogue_stamp,
+    changed_offer_ids,
     changed_offers,
     database_key,
     json_list,
@@ -178,7 +179,7 @@ def load_candidates(session: Session, matcher: InterestMatcher, since: int | Non
                    Organisation.vulnerable_experience, Organisation.childcert_policy, Offer.light_work,
                    Offer.serves_alcohol)
             .join(Organisation, Organisation.id == Offer.organisation_id)
-            .where(Offer.kind != OfferKind.mentoring, *_since(since, Offer, Organisation)).order_by(Offer.id)).all()]
+            .where(Offer.kind != OfferKind.mentoring, *_since(since)).order_by(Offer.id)).all()]
     geocoder = default_geocoder()
     centroids = {pc: (lat, lon) for pc, (lat, lon, _name) in geocoder.postcodes().items()}
     memo: dict[str, dict[str, float]] = {}
@@ -189,7 +190,7 @@ def load_candidates(session: Session, matcher: InterestMatcher, since: int | Non
                    plain_text(Mentor.languages).label("languages"), Mentor.updated_at, Mentor.childcert_valid_until,
                    Mentor.approved, Mentor.max_children, Mentor.current_children)
             .outerjoin(Organisation, Organisation.id == Mentor.organisation_id)
-            .where(*_since(since, Mentor, Organisation)).order_by(Mentor.id)).all():
+            .where(*_changed_mentors(since)).order_by(Mentor.id)).all():
         lat, lon = centroids.get(m.postcode or "", (None, None))
         wanted = json_list(m.interests, parsed)
         candidates.append(Candidate(
@@ -204,11 +205,19 @@ def load_candidates(session: Session, matcher: InterestMatcher, since: int | Non
     return candidates
 
 
-def _since(since: int | None, row, organisation) -> tuple:
-    """Return the condition "changed after ``since``" for ``row`` or its organisation (none without ``since``)."""
+def _since(since: int | None) -> tuple:
+    """Return the condition "the offer changed after ``since``" (none without ``since``)."""
+    return () if since is None else (Offer.id.in_(changed_offer_ids(since)),)
+
+
+def _changed_mentors(since: int | None) -> tuple:
+    """Return the condition "the mentor or its organisation changed after ``since``" (indexed look-ups)."""
     if since is None:
         return ()
-    return (or_(row.changed_rev > since, organisation.changed_rev > since),)
+    ids = union(select(Mentor.id).where(Mentor.changed_rev > since),
+                select(Mentor.id).join(Organisation, Organisation.id == Mentor.organisation_id)
+                .where(Organisation.changed_rev > since)).scalar_subquery()
+    return (Mentor.id.in_(ids),)
 
 
 log = logging.getLogger(__name__)
