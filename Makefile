@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MATCHER_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/matcher.db
 
-.PHONY: run test check load install migrate seed bench clean
+.PHONY: run test fuzz check load install migrate seed bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ run: seed
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Only the property tests, with random seeds and FUZZ_FACTOR (default 5) times the examples; `make test`
+# and CI draw the same examples on every run (hypothesis profiles in tests/fuzzing.py).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q
 
 # Static security analysis of the product code (findings that are accepted carry a `# nosec`
 # with the reason), and known vulnerabilities in the installed packages (.ci/pip_audit.py).

@@ -15,6 +15,7 @@ from matcher.backup import BackupError
 from matcher.catalogue.errors import ImportFailed, RecordError
 from matcher.config import ConfigError, Settings
 from matcher.db import make_engine, make_session_factory
+from matcher.jsonio import JSONInputError, loads
 from matcher.matching.profile import ProfileError
 
 
@@ -66,7 +67,7 @@ class Progress:
 
 
 def main() -> None:
-    """Run the CLI, turning known errors into clear messages and exit code 2."""
+    """Run the CLI, turning refused input into a clear message and exit code 1 (2 is a usage error)."""
     try:
         cli(standalone_mode=False)
     except click.exceptions.Abort:
@@ -75,9 +76,9 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (ImportFailed, RecordError, ConfigError, ProfileError, BackupError) as exc:
+    except (ImportFailed, RecordError, ConfigError, ProfileError, BackupError, JSONInputError) as exc:
         click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(1)
 
 
 @click.group()
@@ -216,9 +217,10 @@ def match(ctx: Context, child_path: Path, kind: str, limit: int) -> None:
     from matcher.services.matching import match_service
 
     try:
-        child = json.loads(child_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProfileError("child", f"{child_path} is not valid JSON: {exc}") from None
+        child = loads(child_path.read_bytes())
+    except JSONInputError as exc:
+        raise ProfileError(exc.field or "child", f"{child_path}: {exc.message}"
+                           + (f" (line {exc.line}, column {exc.column})" if exc.line is not None else "")) from None
     if isinstance(child, dict) and isinstance(child.get("child"), dict):
         child = child["child"]
     with ctx.session() as session:

@@ -12,11 +12,30 @@ from sqlalchemy.orm import Session
 
 from matcher.db import make_engine
 from matcher.migrate import upgrade
+from tests.fuzzing import FUZZING, PROFILE
 from tests.pg import PostgresServer
 
 os.environ.setdefault("MATCHER_ENV", "testing")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_TEMPLATE = "matcher_template"
+
+
+def pytest_report_header(config):
+    """Say which hypothesis profile draws the examples."""
+    return f"hypothesis profile: {PROFILE}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under ``make fuzz`` keep only the property (hypothesis) tests."""
+    if not FUZZING:
+        return
+    from hypothesis import is_hypothesis_test
+
+    # The schemathesis test builds its @given inside the test, so it is named here.
+    keep = [item for item in items if is_hypothesis_test(getattr(item, "obj", None))
+            or getattr(item, "originalname", "") == "test_api_conforms_to_its_openapi_document"]
+    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+    items[:] = keep
 
 
 @pytest.fixture(scope="session")

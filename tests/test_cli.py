@@ -44,7 +44,7 @@ def test_failed_import_leaves_database_unchanged(cli_url, session, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(services))
     result = run(cli_url, "import", "hsds", str(bad))
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "service[1] id=0c9659ca-b618-5bca-90b9-b605be9485ba: minimum_age" in result.stderr
     assert "Traceback" not in result.stderr
     assert session.scalar(select(func.count(Offer.id))) == 0
@@ -58,7 +58,7 @@ def test_import_mentors_and_errors_name_line_and_field(cli_url, session, tmp_pat
     bad.write_text((DATA / "mentors-example.csv").read_text().replace("2028-06-30", "30-06-2028")
                    .replace("ex-m-2,Jonas", "ex-m-3,Jonas"))
     result = run(cli_url, "import", "mentors", str(bad))
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "line 2 id=ex-m-1: childcert_valid_until" in result.stderr
     session.expire_all()
     assert {m.external_id for m in session.scalars(select(Mentor))} == {"ex-m-1", "ex-m-2"}
@@ -72,9 +72,9 @@ def test_users_create_and_token(cli_url, session):
     token = run(cli_url, "users", "token", "a@kk.dk").stdout.strip()
     assert token.startswith("mt_") and len(token) > 30
     weak = run(cli_url, "users", "create", "--email", "b@kk.dk", "--role", "admin", stdin="kort\n")
-    assert weak.returncode == 2 and "password" in weak.stderr
+    assert weak.returncode == 1 and "password" in weak.stderr
     club = run(cli_url, "users", "create", "--email", "c@kk.dk", "--role", "club_rep", stdin="Langt-kodeord-1\n")
-    assert club.returncode == 2 and "organisation" in club.stderr
+    assert club.returncode == 1 and "organisation" in club.stderr
 
 
 def test_children_export_and_erase(cli_url, session):
@@ -91,9 +91,9 @@ def test_children_export_and_erase(cli_url, session):
     session.expire_all()
     assert session.get(type(child), child.id).code is None
     again = run(cli_url, "children", "erase", str(child.id))
-    assert again.returncode == 2 and "already erased" in again.stderr
+    assert again.returncode == 1 and "already erased" in again.stderr
     unknown = run(cli_url, "children", "export", "BU-NOPE")
-    assert unknown.returncode == 2 and "no child" in unknown.stderr
+    assert unknown.returncode == 1 and "no child" in unknown.stderr
     from sqlalchemy import create_engine
 
     from matcher.accounts.ratelimit import hit
@@ -103,3 +103,44 @@ def test_children_export_and_erase(cli_url, session):
     hit(engine, "login-ip:192.0.2.2", 30)  # and a current one
     engine.dispose()
     assert "erased 0 child(ren); forgot 1 old rate-limit counter(s)" in run(cli_url, "retention", "run", "--years", "5").stdout
+
+
+@pytest.mark.parametrize("path,literal,field", [
+    (("capacities", 0, "available"), "Infinity", "service[0]: capacities[0].available: Infinity"),
+    (("minimum_age",), "NaN", "service[0]: minimum_age: NaN"),
+    (("description",), "[" * 5000 + "]" * 5000, "service[0]: description[0]"),
+])
+def test_import_of_non_standard_json_is_a_message_and_exit_code_1(cli_url, session, tmp_path, path, literal, field):
+    services = json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text())
+    target = services[0]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = "MARK"
+    bad = tmp_path / "hostile.json"
+    bad.write_text(json.dumps(services).replace('"MARK"', literal))
+    result = run(cli_url, "import", "hsds", str(bad))
+    assert result.returncode == 1, result.stderr
+    assert field in result.stderr and "nothing was stored" in result.stderr
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr
+    assert session.scalar(select(func.count(Offer.id))) == 0
+
+
+@pytest.mark.parametrize("body,expected", [
+    ('{"age": 10, "interests": ' + "[" * 20_000 + "]" * 20_000 + "}", "interests[0]"),
+    ('{"age": NaN, "interests": "fodbold"}', "age: "),
+    ("{not json", "not valid JSON"),
+])
+def test_match_child_file_with_hostile_json_is_refused(cli_url, tmp_path, body, expected):
+    child = tmp_path / "child.json"
+    child.write_text(body)
+    result = run(cli_url, "match", "--child", str(child))
+    assert result.returncode == 1 and expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_interest_taxonomy_file_with_nan_is_refused(cli_url, tmp_path):
+    terms = tmp_path / "terms.json"
+    terms.write_text('[{"code": "x", "name": "X", "synonyms": []}, {"code": "y", "name": NaN}]')
+    result = run(cli_url, "import", "interests", str(terms))
+    assert result.returncode == 1 and "term[1]: name: NaN" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from matcher.jsonio import JSONInputError, render_path
+
 
 class RecordError(ValueError):
     """One bad value in one record of an import or a request."""
@@ -26,6 +28,15 @@ class ImportFailed(ValueError):
         more = f"\n  ... and {self.total - 20} more" if self.total > 20 else ""
         where = f" {source}" if source else ""
         super().__init__(f"import{where} refused, nothing was stored ({self.total} error(s)):\n{shown}{more}")
+
+
+def json_record_error(exc: JSONInputError, label: str) -> RecordError:
+    """Name the record and field a refused JSON value lies in (``service[3]``, ``capacities[0].available``)."""
+    path = exc.path[1:] if exc.path[:1] == ("contents",) else exc.path
+    where = f" (line {exc.line}, column {exc.column})" if exc.line is not None else ""
+    if path and isinstance(path[0], int):
+        return RecordError(f"{label}[{path[0]}]", render_path(path[1:]) or "-", exc.message + where)
+    return RecordError("document", render_path(path) or "-", exc.message + where)
 
 
 # Control characters other than tab, newline and carriage return; DEL; lone UTF-16 surrogates.

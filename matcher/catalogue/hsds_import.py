@@ -7,11 +7,12 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.catalogue.errors import ImportFailed, RecordError, json_record_error
 from matcher.catalogue.hsds_bulk import BulkWriter, to_json
 from matcher.catalogue.hsds_parse import parse_service
 from matcher.catalogue.hsds_stream import DocumentError, stream_services, stream_with_sources
 from matcher.catalogue.summary import ImportSummary
+from matcher.jsonio import JSONInputError, loads
 
 #: Progress callback: records read so far, and the total when known (else None).
 Progress = Callable[[int, int | None], None]
@@ -19,6 +20,8 @@ Progress = Callable[[int, int | None], None]
 CHUNK = 2000
 #: Record errors kept for the message; more are only counted.
 MAX_ERRORS = 1000
+#: A refused document up to this size is read again whole, to name the record and field at fault.
+EXPLAIN_BYTES = 256 << 20
 
 
 def load_services(text: str | bytes, source: str = "") -> list[Any]:
@@ -26,7 +29,28 @@ def load_services(text: str | bytes, source: str = "") -> list[Any]:
     try:
         return list(stream_services(text))
     except DocumentError as exc:
-        raise ImportFailed([exc], source) from None
+        raise ImportFailed([_explain(text, exc, None)], source) from None
+
+
+def _explain(source: Any, exc: DocumentError, index: int | None) -> RecordError:
+    """Name the record and field of a refused document, reading it again with ``matcher.jsonio`` when small enough."""
+    data = source if isinstance(source, (bytes, bytearray, str)) else None
+    if data is None and hasattr(source, "seek"):
+        try:
+            size = source.seek(0, 2)
+            if size <= EXPLAIN_BYTES:
+                source.seek(0)
+                data = source.read()
+        except (OSError, ValueError):
+            data = None
+    if data is not None:
+        try:
+            loads(data)
+        except JSONInputError as found:
+            return json_record_error(found, "service")
+    if index:
+        return DocumentError(f"{exc.message} (after service[{index - 1}])")
+    return exc
 
 
 class ServiceStream:
@@ -99,7 +123,8 @@ def import_services(session: Session, services: Iterable[Any], *, strict: bool =
                 progress(n, total)
     except DocumentError as exc:
         total_errors += 1
-        errors.append(exc)
+        stream = services.stream if isinstance(services, ServiceStream) else None
+        errors.append(_explain(stream, exc, n))
     if total_errors:
         raise ImportFailed(errors, source, total=total_errors)
     if chunk:

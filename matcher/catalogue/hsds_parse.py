@@ -100,12 +100,20 @@ class _Checker:
         value = obj.get(key)
         if value is None:
             return None
-        if (isinstance(value, bool) or not isinstance(value, (int, float))
-                or (isinstance(value, float) and not math.isfinite(value)) or value != int(value)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            self.fail(path, f"must be a whole number, got {value!r}")
+            return None
+        # Finite and in range before int(): int() of NaN or Infinity raises, of 1e999999 (a streaming
+        # parser's Decimal) takes ages.
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite:
             self.fail(path, f"must be a whole number, got {value!r}")
             return None
         if not low <= value <= high:
             self.fail(path, f"must be between {low} and {high}, got {value}")
+            return None
+        if value != int(value):
+            self.fail(path, f"must be a whole number, got {value!r}")
             return None
         return int(value)
 
@@ -238,8 +246,9 @@ def _place(c: _Checker, raw: dict, strict: bool) -> tuple[dict[str, Any], list[s
     lat, lon = loc.get("latitude"), loc.get("longitude")
     if lat is not None or lon is not None:
         bad = None
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
-            bad = f"latitude/longitude must both be numbers, got {lat!r}/{lon!r}"
+        if not all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) and math.isfinite(v)
+                   for v in (lat, lon)):
+            bad = f"latitude/longitude must both be finite numbers, got {lat!r}/{lon!r}"
         elif not (P.DENMARK_LAT[0] <= lat <= P.DENMARK_LAT[1] and P.DENMARK_LON[0] <= lon <= P.DENMARK_LON[1]):
             bad = f"coordinates {lat}, {lon} lie outside Denmark"
         if bad and strict:

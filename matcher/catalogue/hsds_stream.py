@@ -205,7 +205,9 @@ def stream_with_sources(source: IO[bytes] | bytes | str) -> Iterator[tuple[Any, 
             for _value in ijson.items(stream, "", use_float=True):  # a number or text, or not JSON at all
                 raise DocumentError("expected a list of HSDS services")
             raise DocumentError("not valid JSON")
-    except (ijson.JSONError, UnicodeDecodeError) as exc:
+    except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:  # ValueError: an int of over 4,300 digits
+        if isinstance(exc, DocumentError):
+            raise
         raise DocumentError(f"not valid JSON (near byte {guard.offset}): {_first_line(exc)}") from None
 
 

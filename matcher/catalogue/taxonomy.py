@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.catalogue.errors import ImportFailed, RecordError, json_record_error
 from matcher.catalogue.models import InterestTerm
 from matcher.catalogue.summary import ImportSummary, assign_changed
+from matcher.jsonio import JSONInputError, loads
 from matcher.matching.types import InterestTerm as MatchTerm
 
 
@@ -63,7 +63,11 @@ def load_terms(session: Session, terms: list[dict[str, Any]]) -> ImportSummary:
 
 def load_terms_file(session: Session, path: Path) -> ImportSummary:
     """Load the taxonomy from a JSON file."""
-    return load_terms(session, parse_terms(json.loads(path.read_text(encoding="utf-8")), str(path)))
+    try:
+        data = loads(path.read_bytes())
+    except JSONInputError as exc:
+        raise ImportFailed([json_record_error(exc, "term")], str(path)) from None
+    return load_terms(session, parse_terms(data, str(path)))
 
 
 def match_terms(session: Session) -> tuple[list[MatchTerm], dict[str, set[str]]]:

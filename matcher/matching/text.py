@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+
+from matcher import jsonio
 
 from .types import InterestTerm
 
@@ -62,8 +63,8 @@ def tokenise(text: str, *, drop_stop_words: bool = True) -> list[str]:
 
 def load_interest_terms(path: str | Path) -> list[InterestTerm]:
     """Read an interest taxonomy JSON list (``code``, ``name``, ``synonyms``)."""
-    with open(path, encoding="utf-8") as fh:
-        rows = json.load(fh)
+    with open(path, "rb") as fh:
+        rows = jsonio.load(fh)
     return [
         InterestTerm(
             code=str(row["code"]),

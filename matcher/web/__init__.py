@@ -44,9 +44,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from matcher import logging as matcher_logging
 
         matcher_logging.configure(settings.log_level, settings.log_format)
+    register_input_rules(app)
     register_extensions(app)
     register_blueprints(app)
     return app
+
+
+def register_input_rules(app: Flask) -> None:
+    """Read ids in URLs and JSON bodies strictly (before any route is added)."""
+    from matcher.web import strict
+
+    strict.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
@@ -10,6 +9,7 @@ from flask import session as flask_session
 from flask_login import current_user
 from sqlalchemy import exists, select
 
+from matcher import jsonio
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Mentor, Offer
 from matcher.db import parse_id
@@ -209,8 +209,8 @@ def correct(entry_id: int):
 
 def _components(raw: str) -> dict[str, float] | None:
     try:
-        data = json.loads(raw) if raw else None
-    except ValueError:
+        data = jsonio.loads(raw) if raw else None
+    except jsonio.JSONInputError:
         data = None
     if not isinstance(data, dict):
         return None

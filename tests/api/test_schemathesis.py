@@ -8,17 +8,18 @@ gets valid and invalid (negative) requests, and valid requests on ids that exist
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 
 import pytest
 
+from matcher.clock import local_today
 from matcher.web.api.openapi import document
 from tests.api.conftest import TOKEN_ROLES
+from tests.fuzzing import examples
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))  # per operation and role
+MAX_EXAMPLES = examples(int(os.environ.get("API_FUZZ_EXAMPLES", "15")))  # per operation and role
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 OPERATIONS = [(method, path) for path, item in document()["paths"].items() for method in item
               if method in HTTP_METHODS]
@@ -57,7 +58,7 @@ def strategies(operation, ids: dict[str, list[int]]):
         known = st.fixed_dictionaries({name: st.sampled_from(ids[name]) for name in names})
         out.append(known.flatmap(lambda values: operation.as_strategy(path_parameters=values)))
     if operation.path.endswith("/indicators"):
-        out.append(operation.as_strategy(query={"period": str(dt.date.today().year)}))
+        out.append(operation.as_strategy(query={"period": str(local_today().year)}))
     return st.one_of(out)
 
 

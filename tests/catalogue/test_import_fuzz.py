@@ -2,21 +2,24 @@
 
 import copy
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import ImportFailed
 from matcher.catalogue.hsds_import import import_services, load_services
+from matcher.catalogue.hsds_parse import parse_service
 from matcher.catalogue.mentors_import import HEADER, import_mentors
 from matcher.db import make_engine
 from matcher.migrate import upgrade
 from matcher.models import metadata
 from matcher.seeding import load_reference
+from tests.fuzzing import examples
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXAMPLE = json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text(encoding="utf-8"))
@@ -28,6 +31,9 @@ HOSTILE = st.one_of(
     st.booleans(), st.none(), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.text(max_size=5),
                                                                                       max_size=2),
 )
+NESTED_100: list = []
+for _ in range(99):
+    NESTED_100 = [NESTED_100]
 PATHS = [("id",), ("name",), ("status",), ("minimum_age",), ("maximum_age",), ("assured_date",),
          ("organization",), ("organization", "id"), ("organization", "name"), ("schedules",),
          ("schedules", 0, "byday"), ("schedules", 0, "opens_at"), ("cost_options", 0, "amount"),
@@ -60,8 +66,14 @@ def _set(doc, path, value):
     target[path[-1]] = value
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(PATHS), value=HOSTILE)
+# Found by this test on random runs (OverflowError, ValueError, RecursionError in the importer):
+@example(path=("capacities", 0, "available"), value=float("inf"))
+@example(path=("minimum_age",), value=float("nan"))
+@example(path=("cost_options", 0, "amount"), value=float("-inf"))
+@example(path=("description",), value=NESTED_100)
+@example(path=("service_at_locations", 0, "location", "latitude"), value=float("nan"))
 def test_hostile_service_fields_are_refused_or_stored_whole(fuzz_session, path, value):
     session = fuzz_session
     before = counts(session)
@@ -76,6 +88,26 @@ def test_hostile_service_fields_are_refused_or_stored_whole(fuzz_session, path, 
         assert counts(session) == before
     else:
         session.rollback()  # accepted: it was whole; undo so examples stay independent
+
+
+@pytest.mark.parametrize("path,literal,field", [
+    (("capacities", 0, "available"), "Infinity", "capacities[0].available"),
+    (("minimum_age",), "NaN", "minimum_age"),
+    (("maximum_age",), "-Infinity", "maximum_age"),
+    (("capacities", 0, "maximum"), "1e999", "capacities[0].maximum"),
+    (("minimum_age",), "9" * 5000, "minimum_age"),
+    (("description",), "[" * 5000 + "]" * 5000, "description[0][0][0][0][0][0][0]…"),
+])
+def test_non_standard_json_is_refused_naming_record_and_field(fuzz_session, path, literal, field):
+    before = counts(fuzz_session)
+    doc = copy.deepcopy(EXAMPLE[:1])
+    _set(doc[0], path, "MARK")
+    text = json.dumps(doc).replace('"MARK"', literal)
+    with pytest.raises(ImportFailed) as err:
+        import_services(fuzz_session, load_services(text))
+    [error] = err.value.errors
+    assert (error.record, error.field) == ("service[0]", field)
+    assert counts(fuzz_session) == before
 
 
 TEXT_PATHS = [("id",), ("name",), ("description",), ("organization", "id"), ("organization", "name"),
@@ -98,7 +130,7 @@ def test_every_text_field_refuses_unstorable_text(fuzz_session, path, value):
     assert counts(fuzz_session) == before
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass"))))
 def test_random_bytes_never_crash_the_hsds_reader(fuzz_session, data):
     before = counts(fuzz_session)
@@ -111,7 +143,7 @@ def test_random_bytes_never_crash_the_hsds_reader(fuzz_session, data):
     assert counts(fuzz_session) == before
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(column=st.sampled_from(HEADER), value=st.one_of(HOSTILE.map(str), st.text(max_size=30)))
 def test_hostile_mentor_cells_are_refused_or_stored_whole(fuzz_session, column, value):
     import csv
@@ -133,3 +165,25 @@ def test_hostile_mentor_cells_are_refused_or_stored_whole(fuzz_session, column, 
         assert counts(fuzz_session) == before
     else:
         fuzz_session.rollback()
+
+
+@pytest.mark.parametrize("value,words", [
+    (float("inf"), "whole number"), (float("nan"), "whole number"), (Decimal("NaN"), "whole number"),
+    (Decimal("1E+999999"), "between 0 and 120"), (Decimal("12.5"), "whole number"), (True, "whole number"),
+    ("12", "whole number"), (-1, "between 0 and 120"),
+])
+def test_ages_are_checked_finite_and_in_range_before_int(value, words):
+    """The record-level checks hold for values from any parser (a streaming one gives Decimals)."""
+    doc = copy.deepcopy(EXAMPLE[0])
+    doc["minimum_age"] = value
+    errors = []
+    assert parse_service(doc, 0, errors) is None
+    assert [(e.field, words in e.message) for e in errors] == [("minimum_age", True)]
+
+
+def test_a_decimal_age_from_a_streaming_parser_is_read():
+    doc = copy.deepcopy(EXAMPLE[0])
+    doc["minimum_age"], doc["maximum_age"] = Decimal("6"), Decimal("14.0")
+    errors = []
+    parsed = parse_service(doc, 0, errors)
+    assert errors == [] and (parsed.age_min, parsed.age_max) == (6, 14)

@@ -91,8 +91,8 @@ def test_a_slow_index_is_rebuilt_in_the_background_while_pages_stay_current(cata
     stale = search(catalogue, SearchQuery(fee_support=True)).rows
     assert [r.title for r in stale] == ["Pigefodbold U12"]  # membership from the previous index ...
     assert stale[0].spots_free == 2 and stale[0].fee_support is False  # ... facts from the database
-    assert built.wait(20)
-    deadline = time.monotonic() + 20
+    assert built.wait(120)  # limits only stop a hung test; no speed is asserted
+    deadline = time.monotonic() + 120
     while titles(catalogue, fee_support=True) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert titles(catalogue, fee_support=True) == []

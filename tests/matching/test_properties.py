@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from .match_factory import TERMS, TODAY, make_candidate
 
 from matcher.matching import ChildProfile, OfflineGeocoder, Ranker
+from tests.fuzzing import examples
 
 GEO = OfflineGeocoder()
 POSTCODES = ["1050", "1800", "2100", "2200", "2300", "2450", "2500", "2700", "2720", "2770", "4000", "8000"]
@@ -158,7 +159,7 @@ profiles = st.builds(
 )
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=profiles, kind=st.sampled_from(["activity", "leisure-job", "mentor"]), diversity=st.sampled_from([0.0, 0.3]))
 def test_no_top10_result_breaks_a_hard_rule(data, kind, diversity):
     profile = ChildProfile.from_dict(data, today=TODAY)

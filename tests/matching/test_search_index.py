@@ -14,6 +14,7 @@ from matcher.matching.geo import haversine_km
 from matcher.matching.search_index import Listing, SearchIndex
 
 from .match_factory import TERMS
+from tests.fuzzing import examples
 
 WORDS = ["fodbold", "pigefodbold", "boldklub", "eksempel", "svømning", "svømmehal", "dans", "hiphop", "gaming",
          "klub", "hold", "for", "børn", "unge", "café", "Østerbro", "Nørrebro", "kor", "korsang", "u12", "2200",
@@ -173,7 +174,7 @@ def test_empty_catalogue_and_unknown_values():
     assert index.search(None, {}, {}, mask=index.filter(statuses=("archived",))).total == 0
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(query=st.text(alphabet="abdefgiklnoprstuæøå 12", min_size=0, max_size=18),
        names=st.lists(st.text(alphabet="abdefgiklnoprstuæøå 12", min_size=0, max_size=30), min_size=1, max_size=8))
 def test_prefilter_never_drops_a_name_rapidfuzz_would_match(query, names):

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from matcher.catalogue.errors import RecordError
+from matcher.clock import local_today
 from matcher.pathways import operations as ops
 from matcher.pathways.checks import NotAllowed, check_free_text
 from matcher.pathways.models import Participation, Phase, Referral, ReferralEvent
@@ -109,7 +110,7 @@ def test_status_machine_and_history(child, staff, catalogue, session):
         ops.change_status(session, r, "trial", user=staff.cp, on=D(2025, 1, 11))    # before the last change
     assert err.value.field == "on"
     with pytest.raises(RecordError) as err:
-        ops.change_status(session, r, "trial", user=staff.cp, on=dt.date.today() + dt.timedelta(days=1))
+        ops.change_status(session, r, "trial", user=staff.cp, on=local_today() + dt.timedelta(days=1))
     assert err.value.field == "on"
     with pytest.raises(RecordError) as err:
         ops.change_status(session, r, "trial", user=staff.cp, on=D(2025, 1, 13), end_reason="cost")
@@ -208,7 +209,7 @@ def test_participation_date_and_state_rules(child, staff, catalogue, session):
         ops.log_participation(session, r, staff.cp, date=D(2025, 3, 2), attended=True, today=D(2025, 3, 1))
     assert err.value.field == "date"
     with pytest.raises(RecordError) as err:
-        ops.log_participation(session, r, staff.cp, date=dt.date.today() + dt.timedelta(days=1), attended=True)
+        ops.log_participation(session, r, staff.cp, date=local_today() + dt.timedelta(days=1), attended=True)
     assert err.value.field == "date"
     with pytest.raises(RecordError) as err:
         ops.log_participation(session, r, staff.cp, date=D(2025, 1, 1), attended=True)   # before the referral

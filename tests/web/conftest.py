@@ -17,6 +17,7 @@ from matcher.accounts.models import User
 from matcher.accounts.operations import create_user, issue_token
 from matcher.catalogue.hsds_import import import_services
 from matcher.catalogue.models import District, InterestTerm, Offer, Organisation
+from matcher.clock import local_today
 from matcher.db import make_engine
 from matcher.migrate import upgrade
 from matcher.pathways import operations as ops
@@ -86,10 +87,10 @@ def add_pathways(session: Session) -> None:
     other_cp = create_user(session, "other_cp@kk.dk", "contact_person", PASSWORD, name="Anden Kontaktperson")
     create_user(session, "valby_key@kk.dk", "key_staff", PASSWORD, district_id=valby.id)
     cp = session.scalars(select(User).where(User.email == "contact_person@kk.dk")).one()
-    start = dt.date.today() - dt.timedelta(days=60)
+    start = local_today() - dt.timedelta(days=60)
     for code, user, postcode, offer_ext, share in ((OWN_CHILD, cp, "2200", OWN_OFFER, True),
                                                   (OTHER_CHILD, other_cp, "2500", OTHER_OFFER, False)):
-        child = ops.create_child(session, code, postcode=postcode, birth_year=dt.date.today().year - 11,
+        child = ops.create_child(session, code, postcode=postcode, birth_year=local_today().year - 11,
                                  interests="fodbold, tegne", weekdays=["tue", "thu"], contact_person=user)
         ops.start_phase(session, child, "fritidspakke", start_date=start, responsible=user)
         ops.add_network_person(session, child, "Moster", relation="moster")

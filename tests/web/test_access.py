@@ -149,9 +149,17 @@ MATRIX = [
     ("GET", "/api/v1/indicators?period=last-year", None, expect(400, 401, **STAFF)),
     ("GET", "/api/hsds/services", None, expect(200, 200)),
 ]
+# Ids beyond the INTEGER range match no route: 404 for everyone, never a 500 (every id route: below).
+BEYOND_RANGE = [
+    ("GET", "/boern/99999999999999999999", None, expect(404, 404)),
+    ("GET", "/tilbud/9223372036854775808", None, expect(404, 404)),
+    ("POST", "/admin/brugere/2147483648/aktiv", None, expect(404, 404)),
+    ("GET", "/api/v1/children/99999999999999999999", None, expect(404, 404)),
+]
+HUGE_IDS = (str(2**31), str(2**63), "9" * 20, "9" * 5000, "١٢")
 
 CASES = [pytest.param(method, path, body, role, statuses[role], id=f"{role}-{method}-{path}")
-         for method, path, body, statuses in MATRIX for role in (*ALL, ANON)]
+         for method, path, body, statuses in MATRIX + BEYOND_RANGE for role in (*ALL, ANON)]
 
 
 @pytest.fixture(scope="module")
@@ -215,3 +223,42 @@ def test_every_route_is_in_the_matrix(matrix):
     covered = {adapter.match(path.format(**names).split("?")[0], method=method)[0] for method, path, _b, _s in MATRIX}
     missing = {rule.endpoint for rule in app.url_map.iter_rules()} - covered - set(NOT_IN_MATRIX)
     assert not missing, f"routes without access rows: {sorted(missing)}"
+
+
+def id_routes(app):
+    """Return (method, rule) for every route with an id in its path."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        if any(type(conv).__name__ == "IdConverter" for conv in rule._converters.values()):
+            out.extend((method, rule) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
+    return out
+
+
+def test_every_id_in_a_path_goes_through_the_id_converter(matrix):
+    app = matrix[0]
+    for rule in app.url_map.iter_rules():
+        for name, conv in rule._converters.items():
+            if name.endswith("_id"):
+                assert type(conv).__name__ == "IdConverter", rule.rule
+    html = {rule.rule for _, rule in id_routes(app) if not rule.rule.startswith("/api/")}
+    assert len(html) >= 20 and "/boern/<int:child_id>" in html and "/tilbud/<int:offer_id>" in html
+
+
+@pytest.mark.parametrize("role", (*ALL, ANON))
+def test_ids_beyond_the_integer_range_are_404_on_every_route(matrix, role):
+    app, _names, tokens, clients = matrix
+    seen = 0
+    for method, rule in id_routes(app):
+        for huge in HUGE_IDS:
+            url = rule.rule
+            for name in rule.arguments:
+                url = url.replace(f"<int:{name}>", huge)
+            api = url.startswith("/api/")
+            client = app.test_client() if api else clients[role]
+            headers = {"Authorization": f"Bearer {tokens[role]}"} if api and role != ANON else {}
+            response = client.open(url, method=method, headers=headers)
+            assert response.status_code == 404, (method, url, response.status_code)
+            if api:
+                assert response.get_json()["error"]["field"] == "path"
+            seen += 1
+    assert seen >= 30 * len(HUGE_IDS)

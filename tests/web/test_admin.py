@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from sqlalchemy import select
 
 from matcher.accounts.models import User
@@ -145,3 +146,18 @@ def test_admin_edits_a_user_and_a_new_role_ends_their_sessions(app, client, logi
         details = session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "update",
                                                                    AuditEvent.object_id == target.id)).all()
     assert details == [{"changed": ["name"]}, {"changed": ["role"]}]
+
+
+@pytest.mark.parametrize("literal,field,message", [
+    ("[" * 5000 + "]" * 5000, "description[0][0][0][0][0][0][0]…", "nested deeper than 64 levels"),
+    ("Infinity", "description", "Infinity is not a JSON number"),
+])
+def test_hsds_upload_with_deep_nesting_or_infinity_is_a_clear_refusal(app, client, login, literal, field, message):
+    login("admin")
+    services = json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text())
+    services[1]["description"] = "MARK"
+    response = upload(client, "/admin/import/hsds", json.dumps(services).replace('"MARK"', literal).encode(),
+                      "dyb.json")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Importen blev afvist – intet er gemt" in html
+    assert "<td>service[1]</td>" in html and f"<code>{field}</code>" in html and message in html

@@ -131,3 +131,34 @@ def test_hsds_feed_is_public_and_paginated(client, db):
     assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "per_page"
     text = client.get("/api/hsds/services").get_data(as_text=True)
     assert "ex-m-1" not in text and "Sara" not in text  # mentors never appear in the public feed
+
+
+def _raw(client, token, method: str, url: str, text: str | bytes, role: str = "contact_person"):
+    return client.open(url, method=method, data=text, content_type="application/json",
+                       headers={"Authorization": f"Bearer {token(role)}"})
+
+
+@pytest.mark.parametrize("text,field,words", [
+    ('{"child": ' + "[" * 20_000 + "]" * 20_000 + "}", "child[0][0][0][0][0][0][0]…", "indlejret 64"),
+    ('{"child": {"age": ' + "[" * 20_000 + "}", "child.age[0][0][0][0][0][0]…", "indlejret 64"),
+    ('{"child": {"age": NaN, "postcode": "2500"}}', "child.age", "NaN"),
+    ('{"child": {"age": Infinity}}', "child.age", "Infinity"),
+    ('{"child": {"age": 1e999}}', "child.age", "endeligt"),
+    ('{"child": {"age": 11,', "body", "ikke gyldig JSON"),
+    (b'{"child": "\xff"}', "body", "UTF-8"),
+])
+def test_match_refuses_hostile_json_with_400_naming_the_field(client, token, text, field, words):
+    response = _raw(client, token, "POST", "/api/v1/match", text)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["field"] == field and words in error["message"]
+
+
+def test_every_json_body_is_read_strictly(client, token, ids):
+    deep = "[" * 20_000 + "]" * 20_000
+    for method, url in (("PATCH", f"/api/v1/offers/{ids.own}"), ("POST", "/api/v1/children"),
+                        ("POST", f"/api/v1/offers/{ids.own}/confirm")):
+        response = _raw(client, token, method, url, '{"x": ' + deep + "}", role="admin")
+        assert response.status_code == 400, (url, response.status_code)
+        assert response.get_json()["error"] == {"message": "JSON må højst være indlejret 64 niveauer (linje 1, kolonne 70)",
+                                                "field": "x[0][0][0][0][0][0][0]…"}, url

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import threading
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 from matcher.accounts.models import User
 from matcher.accounts.operations import issue_token
 from matcher.catalogue.models import Offer
+from matcher.clock import local_today
 from matcher.pathways import operations as ops
 from matcher.pathways.models import Child, IdempotentRequest, Referral, ReferralEvent
 from matcher.web import create_app
@@ -124,7 +124,7 @@ def test_the_openapi_document_describes_the_header_and_the_422():
 def status_form(client, referral_id: int) -> dict[str, str]:
     page = client.get(f"/henvisning/{referral_id}").get_data(as_text=True)
     key = re.search(r'name="idempotency_key" value="(\w+)"', page).group(1)
-    return {"status": "ended", "end_reason": "cost", "end_note": "", "on": dt.date.today().isoformat(),
+    return {"status": "ended", "end_reason": "cost", "end_note": "", "on": local_today().isoformat(),
             "idempotency_key": key}
 
 

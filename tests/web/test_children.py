@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import select
 
+from matcher.clock import local_today
 from matcher.pathways.models import Child, Participation, Phase, Referral
 
 
@@ -74,7 +75,7 @@ def test_log_participation_in_one_post(login, kids, db):
     form = text(client.get(f"/boern/{kids.child}/deltagelse"))
     assert f'name="referral_id" value="{kids.ref}"' in form  # the only active referral is preselected
     key = re.search(r'name="idempotency_key" value="(\w+)"', form).group(1)
-    data = {"referral_id": kids.ref, "date": dt.date.today().isoformat(), "accompanied_by": "contact_person",
+    data = {"referral_id": kids.ref, "date": local_today().isoformat(), "accompanied_by": "contact_person",
             "attended": "1", "idempotency_key": key}
     response = client.post(f"/boern/{kids.child}/deltagelse", data=data)
     assert response.status_code == 303
@@ -85,7 +86,7 @@ def test_log_participation_in_one_post(login, kids, db):
 
 def test_log_participation_refuses_a_future_date_at_the_field(login, kids):
     client = login("contact_person")
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (local_today() + dt.timedelta(days=3)).isoformat()
     response = client.post(f"/boern/{kids.child}/deltagelse", data={"referral_id": kids.ref, "date": future,
                                                                      "attended": "0"})
     assert response.status_code == 400 and 'id="f-date-fejl"' in text(response)
@@ -100,7 +101,7 @@ def test_log_participation_refuses_another_childs_referral(login, kids):
 
 def test_correct_and_withdraw_an_entry(login, kids, db):
     client = login("contact_person")
-    response = client.post(f"/deltagelse/{kids.entry}/ret", data={"date": dt.date.today().isoformat(),
+    response = client.post(f"/deltagelse/{kids.entry}/ret", data={"date": local_today().isoformat(),
                                                                    "attended": "0", "accompanied_by": "alone"})
     assert response.status_code == 303
     newest = db.scalars(select(Participation).where(Participation.supersedes_id == kids.entry)).one()
@@ -130,7 +131,7 @@ def test_ending_a_referral_needs_a_reason(login, kids, db):
 
 def test_phase_bridge_close_and_network(login, kids, db):
     client = login("contact_person")
-    today = dt.date.today().isoformat()
+    today = local_today().isoformat()
     assert client.post(f"/boern/{kids.child}/fase", data={"kind": "fritidsjob", "start_date": today,
                                                             "goal": "Et job i en butik"}).status_code == 303
     phases = db.scalars(select(Phase).where(Phase.child_id == kids.child).order_by(Phase.id)).all()
@@ -160,7 +161,7 @@ def test_club_sees_only_what_was_shared(login, kids, db):
 def test_contact_person_shares_with_consent(login, kids, db):
     client = login("contact_person")
     data = {"shared_with_club_name": "Aya", "shared_with_club_scope": "Er genert den første gang",
-            "shared_with_club_on": dt.date.today().isoformat()}
+            "shared_with_club_on": local_today().isoformat()}
     no_consent = client.post(f"/henvisning/{kids.ref}/del", data=data)
     assert no_consent.status_code == 400 and 'id="f-consent-fejl"' in text(no_consent)
     full_name = client.post(f"/henvisning/{kids.ref}/del", data={**data, "consent": "1",

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from matcher.clock import local_today
 from matcher.pathways.models import Child, Participation
 
 
@@ -138,7 +139,7 @@ def test_ending_a_referral_needs_a_reason_and_warns(api, kids, db):
 
 def test_log_participation_and_errors(api, kids, db):
     url = f"/api/v1/children/{kids.child}/participation"
-    today = dt.date.today()
+    today = local_today()
     ok = api("contact_person", "POST", url, {"referral_id": kids.ref, "date": today.isoformat(), "attended": False,
                                              "accompanied_by": "network", "note": "Syg"})
     assert ok.status_code == 201, ok.get_json()

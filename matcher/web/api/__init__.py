@@ -9,12 +9,12 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from matcher.catalogue.errors import ImportFailed, RecordError
 from matcher.db import MAX_ID, parse_id
+from matcher.jsonio import MAX_DEPTH, JSONInputError, loads
 from matcher.pathways.checks import NotAllowed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Endpoints anyone may read without a token.
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
-# Ids are INTEGER columns (32 bits on PostgreSQL): anything larger can name no row.
 
 
 class ApiError(Exception):
@@ -49,7 +49,8 @@ def init_app(app: Flask) -> None:
 def _unrouted(exc: HTTPException):
     """Answer a URL under /api/ that matches no route (e.g. ``/children/abc``) with a JSON error, too."""
     if request.path.startswith("/api/"):
-        message = ("Ingen API-adresse " + request.path + " (id'er i stien er hele tal fra 0)"
+        # Ids beyond the INTEGER range match no route (matcher.web.strict.IdConverter) and end here.
+        message = (f"Ingen API-adresse {request.path} (id'er i stien er hele tal fra 0 til {MAX_ID})"
                    if isinstance(exc, NotFound) else f"Metoden {request.method} findes ikke for {request.path}")
         return error_body(message, "path" if isinstance(exc, NotFound) else "method", exc.code or 404)
     return exc
@@ -61,9 +62,6 @@ def _require_token():
         return None
     if not request.headers.get("Authorization", "").startswith("Bearer ") or not current_user.is_authenticated:
         return error_body("Mangler eller ugyldigt bearer-token (Authorization: Bearer ...)", status=401)
-    for name, value in (request.view_args or {}).items():
-        if isinstance(value, int) and value > MAX_ID:
-            return error_body(f"Intet med {name} {value}", name, 404)
     return None
 
 
@@ -109,9 +107,25 @@ def _unexpected(exc: Exception):
     return error_body("Intern fejl", status=500)
 
 
+JSON_PROBLEMS = {
+    "syntax": "Forespørgslens krop er ikke gyldig JSON",
+    "encoding": "Forespørgslens krop er ikke UTF-8-tekst",
+    "constant": "NaN og Infinity er ikke tal i JSON; brug et endeligt tal",
+    "number": "Tallet er for stort (ikke et endeligt tal)",
+    "depth": f"JSON må højst være indlejret {MAX_DEPTH} niveauer",
+}
+
+
 def json_body() -> dict:
-    """Return the request's JSON object or raise a 400 naming the body."""
-    data = request.get_json(silent=True)
+    """Return the request's JSON object or raise a 400 naming the body or the field at fault."""
+    if not request.is_json:
+        raise ApiError(400, "Forventede et JSON-objekt i forespørgslens krop (Content-Type: application/json)",
+                       "body")
+    try:
+        data = loads(request.get_data(cache=True))
+    except JSONInputError as exc:
+        where = f" (linje {exc.line}, kolonne {exc.column})" if exc.line is not None else ""
+        raise ApiError(400, JSON_PROBLEMS[exc.problem] + where, exc.field or "body") from None
     if not isinstance(data, dict):
         raise ApiError(400, "Forventede et JSON-objekt i forespørgslens krop", "body")
     return data
