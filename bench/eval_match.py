@@ -64,12 +64,26 @@ KINDS = ("activity", "leisure-job", "mentor")
 SYSTEMS = ("engine", "text-only", "distance-only", "text + constraints", "distance + constraints")
 K_NDCG = 10
 K_PREC = 5
+#: Seed of the fixed split of the profiles into a tuning half and a held-out half.
+SPLIT_SEED = 14
+HALVES = ("tuning", "held-out")
 
 
 # --------------------------------------------------------------------------- data
 def load_profiles(path: Path = PROFILES_PATH) -> list[dict]:
     """Return the evaluation profiles (``id``, ``kind``, ``child``, ``note``)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def split(profiles: list[dict], seed: int = SPLIT_SEED) -> dict[str, str]:
+    """Return ``{profile_id: "tuning" | "held-out"}``: per kind, a seeded shuffle cut in half."""
+    out: dict[str, str] = {}
+    for kind in KINDS:
+        ids = sorted(p["id"] for p in profiles if p["kind"] == kind)
+        random.Random(f"{seed}:{kind}").shuffle(ids)
+        cut = (len(ids) + 1) // 2
+        out.update({pid: HALVES[0] if i < cut else HALVES[1] for i, pid in enumerate(ids)})
+    return out
 
 
 def load_judgements(path: Path = JUDGEMENTS_PATH) -> dict[str, dict[str, int]]:
@@ -111,13 +125,15 @@ class Evaluator:
     geocoder: OfflineGeocoder = field(default_factory=OfflineGeocoder)
 
     @classmethod
-    def from_session(cls, session) -> Evaluator:
+    def from_session(cls, session, fit_engine: bool = True) -> Evaluator:
         """Fit the engine exactly as the match service does (today fixed to EVAL_TODAY)."""
         from matcher.services.matching import MatchService, load_candidates, load_terms
         from matcher.matching import InterestMatcher
 
-        ranker = MatchService().ranker(session)
-        ranker.set_params(today=EVAL_TODAY)
+        ranker = None
+        if fit_engine:  # the default weights; --learned adds a row with the weights outcomes propose
+            ranker = MatchService(learn=False).ranker(session)
+            ranker.set_params(today=EVAL_TODAY)
         matcher = InterestMatcher(load_terms(session))
         by_kind: dict[str, list] = {k: [] for k in KINDS}
         for c in load_candidates(session, matcher):
@@ -360,6 +376,25 @@ def markdown(summ: dict) -> str:
     return "\n".join(lines)
 
 
+def learned_rows(session, evaluator: Evaluator, profiles: list[dict], judgements: dict) -> dict:
+    """Rank every profile with the weights outcome learning proposes from the demo referrals."""
+    from matcher.services.matching import propose_from_outcomes
+
+    proposal = propose_from_outcomes(session, EVAL_TODAY)
+    fitted = proposal.fitted or proposal.weights  # what learning found, even where the product keeps the defaults
+    weights = {k: round(v, 3) for k, v in fitted.items()}
+    default = evaluator.ranker
+    evaluator.ranker = default.__class__(**{**default.get_params(), "weights": fitted}).fit(
+        [c for kind in KINDS for c in evaluator.candidates[kind]])
+    try:
+        rows = evaluate(evaluator, profiles, judgements)["rows"]
+    finally:
+        evaluator.ranker = default
+    return {"rows": rows, "weights": f"{weights} from {proposal.n_samples} referral outcomes, CV ROC-AUC "
+                                     f"{proposal.cv_auc_learned:.3f} vs default {proposal.cv_auc_default:.3f}, "
+                                     f"the product uses them: {proposal.use_learned}"}
+
+
 def print_pool(evaluator: Evaluator, profile: dict, judged: dict[str, int] | None = None) -> None:
     """Print the facts of one profile's judging pool, compactly, for a human judge."""
     child, kind = profile["child"], profile["kind"]
@@ -390,6 +425,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-profile", action="store_true", help="also print per-profile nDCG@10")
     parser.add_argument("--pool", nargs="*", help="print the judging pool of these profile ids")
     parser.add_argument("--db-dir", help="keep the SQLite database in this folder (default: a temp dir)")
+    parser.add_argument("--half", choices=("tuning", "held-out", "both", "all"), default="both",
+                        help="which profiles to report: one half, each half in turn (default) or all together")
+    parser.add_argument("--learned", action="store_true",
+                        help="also rank with the weights learned from the demo referral outcomes")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -405,24 +444,42 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
             judgements = load_judgements()
             result = evaluate(evaluator, profiles, judgements, ConstraintChecker())
+            learned = learned_rows(session, evaluator, profiles, judgements) if args.learned else None
         finally:
             session.close()
-    summ = summary(result["rows"])
-    counts = {g: 0 for g in range(4)}
+    halves = split(profiles)
+    counts = {g: 0 for g in range(1, 4)}
     for grades in judgements.values():
         for g in grades.values():
             counts[g] += 1
-    print(f"{len(profiles)} profiles, {sum(counts.values())} judgements "
-          f"({', '.join(f'grade {g}: {n}' for g, n in counts.items())}); today = {EVAL_TODAY}\n")
-    print(markdown(summ))
-    print(f"\nhard-constraint violations in the engine's top 10: {len(result['violations'])}")
-    for v in result["violations"]:
-        print("  ", *v)
+    print(f"{len(profiles)} profiles ({sum(1 for h in halves.values() if h == 'tuning')} tuning, "
+          f"{sum(1 for h in halves.values() if h == 'held-out')} held out, seed {SPLIT_SEED}); "
+          f"{sum(counts.values())} non-zero judgements "
+          f"({', '.join(f'grade {g}: {n}' for g, n in counts.items())}); today = {EVAL_TODAY}")
+    groups = {"both": HALVES, "all": ("all",)}.get(args.half, (args.half,))
+    for half in groups:
+        sel = [r for r in result["rows"] if half == "all" or halves[r["id"]] == half]
+        bad = [v for v in result["violations"] if half == "all" or halves[v[0]] == half]
+        print(f"\n### {half} ({len(sel)} profiles)\n")
+        print(markdown(summary(sel)))
+        if learned is not None:
+            ids = {r["id"] for r in sel}
+            lsel = [r for r in learned["rows"] if r["id"] in ids]
+            print(f"| engine, learned weights | " + " | ".join(
+                f"{summary(lsel)[g]['engine']['ndcg']:.3f}" for g in ("all", *KINDS)) + " | " + " | ".join(
+                f"{summary(lsel)[g]['engine']['p5']:.3f}" for g in ("all", *KINDS)) + " |")
+        print(f"\nhard-constraint violations in the engine's top 10: {len(bad)}")
+        for v in bad:
+            print("  ", *v)
+    if learned is not None:
+        print(f"\nlearned weights: {learned['weights']}")
     if args.per_profile:
-        print("\n| profile | kind | " + " | ".join(SYSTEMS) + " |")
-        print("|" + "---|" * (2 + len(SYSTEMS)))
+        print("\n| profile | half | kind | " + " | ".join(SYSTEMS) + " |")
+        print("|" + "---|" * (3 + len(SYSTEMS)))
         for r in result["rows"]:
-            print(f"| {r['id']} | {r['kind']} | " + " | ".join(f"{r[s]['ndcg']:.2f}" for s in SYSTEMS) + " |")
+            if args.half in ("both", "all") or halves[r["id"]] == args.half:
+                print(f"| {r['id']} | {halves[r['id']]} | {r['kind']} | "
+                      + " | ".join(f"{r[s]['ndcg']:.2f}" for s in SYSTEMS) + " |")
     return 0
 
 

@@ -29,6 +29,9 @@ FREE_TEXTS = (
     "fotbold og gaming", "kan lide heste", "vil gerne lave musik", "dans & hiphop", "footbal",
     "minecraft", "svømning", "spejder og natur", "boksning", "tegne og kunst", "teater", "",
     "fodbold", "gaming", "musik og sang", "madlavning", "basket", "klatring",
+    # the kinds of text issue 14 added: refusals, several wishes, needs, media and making
+    "IKKE fodbold, hellere noget med kamp", "football and basketball", "et sted at være efter skole",
+    "filme og lave youtube videoer", "gider ikke sport, kan lide at tegne", "ridning",
 )
 DISTRICTS = (
     "Indre By", "Østerbro", "Nørrebro", "Vesterbro-Kongens Enghave", "Valby", "Vanløse",

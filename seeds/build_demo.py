@@ -1034,8 +1034,9 @@ class Builder:
                 "Christian", "Abdi", "Rasmus", "Bilal", "Peter", "Yusuf", "Søren", "Tobias", "Karim", "Jakob",
                 "Mustafa", "Anders", "Piotr", "Thomas", "Mohamed", "Lars", "Imran", "Morten", "Niels", "Ibrahim",
                 "Henrik", "Jens", "Kenneth", "Murat", "Simon", "Adam", "Victor"]
-        codes = [t["code"] for t in self.interests
-                 if t["group"] != "fritidsjob" and t["code"] not in ("ungdomsklub", "mentor", "lektiehjaelp")]
+        codes = [t["code"] for t in self.interests  # needs and the "sport" umbrella are no mentor's hobby
+                 if t["group"] not in ("fritidsjob", "behov")
+                 and t["code"] not in ("ungdomsklub", "mentor", "lektiehjaelp", "sport")]
         free = ["gåture i naturen", "computere", "bagning", "fodboldkampe", "lave mad", "museer", "cykelture",
                 "bøger", "film", "hunde", "brætspil", "lego", "fiske", "svømme", "musik", "tegne", "gaming",
                 "fitness", "basket", "strikning"]

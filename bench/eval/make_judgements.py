@@ -1,14 +1,12 @@
-"""Write bench/eval/judgements.json from the assessor's reading (criteria.py) of each pool.
+"""Write bench/eval/judgements.json from the assessor's reading (criteria.py) of each child.
 
-Pooling (TREC style): for each profile the top 20 of the engine, of the text-only baseline
-and of the distance-only baseline, plus 10 random candidates the engine does not exclude.
-Each pooled candidate is graded 0-3 from its own facts (seed files) and the assessor's
-reading of the child in ``criteria.py`` (rubric there); ``OVERRIDES`` apply last.
-Grades never look at engine scores. Existing grades are kept (pools can only grow), so a
-changed engine adds judgements for new candidates without moving old ones.
+Judging is exhaustive: every candidate of the profile's kind in the demo catalogue is graded
+0-3 from its own facts (seed files) and the assessor's reading of the child in
+``criteria.py`` (rubric there); ``OVERRIDES`` apply last. No system's ranking is consulted —
+the engine is not run at all — so the grades are blind to which system would propose what
+and a changed engine cannot move them. Grades of 0 are left out of the file (unjudged = 0).
 
-    .venv/bin/python bench/eval/make_judgements.py            # add judgements for new pool items
-    .venv/bin/python bench/eval/make_judgements.py --fresh    # regrade everything
+    .venv/bin/python bench/eval/make_judgements.py
 """
 
 from __future__ import annotations
@@ -39,10 +37,12 @@ def _load_eval():
     return module
 
 
-def topic(words: set[str], title: str, want: list[str], near: list[str]) -> int:
-    """2 = the child's interest, 1 = related, 0 = neither."""
+def topic(words: set[str], title: str, want: list[str], near: list[str], avoid: list[str] = ()) -> int:
+    """2 = the child's interest, 1 = related, 0 = neither, -1 = what the child said no to."""
     def hit(terms):
         return any(t in words or (len(t) >= 5 and t in title) for t in terms)
+    if hit(avoid):
+        return -1
     return 2 if hit(want) else 1 if hit(near) else 0
 
 
@@ -56,7 +56,9 @@ def grade(c, child: dict, crit: dict, km: float, bad: list[str], mentor_row: dic
         words |= {w for x in words for w in x.split()}
     else:
         words = set(c.interests) | set(normalise(c.name).split())
-    t = topic(words, normalise(c.name), crit["want"], crit["near"])
+    t = topic(words, normalise(c.name), crit["want"], crit["near"], crit.get("avoid", ()))
+    if t < 0:
+        return 0
     r = reach_km(age, c.kind)
     if t == 2:
         g = 3 if km <= r else 2 if km <= 2 * r else 1
@@ -93,25 +95,24 @@ def grade(c, child: dict, crit: dict, km: float, bad: list[str], mentor_row: dic
 def main() -> int:
     em = _load_eval()
     out_path = HERE / "judgements.json"
-    existing = em.load_judgements(out_path) if out_path.exists() and "--fresh" not in sys.argv else {}
     with open(ROOT / "seeds" / "mentors.csv", encoding="utf-8", newline="") as fh:
         mentors = {row["id"]: row for row in csv.DictReader(fh)}
     checker = em.ConstraintChecker()
+    totals = [0, 0, 0, 0]
     result = {"_about": "Graded judgements 0-3 per profile, keyed by HSDS service id / mentor id. "
                         "Made with bench/eval/make_judgements.py from the assessor's reading in "
-                        "bench/eval/criteria.py; see that file for the rubric. Unjudged = 0."}
+                        "bench/eval/criteria.py (rubric there), exhaustively over every candidate "
+                        "of the profile's kind; grade 0 is left out (missing = 0)."}
     with tempfile.TemporaryDirectory() as tmp:
         session = em.build_database(tmp)
-        ev = em.Evaluator.from_session(session)
+        ev = em.Evaluator.from_session(session, fit_engine=False)
         for p in em.load_profiles():
             pid, child, kind = p["id"], p["child"], p["kind"]
             crit = CRITERIA[pid]
             by_id = {c.external_id: c for c in ev.candidates[kind]}
             dist = dict(zip([c.external_id for c in ev.candidates[kind]], ev.distances(child, kind)))
-            grades = dict(existing.get(pid, {}))
-            for ext in ev.pool(pid, child, kind):
-                if ext in grades:
-                    continue
+            grades = {}
+            for ext in by_id:
                 grades[ext] = grade(by_id[ext], child, crit, dist[ext], checker.violations(ext, child),
                                     mentors.get(ext))
             for key, (g, _why) in OVERRIDES.get(pid, {}).items():
@@ -119,16 +120,14 @@ def main() -> int:
                 if len(hits) != 1:
                     raise SystemExit(f"override {pid}/{key} matches {len(hits)} candidates")
                 grades[hits[0]] = g
-            result[pid] = {"_why": crit["why"], **dict(sorted(grades.items()))}
+            counts_all = [0, 0, 0, 0]
+            for g in grades.values():
+                counts_all[g] += 1
+            result[pid] = {"_why": crit["why"], **{k: g for k, g in sorted(grades.items()) if g > 0}}
+            totals = [a + b for a, b in zip(totals, counts_all)]
         session.close()
     out_path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    counts = [0, 0, 0, 0]
-    for pid, grades in result.items():
-        if not pid.startswith("_"):
-            for k, g in grades.items():
-                if not k.startswith("_"):
-                    counts[g] += 1
-    print("grades 0..3:", counts)
+    print("grades 0..3 over all candidates:", totals)
     return 0
 
 

@@ -351,9 +351,11 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
            stale_after_days: int = 180, statuses: tuple[OfferStatus, ...] = (OfferStatus.active,)) -> SearchResults:
     """Return the offers matching ``query``: best text match first, then nearest, then by name.
 
-    Free text matches an offer's interests (Danish synonyms, umbrella terms, typos via the
-    interest matcher), its title or organisation name (substring 1.0, else rapidfuzz
-    partial_ratio ≥ 82 scaled by 0.9) or, failing those, its description (substring, 0.5).
+    Free text matches an offer's interests (Danish synonyms, umbrella terms, needs, typos via the
+    interest matcher; refused interests left out), its title or organisation name (substring 1.0,
+    else rapidfuzz partial_ratio ≥ 82 scaled by 0.9, only for words that are not known terms) or,
+    failing those, its description (substring, 0.5); a name or description hit through another real
+    term is refused.
     Filtering, scoring and ordering run on the in-memory search index; the page's offers are
     then read from the database, so the facts shown are current.
     """
@@ -368,15 +370,17 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
     codes: dict[str, float] = {}
     understood: list[str] = []
     folded = None
+    guard = None
     if query.text:
         codes = matcher.expand(query.text)
         understood = [matcher.name(c) for c in codes]
         folded = normalise(query.text)
+        guard = matcher.name_guard(query.text)  # "ridning" never finds "Brydning" by its letters
     mask = index.filter(statuses=[s.value for s in statuses], kind=query.kind, district_id=district_id,
                         age=query.age, weekday=query.weekday, free_only=query.free_only,
                         fee_support=query.fee_support)
     hits = index.search(folded, codes, aliases, mask=mask, origin=None if origin is None else (origin[0], origin[1]),
-                        max_km=query.max_km, offset=query.offset, limit=query.limit)
+                        max_km=query.max_km, offset=query.offset, limit=query.limit, name_guard=guard)
     offers = {o.id: o for o in session.scalars(
         select(Offer).where(Offer.id.in_(hits.ids))
         .options(defer(Offer.hsds_source), defer(Offer.other_attributes),

@@ -27,6 +27,8 @@ class WeightProposal:
     cv_auc_default: float
     n_samples: int
     use_learned: bool
+    #: The fitted weights even when the defaults are kept (for reporting their effect).
+    fitted: dict[str, float] | None = None
 
 
 def _default_vector() -> np.ndarray:
@@ -91,4 +93,5 @@ def propose_weights(
     auc_l, auc_d = float(np.mean(learned_auc)), float(np.mean(default_auc))
     use = auc_l >= auc_d + MIN_AUC_GAIN
     weights = final if use else default
-    return WeightProposal(dict(zip(COMPONENTS, weights.tolist())), auc_l, auc_d, n, bool(use))
+    return WeightProposal(dict(zip(COMPONENTS, weights.tolist())), auc_l, auc_d, n, bool(use),
+                          dict(zip(COMPONENTS, final.tolist())))

@@ -9,12 +9,14 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from . import scoring
-from .diversity import mmr, similarity_matrix
+from .alternatives import Wish, alternative_codes, interest_notes, tagged_mask, understood_dict, wishes
+from .diversity import coverage_matrix, mmr, similarity_matrix
 from .features import Block, build_block, weekday_mask
 from .geo import Geocoder, default_geocoder
 from .profile import ChildProfile
 from .reasons import reasons_for
 from .rules import beyond_distance, effective_fee, exclusion_masks
+from .interests import Understanding
 from .text import InterestMatcher, normalise, tokenise
 from .tfidf import CharTfidf
 from .types import COMPONENTS, KINDS, Candidate, InterestTerm, Match, RankResult
@@ -34,6 +36,13 @@ DEFAULT_WEIGHTS = {
 }
 #: How many of the best candidates MMR re-ranks (at least; ``limit * 5`` if larger).
 MMR_POOL = 50
+#: Score factor for a candidate about something the child said no to ("ikke fodbold"), even when it
+#: is also about something asked for ("fitness og boksning" for "not boxing, gym").
+NEGATED = 0.3
+#: Share of the usual redundancy between two offers for the child's wishes when there are several.
+WISH_REDUNDANCY = 0.5
+#: Reason shown on a match placed above a better-scored one for diversity.
+OTHER_KIND = "Et andet slags tilbud end ovenfor"
 
 
 class Ranker(BaseEstimator):
@@ -69,13 +78,24 @@ class Ranker(BaseEstimator):
     decay; 0.3 if never verified). Default weights: interest 0.5, distance
     0.3, weekday 0.08, affordability 0.06, inclusion 0.04, freshness 0.02.
 
-    Diversity: the best ``max(50, 5 * limit)`` candidates are re-ranked by
-    maximal marginal relevance, gain ``(1-λ)·score − λ·R/(1+R)`` where ``R``
-    is the summed similarity to the already picked ones (similarity 1 for the
-    same primary interest code, else TF-IDF cosine of the texts). When the
-    child asked for exactly one interest, offers with that interest are never
-    redundant with each other, so they are not diversified away.
-    ``Match.score`` is always the undiversified score.
+    The interest text is read by :meth:`InterestMatcher.understand`: refused interests ("IKKE
+    fodbold", "no football") multiply a candidate's score by ``NEGATED`` (0.3) and are named in
+    its reasons and in ``components["not_wanted"]``; needs ("et sted at være efter skole") call
+    for the offers that meet them; each interest named is a *wish*. A wish's siblings in the
+    taxonomy graph count as alternatives with ``ALTERNATIVE`` (0.35) × closeness, raised when
+    fewer than 3 of its offers are left and to the full closeness when none is (the wish's
+    offers were all excluded): then the reason says why and what is proposed instead ("Boksning
+    starter først ved 8 år – judo ligner og er for 7-årige"). Text similarity is not given to
+    candidates that only share letters with another real term ("brydning" for "ridning").
+
+    Diversity: the best ``max(50, 5 * limit)`` candidates (plus the best candidate of every
+    wish) are re-ranked by maximal marginal relevance, gain ``(1-λ)·score − λ·R/(1+R)`` where
+    ``R`` is the summed similarity to the already picked ones (similarity 1 for the same primary
+    interest code, else TF-IDF cosine of the texts). Offers for one wish are never redundant
+    with each other; with several wishes they count half, and a coverage term puts every wish
+    that has an eligible candidate in the list. ``Match.score`` is always the undiversified
+    score; a match placed above a better-scored one has ``moved_up`` and the reason "Et andet
+    slags tilbud end ovenfor" (or the wish it covers).
 
     Profile ``languages`` do not score; a shared non-Danish language is shown
     as a reason.
@@ -259,32 +279,58 @@ class Ranker(BaseEstimator):
         if not len(rows):
             return RankResult([], excluded)
 
-        codes = self.matcher_.expand(profile.interests) if (self.matcher_ and profile.interests) else {}
+        understood = (self.matcher_.understand(profile.interests) if (self.matcher_ and profile.interests)
+                      else Understanding(text=" ".join(tokenise(profile.interests))))
+        codes = understood.wanted
+        named = wishes(block, kind, profile, today_ord, understood, self.matcher_, self.code_index_, rows) \
+            if understood.mentioned else []
+        alternatives = alternative_codes(self.matcher_, understood, named) if named else {}
         code_vec = np.zeros(len(self.codes_), dtype=np.float64)
         for code, conf in codes.items():
             code_vec[self.code_index_[code]] = conf
-        query = " ".join(tokenise(profile.interests))
-        interest = scoring.interest(block, code_vec, self._query_vector(query) if query else None, rows)
+        for code, (weight, _wish) in alternatives.items():
+            j = self.code_index_[code]
+            code_vec[j] = max(code_vec[j], weight)
+        query = understood.text
+        muted = None
+        if understood.rivals:  # "brydning" shares letters with "ridning" but is another sport
+            muted = tagged_mask(block, self.code_index_, understood.rivals)
+            muted &= ~tagged_mask(block, self.code_index_, [*codes, *alternatives])
+            muted = muted[rows]
+        interest = scoring.interest(block, code_vec, self._query_vector(query) if query else None, rows, muted)
         near = scoring.distance_component(dist, len(rows), self.distance_scale_km)
         days = scoring.weekday_fit(block, weekday_mask(profile.weekdays), rows)
         static, afford, fresh = self._static(block, today_ord)
         w = self.weights_ / self.weights_.sum()
         score = static[rows] + w[0] * interest + w[1] * near + w[2] * days
+        refused = np.zeros(len(rows), dtype=bool)
+        if understood.negated:
+            refused = tagged_mask(block, self.code_index_, understood.negated)[rows]
+            score = np.where(refused, score * NEGATED, score)
         per_row = (interest, near, days)  # indexed by position in rows
         per_block = (afford, block.inclusion, fresh)  # indexed by block index
 
+        top = self._top(score, limit, block, rows, codes, named)
         results = []
-        for pos in self._top(score, limit, block, rows, codes):
+        seen_wishes: set[str] = set()
+        for n, pos in enumerate(top):
             i = rows[pos]
             c = block.candidates[i]
             values = [col[pos] for col in per_row] + [col[i] for col in per_block]
             comp = {name: float(v) for name, v in zip(COMPONENTS, values)}
+            comp["not_wanted"] = float(refused[pos])
             d = None if dist is None or np.isnan(dist[pos]) else float(dist[pos])
             matched = [self.matcher_.name(x).lower() for x in codes if x in c.interests] if self.matcher_ else []
-            results.append(
-                Match(c, float(score[pos]), d, comp, reasons_for(c, profile, comp, d, matched, today))
-            )
-        return RankResult(results, excluded)
+            first = interest_notes(self.matcher_, c, codes, alternatives, understood, profile)
+            covers = [wsh for wsh in named if wsh.cover & set(c.interests)]
+            moved = bool(n + 1 < len(top) and score[pos] < score[top[n + 1:]].max() - 1e-9)
+            if moved:
+                new = [wsh for wsh in covers if wsh.code not in seen_wishes] if len(named) > 1 else []
+                first.append(f"Dækker også barnets ønske om {new[0].name.lower()}" if new else OTHER_KIND)
+            seen_wishes.update(wsh.code for wsh in covers)
+            reasons = first + reasons_for(c, profile, comp, d, matched, today)
+            results.append(Match(c, float(score[pos]), d, comp, reasons, moved_up=moved))
+        return RankResult(results, excluded, understood_dict(self.matcher_, understood, named))
 
     def _query_vector(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the TF-IDF vector of the query as (column ids, l2-normalised weights)."""
@@ -335,20 +381,32 @@ class Ranker(BaseEstimator):
                 keep &= ~fails
         return excluded, keep
 
-    def _top(self, score: np.ndarray, limit: int, block: Block, rows: np.ndarray, codes: dict) -> np.ndarray:
-        """Return positions into ``score`` of the best candidates: argpartition, then MMR on the pool."""
+    def _top(self, score: np.ndarray, limit: int, block: Block, rows: np.ndarray, codes: dict,
+             named: list[Wish] = ()) -> np.ndarray:
+        """Return positions into ``score`` of the best candidates: argpartition, then MMR on the pool.
+
+        With two or more named wishes the pool also holds the best candidate of each wish, and
+        MMR must cover every wish that has one (``diversity.mmr``'s coverage term).
+        """
         size = min(len(score), max(MMR_POOL, limit * 5) if self.diversity > 0 else limit)
         pool = np.argpartition(-score, size - 1)[:size] if size < len(score) else np.arange(len(score))
-        pool = pool[np.argsort(-score[pool], kind="stable")]
+        covers = None
+        if len(named) > 1 and self.diversity > 0:
+            masks = [tagged_mask(block, self.code_index_, w.cover)[rows] for w in named]
+            best = [int(np.argmax(np.where(m, score, -np.inf))) for m in masks if m.any()]
+            pool = np.unique(np.concatenate([pool, np.asarray(best, dtype=pool.dtype)]))
+            covers = coverage_matrix(masks, pool)
+        order = np.argsort(-score[pool], kind="stable")
+        pool = pool[order]
+        covers = covers[order] if covers is not None else None
         if self.diversity <= 0 or len(pool) <= 1:
             return pool[:limit]
         members = rows[pool]
         texts = block.tfidf[members] if block.tfidf is not None else None
-        sim = similarity_matrix(block.primary[members], texts, same_code=len(codes) != 1)
-        if len(codes) == 1:
-            # One asked-for interest: offers with it are never redundant with each other.
-            j = self.code_index_[next(iter(codes))]
-            ptr, ind = block.incidence.indptr, block.incidence.indices
-            wanted = np.array([j in ind[ptr[i]:ptr[i + 1]] for i in members])
-            sim[np.ix_(wanted, wanted)] = 0.0
-        return pool[mmr(score[pool], sim, limit, float(self.diversity))]
+        sim = similarity_matrix(block.primary[members], texts, same_code=True)
+        if named:
+            # Offers about what the child asked for are less redundant with each other (never, with
+            # one wish; with several, the coverage term puts each in the list); diversity works among the rest.
+            wanted = tagged_mask(block, self.code_index_, list(codes))[members]
+            sim[np.ix_(wanted, wanted)] *= 0.0 if len(named) == 1 else WISH_REDUNDANCY
+        return pool[mmr(score[pool], sim, limit, float(self.diversity), covers)]

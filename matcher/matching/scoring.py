@@ -71,12 +71,21 @@ def tfidf_similarity(block: Block, cols: np.ndarray, weights: np.ndarray) -> np.
 
 
 def interest(block: Block, code_vec: np.ndarray, query: tuple[np.ndarray, np.ndarray] | None,
-             rows: np.ndarray) -> np.ndarray:
-    """Blend taxonomy-code overlap (3/4) and TF-IDF similarity (1/4) for ``rows``; 0.5 if no query text."""
+             rows: np.ndarray, muted: np.ndarray | None = None) -> np.ndarray:
+    """Blend taxonomy-code overlap (3/4) and TF-IDF similarity (1/4) for ``rows``; 0.5 if nothing asked.
+
+    ``muted`` (one bool per row) zeroes the text part where letters are shared with another real
+    term only ("brydning" for "ridning").
+    """
     m = len(rows)
-    if query is None:
+    if query is None and not code_vec.any():
         return np.full(m, 0.5)
-    text = np.clip(tfidf_similarity(block, *query)[rows] * (1.0 / TFIDF_FULL), 0.0, 1.0)
+    if query is None:
+        text = np.zeros(m)
+    else:
+        text = np.clip(tfidf_similarity(block, *query)[rows] * (1.0 / TFIDF_FULL), 0.0, 1.0)
+    if muted is not None:
+        text[muted] = 0.0
     top = code_vec.max() if code_vec.size else 0.0
     if top <= 0:
         return text

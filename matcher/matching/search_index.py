@@ -4,8 +4,11 @@ The index reproduces the catalogue search's rules exactly (``matcher.catalogue.s
 offer matches free text through its interests (with the confidence the interest matcher gives the
 query's codes), through its title or organisation name (1.0 when the folded query is a substring,
 else rapidfuzz ``partial_ratio`` ≥ 82 scaled by 0.9) or, failing those, through its description
-(0.5 when the folded query of at least four letters is a substring). Results are ordered by text
-score, then distance, then folded organisation name and title.
+(0.5 when the folded query of at least four letters is a substring). The interest matcher's
+``NameGuard`` keeps a real word from matching as a typo: a query of known terms gets no fuzzy name
+hits, and a name or description whose only word near the query is another real term is refused
+("ridning" never finds "Brydning"). Results are ordered by text score, then distance, then folded
+organisation name and title.
 """
 
 from __future__ import annotations
@@ -206,13 +209,17 @@ class SearchIndex:
         return mask
 
     # ------------------------------------------------------------------ text
-    def _name_scores(self, query: str, which: np.ndarray | None) -> np.ndarray:
-        """Return the name score of each distinct name (``which``: only these; others stay 0)."""
+    def _name_scores(self, query: str, which: np.ndarray | None, guard=None) -> np.ndarray:
+        """Return the name score of each distinct name (``which``: only these; others stay 0).
+
+        ``guard`` (the interest matcher's ``NameGuard``) refuses names that match the query only
+        through another real term ("Brydning" for "ridning", "Dansk" for "dans").
+        """
         out = np.zeros(len(self.names.strings))
         m = len(query)
         lengths = self.names.lengths if which is None else self.names.lengths[which]
         overlap = self.names.overlap(query, which)
-        fuzzy = m >= FUZZY_MIN_LEN
+        fuzzy = m >= FUZZY_MIN_LEN and (guard is None or guard.fuzzy)
         if fuzzy:
             maybe = overlap * 100 >= np.ceil(_FUZZY_OVERLAP * 100 * np.minimum(lengths, m))
         else:
@@ -232,19 +239,24 @@ class SearchIndex:
                                       score_cutoff=FUZZY_CUTOFF, dtype=np.float64, workers=1)[0]
                 hit = ratio >= FUZZY_CUTOFF
                 out[rest[hit]] = 0.9 * ratio[hit] / 100
+        if guard is not None:
+            found = np.flatnonzero(out)
+            refused = [i for i in found.tolist() if not guard(strings[i])]
+            out[refused] = 0.0
         return out
 
-    def _description_hits(self, query: str, rows: np.ndarray) -> np.ndarray:
-        """Return which of ``rows`` have the query as a substring of their folded description."""
+    def _description_hits(self, query: str, rows: np.ndarray, guard=None) -> np.ndarray:
+        """Return which of ``rows`` have the query as a substring of their folded description (``guard`` allowing)."""
         desc = self.desc_idx[rows]
         which = np.unique(desc)
         maybe = which[self.descriptions.overlap(query, which) >= len(query)]
         strings = self.descriptions.strings
-        found = np.array([i for i in maybe.tolist() if query in strings[i]], dtype=np.int32)
+        found = np.array([i for i in maybe.tolist() if query in strings[i] and (guard is None or guard(strings[i]))],
+                         dtype=np.int32)
         return np.isin(desc, found)
 
     def text_scores(self, query: str, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]],
-                    rows: np.ndarray) -> np.ndarray:
+                    rows: np.ndarray, name_guard=None) -> np.ndarray:
         """Return the free-text score of each position in ``rows`` (0 = no match).
 
         Parameters
@@ -257,6 +269,8 @@ class SearchIndex:
             Per code, the codes whose offers count as it (itself and terms mapped onto it).
         rows : ndarray of int
             Positions to score.
+        name_guard : callable, optional
+            Refuses name hits that are another real term (``InterestMatcher.name_guard``).
         """
         best = np.zeros(len(rows))
         if codes:
@@ -268,32 +282,33 @@ class SearchIndex:
                         interest[hit] = np.maximum(interest[hit], confidence)
             best = interest[rows]
         if len(rows) == self.n:
-            names = self._name_scores(query, None)
+            names = self._name_scores(query, None, name_guard)
         else:
             mask = np.zeros(len(self.names.strings), dtype=bool)
             mask[self.title_idx[rows]] = True
             mask[self.org_idx[rows]] = True
-            names = self._name_scores(query, np.flatnonzero(mask))
+            names = self._name_scores(query, np.flatnonzero(mask), name_guard)
         best = np.maximum(best, np.maximum(names[self.title_idx[rows]], names[self.org_idx[rows]]))
         if len(query) >= FUZZY_MIN_LEN:
             empty = np.flatnonzero(best == 0.0)
             if len(empty):
-                best[empty[self._description_hits(query, rows[empty])]] = 0.5
+                best[empty[self._description_hits(query, rows[empty], name_guard)]] = 0.5
         return best
 
     def _cached_scores(self, query: str, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]],
-                       rows: np.ndarray) -> np.ndarray:
+                       rows: np.ndarray, name_guard=None) -> np.ndarray:
         """Return ``text_scores`` for ``rows``, from the scores over the whole index when cached or worth it."""
         key = (query, tuple(sorted(codes.items())),
-               tuple(sorted((c, tuple(sorted(aliases.get(c, (c,))))) for c in codes)))
+               tuple(sorted((c, tuple(sorted(aliases.get(c, (c,))))) for c in codes)),
+               getattr(name_guard, "key", None))
         with self._cache_lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
         if hit is None and len(rows) * 4 < self.n:
-            return self.text_scores(query, codes, aliases, rows)  # a narrow filter: score only what it left
+            return self.text_scores(query, codes, aliases, rows, name_guard)  # a narrow filter: only what it left
         if hit is None:
-            everything = self.text_scores(query, codes, aliases, np.arange(self.n))
+            everything = self.text_scores(query, codes, aliases, np.arange(self.n), name_guard)
             found = np.flatnonzero(everything > 0)
             hit = (found, everything[found])
             if len(found) <= _CACHE_MAX_HITS:
@@ -308,12 +323,13 @@ class SearchIndex:
     # ------------------------------------------------------------------ search
     def search(self, query: str | None, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]], *,
                mask: np.ndarray | None = None, origin: tuple[float, float] | None = None,
-               max_km: float | None = None, offset: int = 0, limit: int = 50) -> SearchHits:
+               max_km: float | None = None, offset: int = 0, limit: int = 50, name_guard=None) -> SearchHits:
         """Return one page of the listings in ``mask`` that match the free text, best first.
 
         ``query`` is the folded free text, or None for no text (everything in ``mask`` matches
         with score 0). With ``origin`` distances (km, one decimal) are computed; ``max_km`` then
-        drops offers farther away or without a location.
+        drops offers farther away or without a location. ``name_guard`` refuses name hits that
+        are another real term (see ``text_scores``).
         """
         rows = np.flatnonzero(self.filter() if mask is None else mask)
         dist = None
@@ -330,7 +346,7 @@ class SearchIndex:
                 rows, dist = rows[near], dist[near]
         scores = None
         if query is not None:
-            scores = self._cached_scores(query, codes, aliases, rows)
+            scores = self._cached_scores(query, codes, aliases, rows, name_guard)
             keep = scores > 0
             rows, scores = rows[keep], scores[keep]
             dist = None if dist is None else dist[keep]

@@ -1,4 +1,4 @@
-"""Danish-aware text normalisation and interest expansion."""
+"""Danish-aware text normalisation, tokens and the interest taxonomy file (the matcher is in ``interests``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-
-from rapidfuzz import fuzz, process
 
 from matcher import jsonio
 
@@ -76,94 +74,4 @@ def load_interest_terms(path: str | Path) -> list[InterestTerm]:
     ]
 
 
-class InterestMatcher:
-    """Map free text about a child's interests to interest codes with confidence.
-
-    Matching runs in three passes over the stop-word-free tokens: exact phrase
-    lookup (code, name and synonyms, up to three words), compound prefix
-    lookup ("fodboldhold" -> fodbold) and finally rapidfuzz typo tolerance
-    for tokens of at least four letters ("fotbold" -> fodbold). An umbrella
-    term (one whose code names its group, e.g. "kampsport" or "musik") also
-    brings in the group's members with a lower confidence.
-
-    Parameters
-    ----------
-    terms : iterable of InterestTerm
-        The interest taxonomy.
-    """
-
-    #: Confidence of an exact code/name/synonym hit.
-    EXACT = 1.0
-    #: Confidence of a compound-word prefix hit.
-    PREFIX = 0.85
-    #: Multiplier applied to the rapidfuzz ratio (0..1) of a typo hit.
-    FUZZY = 0.9
-    #: Confidence factor for the members of an umbrella term ("kampsport" -> karate, judo, ...).
-    UMBRELLA = 0.8
-
-    def __init__(self, terms: Iterable[InterestTerm]):
-        self.terms = {t.code: t for t in terms}
-        self._phrases: dict[str, str] = {}
-        for term in self.terms.values():
-            for phrase in (term.code, term.name, *term.synonyms):
-                key = normalise(phrase.replace("_", " "))
-                if key:
-                    self._phrases.setdefault(key, term.code)
-        self._single = sorted(k for k in self._phrases if " " not in k)
-        self._prefixes = sorted((k for k in self._single if len(k) >= 4), key=len, reverse=True)
-        self._max_words = max((k.count(" ") + 1 for k in self._phrases), default=1)
-        self._members: dict[str, list[str]] = {
-            code: [t.code for t in self.terms.values() if t.group == code and t.code != code]
-            for code in self.terms if any(t.group == code for t in self.terms.values())}
-
-    @property
-    def codes(self) -> list[str]:
-        """Return the taxonomy codes in insertion order."""
-        return list(self.terms)
-
-    def name(self, code: str) -> str:
-        """Return the Danish display name of an interest code."""
-        term = self.terms.get(code)
-        return term.name if term else code
-
-    def expand(self, text: str) -> dict[str, float]:
-        """Return ``{code: confidence}`` for the interests mentioned in ``text``."""
-        tokens = tokenise(text)
-        found: dict[str, float] = {}
-        used = [False] * len(tokens)
-        for width in range(min(self._max_words, 3), 0, -1):
-            for start in range(len(tokens) - width + 1):
-                if any(used[start:start + width]):
-                    continue
-                code = self._phrases.get(" ".join(tokens[start:start + width]))
-                if code is not None:
-                    found[code] = max(found.get(code, 0.0), self.EXACT)
-                    used[start:start + width] = [True] * width
-        for i, token in enumerate(tokens):
-            if used[i]:
-                continue
-            code, confidence = self._match_token(token)
-            if code is not None:
-                found[code] = max(found.get(code, 0.0), confidence)
-        for umbrella in [c for c in found if self._members.get(c)]:
-            for member in self._members[umbrella]:
-                found.setdefault(member, round(self.UMBRELLA * found[umbrella], 3))
-        return found
-
-    def _match_token(self, token: str) -> tuple[str | None, float]:
-        """Match one leftover token by compound prefix, then by typo tolerance."""
-        if len(token) >= 6:
-            for key in self._prefixes:
-                if len(key) >= 5 and token.startswith(key):
-                    return self._phrases[key], self.PREFIX
-        if len(token) < 4 or token.isdigit():
-            return None, 0.0
-        cutoff = 88.0 if len(token) <= 5 else 80.0
-        hit = process.extractOne(token, self._single, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if hit is None:
-            return None, 0.0
-        key, score, _ = hit
-        if abs(len(key) - len(token)) > 2 or (key != token and key.endswith(token)):
-            # "sport" is not a typo of "esport": a missing word start means another word.
-            return None, 0.0
-        return self._phrases[key], round(self.FUZZY * score / 100.0, 3)
+from .interests import InterestMatcher  # noqa: E402  (defined there; imported here for old callers)

@@ -77,6 +77,8 @@ class Match:
     distance_km: float | None
     components: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
+    #: Placed above a better-scored match for diversity or to cover another wish (``score`` is undiversified).
+    moved_up: bool = False
 
     def to_dict(self) -> dict:
         """Return the stable JSON shape of this match."""
@@ -91,6 +93,7 @@ class Match:
             "distance_km": None if self.distance_km is None else round(float(self.distance_km), 2),
             "components": {k: round(float(v), 4) for k, v in self.components.items()},
             "reasons": list(self.reasons),
+            "moved_up": bool(self.moved_up),
         }
 
 
@@ -100,12 +103,16 @@ class RankResult:
 
     results: list[Match]
     excluded: dict[str, int]
+    #: How the interest text was read: ``interests``, ``not_wanted`` (Danish names) and
+    #: ``excluded_wishes`` (wish -> why none of its offers could be proposed).
+    understood: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """Return the stable JSON shape ``{"results": [...], "excluded": {...}}``."""
+        """Return the stable JSON shape ``{"results": [...], "excluded": {...}, "understood": {...}}``."""
         return {
             "results": [m.to_dict() for m in self.results],
             "excluded": {k: int(v) for k, v in self.excluded.items()},
+            "understood": dict(self.understood),
         }
 
 

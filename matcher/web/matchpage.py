@@ -20,6 +20,8 @@ KIND_TABS = {"activity": "Aktiviteter", "leisure-job": "Fritidsjob", "mentor": "
 PROFILE_FIELDS = ("age", "birth_date", "gender", "interests", "postcode", "district", "max_distance_km",
                   "max_monthly_fee_dkk", "languages")
 LIMIT = 10
+#: Danish strength labels by the lowest score down to a position (so labels never rise down the list).
+STRENGTHS = ((0.7, "Meget god"), (0.5, "God"), (0.35, "Mulig"), (0.0, "Svag"))
 
 
 def init_app(app: Flask) -> None:
@@ -56,6 +58,19 @@ def profile_dict(values: dict) -> dict:
     return out
 
 
+def shown_strengths(result) -> list[tuple[float, str]]:
+    """Return per match the strength to show: the lowest score so far and its label, never rising down the list.
+
+    The list's order is the order used: a match placed above a better-scored one (diversity,
+    another wish) carries the reason why, and no label below it claims more than the labels above.
+    """
+    out, lowest = [], 1.0
+    for m in result.results if result else ():
+        lowest = min(lowest, float(m.score))
+        out.append((lowest, next(label for floor, label in STRENGTHS if lowest >= floor)))
+    return out
+
+
 def _run(values: dict, kind: str):
     try:
         return match_service.match(get_session(), profile_dict(values), kind=kind, limit=LIMIT), {}
@@ -79,7 +94,7 @@ def _page(child: Child | None, values: dict, submitted: bool):
     districts = get_session().scalars(select(District).order_by(District.name)).all()
     excluded = sum(result.excluded.values()) if result else 0
     return render_template("matching/match.html", child=child, values=values, kind=kind, tabs=KIND_TABS,
-                           result=result, errors=errors, excluded=excluded,
+                           result=result, errors=errors, excluded=excluded, strengths=shown_strengths(result),
                            district_options=[(d.name, d.name) for d in districts], weekdays=WEEKDAYS,
                            referred=_referred(child), tab_urls=_tab_urls(child, values)), \
         400 if errors else 200

@@ -36,6 +36,8 @@ PAGES = [
     ("barn", "contact_person", "{child}", DESKTOP),
     ("deltagelse-mobil", "contact_person", "{child}/deltagelse", PHONE),
     ("match", "key_staff", "{child}/match", DESKTOP),
+    ("match-mobil", "contact_person", "/match?age=7&gender=boy&interests=boksning%2C+ikke+fodbold&postcode=2200",
+     PHONE),
     ("indikatorer", "key_staff", "/indikatorer?period=2026Q3", DESKTOP),
     ("advarsler", "key_staff", "/advarsler", DESKTOP),
 ]

@@ -129,23 +129,25 @@ def test_score_is_weighted_mean_of_components(rank_one):
     m = rank_one([make_candidate(inclusion=0.4)], profile(interests="fodbold"), weights=weights).results[0]
     c = m.components
     assert m.score == pytest.approx((2 * c["interest"] + c["distance"] + c["inclusion"]) / 4)
-    assert set(c) == set(COMPONENTS) and all(0 <= v <= 1 for v in c.values())
+    assert set(c) == {*COMPONENTS, "not_wanted"} and all(0 <= v <= 1 for v in c.values())
 
 
 def test_to_dict_is_the_stable_json_shape(rank_one):
     result = rank_one([make_candidate(id=7, external_id="ext-7")], profile(interests="fodbold"))
     data = json.loads(json.dumps(result.to_dict()))
-    assert set(data) == {"results", "excluded"}
+    assert set(data) == {"results", "excluded", "understood"}
     assert set(data["results"][0]) == {
-        "external_id", "id", "kind", "name", "organisation", "score", "distance_km", "components", "reasons"
+        "external_id", "id", "kind", "name", "organisation", "score", "distance_km", "components", "reasons",
+        "moved_up",
     }
+    assert data["understood"]["interests"] == ["Fodbold"]
     assert data["results"][0]["id"] == 7 and data["results"][0]["external_id"] == "ext-7"
 
 
 def test_limit_and_empty_catalogue(rank_one):
     many = [make_candidate(id=i) for i in range(30)]
     assert len(rank_one(many, profile(), limit=5).results) == 5
-    assert rank_one([], profile()).to_dict() == {"results": [], "excluded": {}}
+    assert rank_one([], profile()).to_dict() == {"results": [], "excluded": {}, "understood": {}}
     assert Ranker(today=TODAY).fit(many).rank(profile(), limit=0).results == []
     with pytest.raises(ValueError):
         Ranker(today=TODAY).fit(many).rank(profile(), kind="club")

@@ -50,9 +50,15 @@ SCHEMAS: dict[str, Any] = {
             "external_id": NULL_STR, "kind": {"type": "string", "enum": ["activity", "leisure-job", "mentor"]},
             "name": {"type": "string"}, "organisation": NULL_STR, "score": {"type": "number"},
             "distance_km": {"type": ["number", "null"]}, "components": COMPONENTS,
-            "reasons": {"type": "array", "items": {"type": "string"}}}}},
+            "reasons": {"type": "array", "items": {"type": "string"}},
+            "moved_up": {"type": "boolean",
+                         "description": "Placeret over et tilbud med højere score (spredning eller et andet ønske)"}}}},
         "excluded": {"type": "object", "additionalProperties": {"type": "integer"},
-                     "description": "Antal udelukkede pr. grund, fx {\"age\": 80, \"no_free_spots\": 12}"}}},
+                     "description": "Antal udelukkede pr. grund, fx {\"age\": 80, \"no_free_spots\": 12}"},
+        "understood": {"type": "object", "description": "Sådan blev interesserne forstået", "properties": {
+            "interests": {"type": "array", "items": {"type": "string"}},
+            "not_wanted": {"type": "array", "items": {"type": "string"}},
+            "excluded_wishes": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
     "ChildCreate": {
         "type": "object", "required": ["code"], "additionalProperties": False,
         "description": "Kun det nødvendige: ingen navne, CPR-numre eller adresser. Fritekst med noget, der ligner "
