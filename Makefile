@@ -13,18 +13,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# Compiled gettext catalogues (.mo, not in git) from the .po sources in matcher/translations.
+PO := $(wildcard matcher/translations/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+$(MO): $(PO) $(STAMP)
+	$(BIN)/python -m matcher.i18n
 
-migrate: $(STAMP)
+install: $(STAMP) $(MO)
+
+migrate: $(STAMP) $(MO)
 	$(BIN)/matcher db upgrade
 
 seed: migrate
 	$(BIN)/matcher seed --if-empty
 
+# The web server and, beside it, the worker that sends mail and runs the periodic jobs (stopped with it).
 run: seed
+	@$(BIN)/matcher worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/matcher serve --host 127.0.0.1 --port 5000
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest
 
 # Only the property tests, with random seeds and FUZZ_FACTOR (default 5) times the examples; `make test`

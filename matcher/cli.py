@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -139,6 +140,52 @@ def import_hsds(ctx: Context, path: Path, lenient: bool) -> None:
         summary = import_services(session, read_services(fh), strict=not lenient, source=str(path),
                                   progress=Progress("services", every=10_000))
     _report(summary)
+
+
+@import_.command("hsds-feed")
+@click.argument("base_url")
+@click.option("--since", default=None, metavar="DATE",
+              help="Ask for changes since DATE (ISO 8601) instead of since the last successful sync.")
+@click.option("--dry-run", is_flag=True, help="Fetch and validate, print what would change, store nothing.")
+@click.option("--lenient", is_flag=True,
+              help="Flag and skip coordinates outside Denmark and non-Danish postcodes instead of refusing.")
+@pass_ctx
+def import_hsds_feed(ctx: Context, base_url: str, since: str | None, dry_run: bool, lenient: bool) -> None:
+    """Follow another directory's HSDS API at BASE_URL: import what changed since the last sync."""
+    from matcher.catalogue.errors import ImportFailed
+    from matcher.catalogue.hsds_sync import FeedError, sync_feed
+
+    when = None
+    if since:
+        try:
+            when = dt.datetime.fromisoformat(since.replace("Z", "+00:00"))
+        except ValueError:
+            raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD or ISO 8601)", param_hint="--since")
+        when = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    try:
+        with ctx.session() as session:
+            result = sync_feed(session, base_url, when, lenient=lenient)
+            if dry_run:
+                session.rollback()
+    except FeedError as exc:
+        click.echo(f"error: {exc.url}: {exc.message}; nothing was stored, the last sync mark was not moved",
+                   err=True)
+        sys.exit(1)
+    except ImportFailed as exc:
+        click.echo(f"error: {exc}\nthe last sync mark was not moved", err=True)
+        sys.exit(1)
+    s = result.summary
+    since_text = result.since.isoformat() if result.since else "the beginning"
+    click.echo(f"{result.base_url}: {result.services} service(s) changed since {since_text} "
+               f"({result.pages} page(s))", err=True)
+    if dry_run:
+        for note in s.notes[:50]:
+            click.echo(f"would flag: {note}", err=True)
+        click.echo(f"dry run, nothing stored: would create {s.created}, update {s.updated}, "
+                   f"leave {s.unchanged} unchanged, flag {s.flagged}")
+        return
+    _report(s)
+    click.echo(f"next sync asks for changes since {result.synced_until.isoformat()}", err=True)
 
 
 @import_.command("mentors")
@@ -441,9 +488,11 @@ def index_build(ctx: Context, index_cache: Path) -> None:
 
 
 def _register_feature_commands() -> None:
+    from matcher.mail.commands import worker
     from matcher.pathways.commands import report
 
     cli.add_command(report)
+    cli.add_command(worker)
 
 
 _register_feature_commands()

@@ -22,6 +22,13 @@ Every setting the product reads is listed here, with its default:
                                 address) per minute (1200); 0 = no limit.
 ``MATCHER_TRUSTED_PROXIES``    How many reverse proxies in front of the app set
                                 X-Forwarded-For/-Proto (0 = none, the default).
+``MATCHER_SMTP_URL``            Where the worker delivers mail: ``smtp://host:port``
+                                (STARTTLS when offered) or ``smtps://user:pass@host:465``.
+                                Empty (default): mail stays in the outbox.
+``MATCHER_MAIL_FROM``           The sender of every mail
+                                (default ``matcher@kk.dk``).
+``MATCHER_BASE_URL``            The address users open, for links in mail
+                                (default ``http://127.0.0.1:5000``).
 ``MATCHER_RETENTION_YEARS``     A child's data is erased this many years after
                                 the last activity by ``matcher retention run`` (5).
 ``MATCHER_COMMUNITY_DAYS``      A child is "in a positive community" with an
@@ -80,6 +87,9 @@ class Settings:
     rate_limit_login: int = 30
     rate_limit_api: int = 1200
     trusted_proxies: int = 0
+    smtp_url: str = field(default="", repr=False)
+    mail_from: str = "matcher@kk.dk"
+    base_url: str = "http://127.0.0.1:5000"
 
     @property
     def testing(self) -> bool:
@@ -110,4 +120,7 @@ class Settings:
             rate_limit_login=_int(env, "MATCHER_RATE_LIMIT_LOGIN", 30),
             rate_limit_api=_int(env, "MATCHER_RATE_LIMIT_API", 1200),
             trusted_proxies=_int(env, "MATCHER_TRUSTED_PROXIES", 0),
+            smtp_url=env.get("MATCHER_SMTP_URL", "").strip(),
+            mail_from=env.get("MATCHER_MAIL_FROM", "").strip() or cls.mail_from,
+            base_url=(env.get("MATCHER_BASE_URL", "").strip() or cls.base_url).rstrip("/"),
         )

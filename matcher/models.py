@@ -1,7 +1,8 @@
 """Import every model so that ``Base.metadata`` knows the whole schema."""
 
 from matcher.accounts.models import User  # noqa: F401
-from matcher.catalogue import revision  # noqa: F401  (keeps the catalogue revision current)
+from matcher.catalogue import modified, revision  # noqa: F401  (keep updated_at and the revision current)
+from matcher.catalogue.feed_models import HsdsFeed, OrganisationIdentifier  # noqa: F401
 from matcher.catalogue.models import (  # noqa: F401
     CatalogueRevision,
     District,
@@ -24,5 +25,8 @@ from matcher.pathways.models import (  # noqa: F401
     ReferralEvent,
 )
 from matcher.privacy.models import AuditEvent  # noqa: F401
+from matcher.mail.models import JobLease, OutboxMessage, SignedLink  # noqa: F401
+from matcher.clubs.models import ClubAnswer, WaitingListEntry  # noqa: F401
+from matcher.clubs import waiting  # noqa: F401  (tells contact persons at once when a spot frees)
 
 metadata = Base.metadata

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.districts import district_at, district_for_postcode
 from matcher.catalogue.hsds_parse import ParsedService
+from matcher.catalogue.org_identity import OrganisationIdentity, OrgRef
 from matcher.catalogue.models import District, InterestTerm, Offer, OfferSchedule, Organisation, offer_interests
 from matcher.catalogue.revision import bump
 from matcher.catalogue.summary import ImportSummary
@@ -68,7 +69,8 @@ class BulkWriter:
         self.terms = dict(self.conn.execute(select(InterestTerm.code, InterestTerm.id)).all())
         self.districts = dict(self.conn.execute(select(District.name, District.id)).all())
         self.postcode_district: dict[str, int | None] = {}
-        self.orgs: dict[str, int] = {}  # organisations already written (or kept) by this import
+        self.orgs: dict[str, int] = {}  # organisations already written (or kept, or joined) by this import
+        self.identity = OrganisationIdentity(session)
         self.rev: int | None = None
         self.wrote = False
         self._next_id: dict[str, int] = {}
@@ -179,18 +181,35 @@ class BulkWriter:
                 first[ext] = s  # the first service of an organisation in an import sets it
         if first:
             existing = self._existing(Organisation, list(first))
-            new_rows, changed = [], []
+            new_rows, changed, known = [], [], []
+            fresh: dict[tuple[str, str], tuple[str, str]] = {}  # identifiers of organisations new in this chunk
+            joins: list[tuple[str, Any, tuple[str, str]]] = []
             for ext, s in first.items():
+                p = s.organisation
+                found = existing.get(ext)
+                if found is None and (twin := self.identity.find(p.identifiers)) is not None:
+                    # Another directory's copy of a club the catalogue has: join it; its own source owns its details.
+                    self.orgs[ext] = twin.id
+                    self.summary.flag(f"organisation {ext} ({p.name}) is {twin.external_id or twin.id} "
+                                      f"({twin.name}) by {', '.join(' '.join(i) for i in p.identifiers)}: merged")
+                    continue
+                if found is None and (target := next((fresh[i] for i in p.identifiers if i in fresh), None)):
+                    joins.append((ext, p, target))  # the twin is created by this chunk
+                    continue
                 values = self.org_values(s)
                 key = digest(PROFILE, self.strict, to_json([str(values[f]) for f in ORG_FIELDS]))
-                found = existing.get(ext)
                 if found is None:
                     new_rows.append((ext, values, key))
-                elif found[1] == key:
-                    self.orgs[ext] = found[0]
-                else:
-                    self.orgs[ext] = found[0]
+                    for pair in p.identifiers:
+                        fresh.setdefault(pair, (ext, p.name))
+                    continue
+                self.orgs[ext] = found[0]
+                known.append((found[0], ext, p))
+                if found[1] != key:
                     changed.append((found[0], found[1], values, key))
+            for org_id, ext, p in known:
+                self.identity.remember(OrgRef(org_id, ext, p.name), p.identifiers, self.summary,
+                                       f"organisation {ext}")
             if new_rows:
                 ids = self._ids(Organisation, len(new_rows))
                 now, rev = utcnow(), self._revision()
@@ -200,8 +219,17 @@ class BulkWriter:
                     rows.append(dict(values, id=new_id, external_id=ext, created_at=now, updated_at=now,
                                      changed_rev=rev, import_digest=key))
                 self._insert(Organisation.__table__, rows)
+                for new_id, (ext, values, key) in zip(ids, new_rows, strict=True):
+                    s = first[ext]
+                    self.identity.remember(OrgRef(new_id, ext, values["name"]), s.organisation.identifiers,
+                                           self.summary, f"organisation {ext}")
+            for ext, p, (target, target_name) in joins:
+                self.orgs[ext] = self.orgs[target]
+                self.summary.flag(f"organisation {ext} ({p.name}) is {target} ({target_name}) "
+                                  f"by {', '.join(' '.join(i) for i in p.identifiers)}: merged")
             if changed:
                 self._update_changed(Organisation, changed, ORG_FIELDS)
+            self.identity.flush()
         return self.orgs
 
     def _create_offers(self, new_rows: list) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.models import Offer, OfferSchedule, Organisation
+from matcher.urls import safe_url
 
 NAMESPACE = uuid.UUID("6f1d7c2e-6a3b-4c1e-9d51-2f2b8a3e0c11")
 
@@ -41,15 +42,21 @@ def merge(source: Any, generated: Any, key: str = "") -> Any:
     national catalogue several times slower); treat it as read-only, like the export does.
     """
     if isinstance(source, dict) and isinstance(generated, dict):
-        out = dict(source)
+        # Source keys keep their order; unmodelled subtrees are shared, not copied.
+        out = {k: merge(v, generated[k], k) if k in generated else v for k, v in source.items()}
         for k, v in generated.items():
-            out[k] = merge(source.get(k), v, k)
+            if k not in out:
+                out[k] = merge(None, v, k)
         return out
     if isinstance(source, list) and isinstance(generated, list) and key in LIST_KEYS:
         keyfn = LIST_KEYS[key]
         by_key = {keyfn(item): item for item in source if isinstance(item, dict)}
         if key == "attributes":  # a term is fully named by (taxonomy, code): keep the imported object
-            return [by_key.get(keyfn(item), item) for item in generated]
+            # ... and the imported order, so exporting an imported file gives it back unchanged.
+            wanted = {keyfn(item): item for item in generated if isinstance(item, dict)}
+            kept = [item for k, item in by_key.items() if k in wanted]
+            return kept + [item for item in generated
+                           if not isinstance(item, dict) or keyfn(item) not in by_key]
         return [merge(by_key.get(keyfn(item)), item, key) if isinstance(item, dict) else item
                 for item in generated]
     return generated
@@ -96,7 +103,7 @@ def organisation_dict(org: Organisation) -> dict[str, Any]:
     generated = {"id": org_id, "name": org.name, "description": org.description or org.name}
     if org.email:
         generated["email"] = org.email
-    if org.website:
+    if org.website and safe_url(org.website):
         generated["website"] = org.website
     return merge(org.hsds_source or {}, generated)
 
@@ -105,12 +112,12 @@ def _attributes(offer: Offer, service_id: str) -> list[dict[str, Any]]:
     attrs = [_attribute(service_id, P.INTEREST, t.code, t.name, f"Interessekategori: {t.name}")
              for t in offer.interests]
     kind = offer.kind.value
-    source_kinds = [a for a in (offer.hsds_source or {}).get("attributes") or []
-                    if isinstance(a, dict) and (a.get("taxonomy_term") or {}).get("taxonomy") == P.OFFER_KIND]
+    stated = {(a.get("taxonomy_term") or {}).get("taxonomy") for a in (offer.hsds_source or {}).get("attributes") or []
+              if isinstance(a, dict) and isinstance(a.get("taxonomy_term"), dict)}
     # An imported service that did not state its kind was an activity; keep it unstated.
-    if kind != "activity" or not offer.hsds_source or source_kinds:
-            attrs.append(_attribute(service_id, P.OFFER_KIND, kind, P.TERM_NAMES[P.OFFER_KIND][kind],
-                                    f"Tilbudstype: {P.TERM_NAMES[P.OFFER_KIND][kind]}"))
+    if kind != "activity" or not offer.hsds_source or P.OFFER_KIND in stated:
+        attrs.append(_attribute(service_id, P.OFFER_KIND, kind, P.TERM_NAMES[P.OFFER_KIND][kind],
+                                f"Tilbudstype: {P.TERM_NAMES[P.OFFER_KIND][kind]}"))
     if offer.gender:
         g = offer.gender.value
         attrs.append(_attribute(service_id, P.GENDER, g, P.TERM_NAMES[P.GENDER][g]))
@@ -118,7 +125,8 @@ def _attributes(offer: Offer, service_id: str) -> list[dict[str, Any]]:
         attrs.append(_attribute(service_id, P.SUPPORT, P.FEE_SUPPORT, P.TERM_NAMES[P.SUPPORT][P.FEE_SUPPORT],
                                 "Kan dækkes af kommunens kontingentstøtte"))
     org = offer.organisation
-    if org.kind is not P.default_organisation_kind(offer.kind):
+    # The default organisation kind is left unstated, unless the imported service stated it.
+    if org.kind is not P.default_organisation_kind(offer.kind) or P.ORGANISATION_KIND in stated:
         ok = org.kind.value
         attrs.append(_attribute(service_id, P.ORGANISATION_KIND, ok, P.TERM_NAMES[P.ORGANISATION_KIND][ok]))
     for flag, on in ((P.VULNERABLE_EXPERIENCE, org.vulnerable_experience), (P.CHILDCERT_POLICY, org.childcert_policy)):
@@ -171,13 +179,24 @@ def _location(offer: Offer, service_id: str, source: dict[str, Any]) -> list[dic
     return [sal] + sals[1:]
 
 
+def service_id(offer: Offer) -> str:
+    """Return the offer's HSDS service id: the imported one, or a stable UUID."""
+    return offer.external_id or stable_id("offer", offer.id)
+
+
+def service_status(offer: Offer) -> str:
+    """Return the offer's HSDS status, keeping the imported word when it maps the same way."""
+    source = offer.hsds_source or {}
+    if P.STATUS_FROM_HSDS.get(source.get("status")) == offer.status:
+        return source["status"]
+    return P.STATUS_TO_HSDS[offer.status]
+
+
 def service_dict(offer: Offer) -> dict[str, Any]:
     """Return the HSDS service object for ``offer``, merged with what was imported."""
     source = offer.hsds_source or {}
-    sid = offer.external_id or stable_id("offer", offer.id)
-    status = P.STATUS_TO_HSDS[offer.status]
-    if P.STATUS_FROM_HSDS.get(source.get("status")) == offer.status:
-        status = source["status"]
+    sid = service_id(offer)
+    status = service_status(offer)
     generated: dict[str, Any] = {
         "id": sid, "name": offer.title, "description": offer.description, "status": status,
         "organization": organisation_dict(offer.organisation),

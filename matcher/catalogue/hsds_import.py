@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import ImportFailed, RecordError, json_record_error
 from matcher.catalogue.hsds_bulk import BulkWriter, to_json
+from matcher.catalogue.hsds_hygiene import OrganisationLedger
 from matcher.catalogue.hsds_parse import parse_service
 from matcher.catalogue.hsds_stream import DocumentError, stream_services, stream_with_sources
 from matcher.catalogue.summary import ImportSummary
@@ -87,6 +88,7 @@ def import_services(session: Session, services: Iterable[Any], *, strict: bool =
     errors: list[RecordError] = []
     total_errors = 0
     seen: dict[str, int] = {}
+    ledger = OrganisationLedger()
     summary = ImportSummary()
     writer = BulkWriter(session, summary, strict)
     chunk: list[tuple[int, Any, str]] = []
@@ -98,6 +100,8 @@ def import_services(session: Session, services: Iterable[Any], *, strict: bool =
             n = i + 1
             found: list[RecordError] = []
             s = parse_service(raw, i, found, strict=strict)
+            if s is not None and not ledger.check(s, i, found):
+                s = None  # one organisation id with two different contents in one file
             if s is not None and s.external_id in seen:
                 found.append(RecordError(f"service[{i}] id={s.external_id}", "id",
                                          f"duplicates service[{seen[s.external_id]}]"))

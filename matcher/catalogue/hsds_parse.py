@@ -13,6 +13,7 @@ from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.districts import slugify
 from matcher.catalogue.errors import RecordError, bad_characters
 from matcher.catalogue.models import GenderRestriction, OfferKind, OfferStatus, OrganisationKind
+from matcher.catalogue.hsds_hygiene import check_links_and_names
 
 POSTCODE = re.compile(r"^\d{4}$")
 
@@ -37,6 +38,8 @@ class ParsedOrganisation:
     website: str | None
     phone: str | None
     source: dict[str, Any]
+    # Third-party identifiers as (scheme, identifier), e.g. ("DK-CVR", "12345678").
+    identifiers: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -151,6 +154,7 @@ def parse_service(raw: Any, index: int, errors: list[RecordError], strict: bool 
         label = f"service[{index}] id={raw['id']}"
     c = _Checker(label, errors)
     before = len(errors)
+    check_links_and_names(c, raw)
     ext_id = c.text(raw, "id", "id", required=True, limit=120)
     title = c.text(raw, "name", "name", required=True, limit=200)
     description = c.text(raw, "description", "description") or ""
@@ -233,7 +237,40 @@ def _organisation(c: _Checker, value: Any) -> ParsedOrganisation | None:
         external_id=ext, name=name, description=c.text(org, "description", "organization.description") or "",
         email=c.text(org, "email", "organization.email", limit=200),
         website=c.text(org, "website", "organization.website", limit=300),
-        phone=phone, source=org)
+        phone=phone, source=org, identifiers=_identifiers(c, org))
+
+
+def _identifiers(c: _Checker, org: dict) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    items = org.get("organization_identifiers")
+    if items is None:
+        return out
+    if not isinstance(items, list):
+        c.fail("organization.organization_identifiers", f"must be a list, got {type(items).__name__}")
+        return out
+    for i, item in enumerate(items):
+        path = f"organization.organization_identifiers[{i}]"
+        if not isinstance(item, dict):
+            c.fail(path, f"must be an object, got {type(item).__name__}")
+            continue
+        scheme = c.text(item, "identifier_scheme", f"{path}.identifier_scheme", limit=60) \
+            or c.text(item, "identifier_type", f"{path}.identifier_type", limit=60)
+        value = item.get("identifier")
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        ident = c.text({"identifier": value}, "identifier", f"{path}.identifier", required=True, limit=120)
+        if not scheme or not ident:
+            if ident and not scheme:
+                c.fail(f"{path}.identifier_scheme", "is required (e.g. DK-CVR)")
+            continue
+        scheme, ident = scheme.strip().upper(), "".join(ident.split())
+        if scheme in ("DK-CVR", "CVR") and not (len(ident) == 8 and ident.isascii() and ident.isdigit()):
+            c.fail(f"{path}.identifier", f"a CVR number has 8 digits, got {ident!r}")
+            continue
+        pair = ("DK-CVR" if scheme == "CVR" else scheme, ident)
+        if pair not in out:
+            out.append(pair)
+    return out
 
 
 def _place(c: _Checker, raw: dict, strict: bool) -> tuple[dict[str, Any], list[str]]:

@@ -86,7 +86,8 @@ def change_status(session: Session, referral: Referral, status: str, *, user: Us
         raise RecordError(record, "status", f"kan ikke gå fra {REFERRAL_STATUSES[referral.status]} "
                                             f"til {REFERRAL_STATUSES[status]}")
     on = _day(on, "on", record)
-    if on < referral.status_since:
+    # A club's welcome may date the trial ahead (the first session); a change before that day is allowed.
+    if on < min(referral.status_since, local_today()):
         raise RecordError(record, "on", "kan ikke ligge før den nuværende status "
                                         f"({referral.status_since.isoformat()})")
     if status == "ended":

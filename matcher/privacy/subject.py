@@ -76,6 +76,9 @@ def export_child(session: Session, child: Child, actor: Any = None, purpose: str
                            for a in session.scalars(select(IdempotentRequest).where(
                                IdempotentRequest.child_id == child.id).order_by(IdempotentRequest.id))],
     }
+    from matcher.clubs.operations import club_records_of_child
+
+    data.update(club_records_of_child(session, child.id))  # what clubs answered, waiting lists
     # The look-ups come last and include this export itself (EU Court C-579/21).
     record(session, actor, "export", "child", child.id, child_id=child.id, purpose=purpose)
     data["access_log"] = [event_dict(e) for e in events_for_child(session, child.id)]
@@ -86,7 +89,10 @@ def erase(session: Session, child: Child, actor: Any = None, purpose: str = "sle
     """Erase the child's personal data, keep anonymous dated rows, and log it."""
     if child.erased_at is not None:
         raise RecordError(f"child {child.id}", "code", "the child's data is already erased")
+    from matcher.clubs.operations import forget_club_texts
+
     erase_child(session, child)
+    forget_club_texts(session, child.id)
     forget_stored_answers(session, child)
     record(session, actor, "erase", "child", child.id, child_id=child.id, purpose=purpose)
     return child

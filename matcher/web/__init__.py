@@ -70,12 +70,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the feature blueprints."""
-    from matcher.web import account, admin, api, catalogue, changes, children, club, followup, matchpage, referrals, search
+    from matcher.web import (account, admin, api, catalogue, changes, children, club, clubloop, followup, handout,
+                             matchpage, referrals, search)
 
     account.init_app(app)
     catalogue.init_app(app)
     search.init_app(app)
     club.init_app(app)
+    clubloop.init_app(app)
+    handout.init_app(app)
     changes.init_app(app)
     admin.init_app(app)
     children.init_app(app)

@@ -73,7 +73,9 @@ PURPOSES = {"children.page": "barnets side", "matching.for_child": "find fælles
             "children.start_phase": "start fase", "children.close_phase": "afslut fase",
             "children.add_network": "tilføj netværksperson", "api.get_child": "API: læs barn",
             "api.create_referral": "API: foreslå", "api.patch_referral": "API: skift status",
-            "api.log_participation": "API: log deltagelse"}
+            "api.log_participation": "API: log deltagelse", "handout.for_referral": "udskrift til familien",
+            "clubloop.waiting_list": "venteliste", "api.share_referral": "API: del med foreningen",
+            "api.list_participation": "API: læs deltagelse"}
 
 
 def log_child_access(child, action: str | None = None, purpose: str | None = None) -> None:

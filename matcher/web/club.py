@@ -44,10 +44,13 @@ def _render_org(org: Organisation, status: int = 200, org_errors=None, org_value
     from matcher.catalogue.search import is_stale
 
     now, days = today(), stale_after_days()
-    from matcher.web.referrals import shared_referrals
+    from matcher.clubs.waiting import queue_length
+    from matcher.web.clubloop import shared_for_page
 
     stale = {o.id: is_stale(o.verified_at, now, days) for o in org.offers}
-    return render_template("club/organisation.html", org=org, stale=stale, shared=shared_referrals(org.id),
+    waiting = {o.id: queue_length(get_session(), o.id) for o in org.offers}
+    return render_template("club/organisation.html", org=org, stale=stale, shared=shared_for_page(org.id),
+                           waiting=waiting,
                            org_errors=org_errors or {},
                            org_values=org_values or {f: getattr(org, f) for f in ORG_FORM_FIELDS},
                            quick_errors=quick_errors or {}), status

@@ -12,6 +12,7 @@ from sqlalchemy import exists, select
 from matcher import jsonio
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Mentor, Offer
+from matcher.clubs.operations import share_referral
 from matcher.db import parse_id
 from matcher.pathways import operations as ops
 from matcher.pathways.models import (
@@ -120,7 +121,7 @@ def share(referral_id: int):
     try:
         if not request.form.get("consent"):
             raise RecordError("henvisning", "consent", "bekræft at barnet og forældrene har givet samtykke")
-        ops.share_with_club(get_session(), referral, current_user.user,
+        share_referral(get_session(), referral, current_user.user,
                             consent_on=parse_date(values["shared_with_club_on"], "shared_with_club_on",
                                                   "henvisning") or today(),
                             scope=values["shared_with_club_scope"], shared_name=values["shared_with_club_name"])

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -60,3 +60,54 @@ def live_api(tmp_path_factory) -> Iterator[SimpleNamespace]:
         server.shutdown()
         thread.join(timeout=5)
         app.extensions["matcher.engine"].dispose()
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def serve(app) -> tuple[str, Callable[[], None]]:
+    """Serve ``app`` on a free port of 127.0.0.1 in a thread; return its base URL and a stop function."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join(timeout=5)
+        app.extensions["matcher.engine"].dispose()
+
+    return f"http://127.0.0.1:{server.server_port}", stop
+
+
+def hsds_app(url: str):
+    """Return an app on ``url`` without API rate limits (the tests page and fuzz a lot)."""
+    from matcher.web import create_app
+
+    os.environ.setdefault("MATCHER_ENV", "testing")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "hsds-tests", "TESTING": True})
+    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], rate_limit_api=0)
+    return app
+
+
+@pytest.fixture(scope="module")
+def hsds_live(tmp_path_factory) -> Iterator[SimpleNamespace]:
+    """Serve the web fixtures' database plus the demo catalogue and mentors (children included, so that a
+    leak would show); yield ``base`` (the server) and ``url`` (its database)."""
+    from matcher.catalogue.hsds_import import import_services, load_services
+    from matcher.catalogue.mentors_import import import_mentors
+    from matcher.db import make_engine
+    from sqlalchemy.orm import Session
+
+    url = seeded_url(tmp_path_factory.mktemp("hsds-live"))
+    engine = make_engine(url)
+    with Session(engine) as session:
+        import_services(session, load_services((SEEDS / "demo_catalogue.json").read_bytes()))
+        import_mentors(session, (SEEDS / "mentors.csv").read_bytes())
+        session.commit()
+    engine.dispose()
+    base, stop = serve(hsds_app(url))
+    try:
+        yield SimpleNamespace(base=base, url=url)
+    finally:
+        stop()

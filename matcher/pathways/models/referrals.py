@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    false,
     JSON,
     Boolean,
     CheckConstraint,
@@ -148,6 +149,8 @@ class Participation(Base):
     note: Mapped[str | None] = mapped_column(Text)
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     logged_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Logged by the club (a club representative in Min forening or the API), not by staff.
+    logged_by_club: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The entry this row corrects; the current view ignores superseded rows.
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("participations.id"), unique=True)
     # A correction that withdraws the entry altogether (logged by mistake).

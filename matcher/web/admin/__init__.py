@@ -38,4 +38,4 @@ def index():
                            terms=count(InterestTerm.id), unmapped=unmapped)
 
 
-from matcher.web.admin import auditlog, taxonomy, transfers, users  # noqa: E402,F401  (registers routes)
+from matcher.web.admin import auditlog, outbox, taxonomy, transfers, users  # noqa: E402,F401  (registers routes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
+from flask_cors import CORS
 from flask_login import current_user
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
@@ -42,6 +43,10 @@ def init_app(app: Flask) -> None:
     csrf.exempt(hsds.bp)
     app.register_blueprint(bp)
     app.register_blueprint(hsds.bp)
+    # The public HSDS API may be read from any web page (the specification's compliance rules); the
+    # rest of the app sends no CORS headers at all.
+    CORS(app, resources={r"/api/hsds(/.*)?$": {"origins": "*", "methods": ["GET", "POST", "OPTIONS"]}},
+         supports_credentials=False, send_wildcard=True, vary_header=False, max_age=86400)
     app.register_error_handler(NotFound, _unrouted)
     app.register_error_handler(MethodNotAllowed, _unrouted)
 
@@ -161,6 +166,7 @@ def district_ref(name: str = "district") -> str | None:
 
 from matcher.web.api import (  # noqa: E402,F401  (registers routes)
     children,
+    club,
     followup,
     match,
     mentors,

@@ -131,7 +131,11 @@ def get_child(child_id: int):
                                 .options(selectinload(Referral.offer), selectinload(Referral.mentor))
                                 .order_by(Referral.id)).all()
     body = child_dict(child, today(), ops.open_phase(session, child))
-    body["referrals"] = [referral_dict(r) for r in referrals]
+    from matcher.clubs.operations import latest_answers
+    from matcher.web.api.club import answer_fields
+
+    answers = latest_answers(session, [r.id for r in referrals])
+    body["referrals"] = [{**referral_dict(r), **answer_fields(answers.get(r.id), r)} for r in referrals]
     body["network"] = [{"id": p.id, "label": p.label, "relation": p.relation} for p in child.network]
     return jsonify(body)
 

@@ -189,6 +189,8 @@ MENTOR_PATHS: dict[str, Any] = {
 HSDS_PATHS: dict[str, Any] = {
     "/api/hsds/services": {"get": {
         "summary": "Offentligt HSDS 3.1-feed af tilbud (uden token; ingen børn, ingen mentorer)", "tags": ["hsds"],
+        "description": "Hele HSDS 3.1-API'et (alle stier og parametre, ndjson, POST) er beskrevet i "
+                       "Open Referrals officielle OpenAPI-dokument på /api/hsds/openapi.json.",
         "security": [],
         "parameters": [query("page", {"type": "integer", "minimum": 1, "default": 1}, "Side"),
                        query("per_page", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
@@ -196,12 +198,13 @@ HSDS_PATHS: dict[str, Any] = {
         "responses": {"200": {"description": "En side", **json_content(ref("HsdsPage"))}, **errors(400)}}},
 }
 
-from matcher.web.api import openapi_children  # noqa: E402  (uses the helpers above)
+from matcher.web.api import openapi_children, openapi_club  # noqa: E402  (use the helpers above)
 
 SCHEMAS.update(openapi_children.SCHEMAS)
+SCHEMAS.update(openapi_club.SCHEMAS)
 SECTIONS: list[dict[str, Any]] = [META_PATHS, OFFER_PATHS, ORGANISATION_PATHS, MENTOR_PATHS,
                                   openapi_children.MATCH_PATHS, openapi_children.CHILD_PATHS,
-                                  openapi_children.FOLLOWUP_PATHS, HSDS_PATHS]
+                                  openapi_children.FOLLOWUP_PATHS, openapi_club.CLUB_PATHS, HSDS_PATHS]
 
 
 def document() -> dict[str, Any]:
@@ -209,6 +212,7 @@ def document() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for section in SECTIONS:
         paths.update(copy.deepcopy(section))
+    paths["/api/v1/children/{child_id}/participation"].update(copy.deepcopy(openapi_club.PARTICIPATION_GET))
     for item in paths.values():  # answers any operation can give
         for method in set(item) & {"get", "post", "patch", "put", "delete"}:
             item[method]["responses"] = {**item[method]["responses"], **errors(429, 503)}

@@ -89,7 +89,10 @@ SCHEMAS: dict[str, Any] = {
         "end_note": NULL_STR, "first_session_on": NULL_DATE, "match_score": {"type": ["number", "null"]},
         "match_components": {"type": ["object", "null"], "additionalProperties": {"type": "number"}},
         "shared_with_club_on": NULL_DATE, "shared_with_club_scope": NULL_STR, "shared_with_club_name": NULL_STR,
-        "created_at": {"type": "string", "format": "date-time"}}},
+        "created_at": {"type": "string", "format": "date-time"},
+        "club_answer": {"type": ["string", "null"], "enum": ["welcome", "no_room", None],
+                        "description": "Foreningens seneste svar (i GET /children/{id} og efter deling)"},
+        "club_answer_detail": {"type": ["object", "null"], "description": "Svaret: dato, hvem, besked"}}},
     "Participation": {"type": "object", "required": ["id", "referral_id", "date", "attended"], "properties": {
         "id": {"type": "integer"}, "referral_id": {"type": "integer"}, "date": DATE, "attended": {"type": "boolean"},
         "accompanied_by": {"type": "string", "enum": list(ACCOMPANIED_BY)}, "network_person_id": NULL_INT,

@@ -1,0 +1,87 @@
+"""Import hygiene for HSDS services: safe links, visible names, one content per organisation id.
+
+Record-level checks shared by every HSDS import path (files, feeds, streaming or not).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from typing import TYPE_CHECKING, Any, Protocol
+
+from matcher.catalogue.errors import RecordError
+from matcher.urls import safe_url
+
+if TYPE_CHECKING:
+    from matcher.catalogue.hsds_parse import ParsedService
+
+# Keys whose text is a link wherever they occur in a service tree (all are republished in the feed).
+URL_KEYS = frozenset({"url", "website", "uri", "logo", "term_uri"})
+# Keys whose text is shown as a name wherever they occur.
+NAME_KEYS = frozenset({"name", "alternate_name"})
+# Bidirectional controls and zero-width characters: they make a name look like another one.
+INVISIBLE = frozenset("\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                      "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff")
+
+
+class Failing(Protocol):
+    """Anything that records a field error for the current record."""
+
+    def fail(self, fieldname: str, message: str) -> None: ...
+
+
+def invisible_character(value: str) -> str | None:
+    """Return why ``value`` cannot be a name (a bidi control or zero-width character), or None."""
+    for ch in value:
+        if ch in INVISIBLE:
+            return (f"contains an invisible control character U+{ord(ch):04X} "
+                    f"({unicodedata.name(ch, 'format character')}); names must look like what they are")
+    return None
+
+
+def link_problem(value: str) -> str | None:
+    """Return why ``value`` cannot be published as a link, or None."""
+    if safe_url(value) is not None:
+        return None
+    scheme = value.strip().split(":", 1)[0][:20] if ":" in value else ""
+    shown = f"{scheme}:" if scheme else repr(value[:40])
+    return f"must be an http(s), mailto or tel link, got {shown}"
+
+
+def check_links_and_names(c: Failing, raw: Any, path: str = "") -> None:
+    """Refuse unsafe links and invisible characters in names anywhere in a service tree."""
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            here = f"{path}.{key}" if path else str(key)
+            if isinstance(value, str) and value:
+                if key in URL_KEYS and (problem := link_problem(value)):
+                    c.fail(here, problem)
+                elif key in NAME_KEYS and (problem := invisible_character(value)):
+                    c.fail(here, problem)
+            elif isinstance(value, (dict, list)):
+                check_links_and_names(c, value, here)
+    elif isinstance(raw, list):
+        for i, item in enumerate(raw):
+            check_links_and_names(c, item, f"{path}[{i}]")
+
+
+class OrganisationLedger:
+    """Remembers each organisation id's content in one file, to refuse two different ones."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[bytes, int]] = {}
+
+    def check(self, service: ParsedService, index: int, errors: list[RecordError]) -> bool:
+        """Return False (and append an error) when the service's organisation differs from an earlier one."""
+        org = service.organisation
+        digest = hashlib.sha256(json.dumps(org.source, sort_keys=True, ensure_ascii=False,
+                                           default=str).encode()).digest()
+        first = self.seen.setdefault(org.external_id, (digest, index))
+        if first[0] == digest:
+            return True
+        errors.append(RecordError(
+            f"service[{index}] id={service.external_id}", "organization",
+            f"organisation id {org.external_id!r} appears with different content in service[{first[1]}]; "
+            "one id must mean one organisation"))
+        return False

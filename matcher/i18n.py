@@ -1,0 +1,74 @@
+"""Translations with Flask-Babel: gettext catalogues in ``matcher/translations/<lang>/LC_MESSAGES``.
+
+The ``.po`` files are the source (in git); the ``.mo`` files are compiled from them by
+``python -m matcher.i18n`` (run by ``make install``/``make test``/``make run``) and, should one be
+missing or older than its ``.po`` when the app starts, by :func:`compile_catalogues` then.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+#: The languages of the family handout: code → (name in the language itself, Danish name, direction).
+LANGUAGES = {
+    "da": ("Dansk", "dansk", "ltr"),
+    "en": ("English", "engelsk", "ltr"),
+    "ar": ("العربية", "arabisk", "rtl"),
+    "so": ("Soomaali", "somali", "ltr"),
+    "tr": ("Türkçe", "tyrkisk", "ltr"),
+    "ur": ("اردو", "urdu", "rtl"),
+    "uk": ("Українська", "ukrainsk", "ltr"),
+    "pl": ("Polski", "polsk", "ltr"),
+}
+
+
+def compile_catalogues(force: bool = False) -> list[Path]:
+    """Compile every ``messages.po`` whose ``.mo`` is missing or older; return the files written."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=po.parent.parent.name)
+        with mo.open("wb") as f:
+            write_mo(f, catalog)
+        written.append(mo)
+    return written
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel (Danish by default) on the compiled catalogues."""
+    from flask_babel import Babel
+
+    try:
+        compile_catalogues()
+    except OSError:  # a read-only install: the catalogues were compiled when it was built
+        pass
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "da")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    Babel(app, locale_selector=lambda: "da")
+
+
+def pick_language(languages: list[str] | None, wanted: str | None = None) -> str:
+    """Return ``wanted`` when supported, else the first supported of the child's languages other than Danish."""
+    if wanted in LANGUAGES:
+        return wanted
+    for code in languages or []:
+        if code in LANGUAGES and code != "da":
+            return code
+    return "da"
+
+
+if __name__ == "__main__":
+    for path in compile_catalogues():
+        print(f"compiled {path.relative_to(TRANSLATIONS.parent.parent)}")
+    for mo in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"):
+        mo.touch()  # newer than the venv stamp too, so make sees them as current

@@ -1,0 +1,1 @@
+"""Mail: a transactional outbox, an SMTP sender and the worker's leased periodic jobs."""
