@@ -1,10 +1,11 @@
 """Benchmark: import throughput for a generated national-scale HSDS file (not a test).
 
-Generates N services in the Danish profile (real Danish postcode centroids), imports them
-into a fresh database in one transaction, re-imports them (all unchanged), exports them,
-and prints a Markdown table.
+Generates N services in the Danish profile (real Danish postcode centroids) into a file, imports
+it into a fresh database in one transaction (streaming, as `matcher import hsds` does), re-imports
+it (all unchanged), exports it (streaming, as `matcher export hsds`), each step in a process of its
+own so its peak RSS is its own, and prints a Markdown table.
 
-    .venv/bin/python bench/bench_import.py --offers 100000 [--database-url URL]
+    .venv/bin/python bench/bench_import.py --offers 1000000 [--postgres | --database-url URL]
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -25,8 +29,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matcher.catalogue.hsds_export import iter_services  # noqa: E402
-from matcher.catalogue.hsds_import import import_services, load_services  # noqa: E402
+from matcher.catalogue.hsds_export import export_json  # noqa: E402
 from matcher.db import make_engine  # noqa: E402
 from matcher.migrate import upgrade  # noqa: E402
 from matcher.seeding import load_reference  # noqa: E402
@@ -41,18 +44,18 @@ def postcodes() -> list[tuple[str, str, float, float]]:
                 for r in csv.DictReader(fh)]
 
 
-def generate(n: int, seed: int = 1) -> list[dict]:
+def iter_generated(n: int, seed: int = 1) -> Iterator[dict]:
+    """Yield N generated services (the same ones for the same seed)."""
     rng = random.Random(seed)
     places = postcodes()
     interests = [t["code"] for t in json.loads((ROOT / "seeds" / "interests.json").read_text())]
-    services = []
     n_orgs = max(1, n // 4)
     for i in range(n):
         org = i % n_orgs
         pc, city, lat, lon = places[org % len(places)]
         sid = str(uuid.uuid5(NS, f"s{i}"))
         age = rng.randint(6, 15)
-        services.append({
+        yield {
             "id": sid, "name": f"Hold {i}", "description": "Et hold for børn og unge.", "status": "active",
             "minimum_age": age, "maximum_age": age + rng.randint(1, 4),
             "assured_date": f"2026-{rng.randint(1, 11):02d}-01",
@@ -74,47 +77,100 @@ def generate(n: int, seed: int = 1) -> list[dict]:
             "attributes": [{"id": str(uuid.uuid5(NS, f"at{i}")), "taxonomy_term": {
                 "id": "t-" + code, "code": code, "name": code.title(), "description": code, "taxonomy": "interest"}}
                 for code in rng.sample(interests, 2)],
-        })
-    return services
+        }
+
+
+def generate(n: int, seed: int = 1) -> list[dict]:
+    """Return N generated services as a list."""
+    return list(iter_generated(n, seed))
+
+
+def write_generated(path: Path, n: int, seed: int = 1) -> None:
+    """Write N generated services as one HSDS JSON list, one service per line, without holding them."""
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("[")
+        for i, service in enumerate(iter_generated(n, seed)):
+            fh.write(("\n" if i == 0 else ",\n") + json.dumps(service))
+        fh.write("\n]\n")
+
+
+def step(args) -> None:
+    """Run one step in this process and print its figures as JSON (peak RSS is this process's)."""
+    from matcher.catalogue.hsds_import import import_services, read_services
+
+    engine = make_engine(args.database_url)
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    with Session(engine) as session:
+        if args.step == "export":
+            out = Path(args.file)
+            with out.open("w", encoding="utf-8") as fh:
+                n = export_json(session, fh)
+            result = f"{n} services, {out.stat().st_size / 1e6:.0f} MB"
+        else:
+            with open(args.file, "rb") as fh:
+                summary = import_services(session, read_services(fh))
+            session.commit()
+            n, result = summary.created + summary.updated + summary.unchanged, str(summary)
+    secs, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    engine.dispose()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": secs, "cpu": cpu, "n": n, "result": result, "rss_mb": rss}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offers", type=int, default=100_000)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
+    parser.add_argument("--postgres", action="store_true", help="start a throw-away PostgreSQL on loopback")
+    parser.add_argument("--no-export", action="store_true", help="skip the export step")
+    parser.add_argument("--services", type=Path, help="generated file to reuse (written there when missing)")
+    parser.add_argument("--step", choices=["import", "export"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.step:
+        return step(args)
 
     tmp = Path(tempfile.mkdtemp(prefix="matcher-bench-"))
-    path = tmp / "services.json"
+    path = args.services or tmp / "services.json"
     t0 = time.perf_counter()
-    path.write_text(json.dumps(generate(args.offers)), encoding="utf-8")
+    if not path.exists():
+        write_generated(path, args.offers)
     gen_s = time.perf_counter() - t0
+    pg = None
     url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    rows = []
-    with Session(engine) as session:
-        load_reference(session)
-        session.commit()
-        for label in ("first import (all created)", "re-import (all unchanged)"):
-            t0 = time.perf_counter()
-            services = load_services(path.read_bytes())
-            summary = import_services(session, services)
+    if args.postgres:
+        sys.path.insert(0, str(ROOT / "bench" / "load"))
+        from pgtemp import TempPostgres
+
+        pg = TempPostgres()
+        pg.start()
+        url = pg.create_database()
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            load_reference(session)
             session.commit()
-            secs = time.perf_counter() - t0
-            rows.append((label, secs, args.offers / secs, str(summary)))
-        t0 = time.perf_counter()
-        n = sum(1 for _ in iter_services(session))
-        secs = time.perf_counter() - t0
-        rows.append(("export", secs, n / secs, f"{n} services"))
-    engine.dispose()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        engine.dispose()
+        rows = []
+        steps = [("first import (all created)", "import", path), ("re-import (all unchanged)", "import", path),
+                 ("export", "export", tmp / "export.json")]
+        for label, kind, file in steps[:2] if args.no_export else steps:
+            out = subprocess.run([sys.executable, __file__, "--step", kind, "--file", str(file),
+                                  "--database-url", url], check=True, capture_output=True, text=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            rows.append((label, r["seconds"], r["cpu"], r["n"] / r["cpu"], r["result"], r["rss_mb"]))
+    finally:
+        if pg is not None:
+            pg.stop()
+        for leftover in ((tmp / "services.json"), tmp / "export.json", tmp / "bench.db"):
+            leftover.unlink(missing_ok=True)
     print(f"\nHSDS import benchmark: {args.offers:,} services, {path.stat().st_size / 1e6:.0f} MB JSON "
-          f"(generated in {gen_s:.1f} s), database {url.split(':')[0]}, peak RSS {rss:.0f} MB\n")
-    print("| step | seconds | services/s | result |")
-    print("|---|---:|---:|---|")
-    for label, secs, rate, result in rows:
-        print(f"| {label} | {secs:.1f} | {rate:,.0f} | {result} |")
+          f"(generated in {gen_s:.1f} s), database {url.split(':')[0]}, load average {os.getloadavg()[0]:.1f}\n")
+    print("| step | wall s | CPU s (this process) | services per CPU s | peak RSS MB | result |")
+    print("|---|---:|---:|---:|---:|---|")
+    for label, secs, cpu, rate, result, rss in rows:
+        print(f"| {label} | {secs:.1f} | {cpu:.1f} | {rate:,.0f} | {rss:,.0f} | {result} |")
 
 
 if __name__ == "__main__":

@@ -60,10 +60,11 @@ class Progress:
     def __init__(self, label: str, every: int = 500):
         self.label, self.every, self.last = label, every, 0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int | None) -> None:
         if done == total or done - self.last >= self.every:
             self.last = done
-            click.echo(f"\r{self.label}: {done}/{total}", nl=done == total, err=True)
+            shown = f"{done}/{total}" if total is not None else f"{done}"
+            click.echo(f"\r{self.label}: {shown}", nl=done == total, err=True)
 
 
 def main() -> None:
@@ -133,12 +134,11 @@ def import_() -> None:
 @pass_ctx
 def import_hsds(ctx: Context, path: Path, lenient: bool) -> None:
     """Import HSDS 3.1 services (Danish profile) from PATH."""
-    from matcher.catalogue.hsds_import import import_services, load_services
+    from matcher.catalogue.hsds_import import import_services, read_services
 
-    services = load_services(path.read_bytes(), str(path))
-    with ctx.session() as session:
-        summary = import_services(session, services, strict=not lenient, source=str(path),
-                                  progress=Progress("services"))
+    with ctx.session() as session, path.open("rb") as fh:
+        summary = import_services(session, read_services(fh), strict=not lenient, source=str(path),
+                                  progress=Progress("services", every=10_000))
     _report(summary)
 
 
@@ -242,18 +242,12 @@ def export() -> None:
 @pass_ctx
 def export_hsds(ctx: Context, path: Path) -> None:
     """Write every offer as HSDS 3.1 services to PATH ('-' for standard output)."""
-    from matcher.catalogue.hsds_export import count_offers, iter_services
+    from matcher.catalogue.hsds_export import export_json
 
     with ctx.session() as session:
-        total = count_offers(session)
-        progress = Progress("services")
         out = sys.stdout if str(path) == "-" else path.open("w", encoding="utf-8")
         try:
-            out.write("[")
-            for n, service in enumerate(iter_services(session), 1):
-                out.write(("\n" if n == 1 else ",\n") + json.dumps(service, ensure_ascii=False))
-                progress(n, total)
-            out.write("\n]\n")
+            total = export_json(session, out, Progress("services", every=10_000))
         finally:
             if out is not sys.stdout:
                 out.close()

@@ -45,13 +45,27 @@ class DistrictShape:
         return False
 
 
+_EDGES: dict[int, tuple[np.ndarray, ...]] = {}
+
+
+def _edges(ring: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return the ring's edge arrays (xi, yi, yj, slope), computed once per ring."""
+    found = _EDGES.get(id(ring))
+    if found is None or found[0] is not ring:
+        xi, yi = ring[:, 0], ring[:, 1]
+        xj, yj = np.roll(xi, 1), np.roll(yi, 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = (xj - xi) / (yj - yi)
+        found = _EDGES[id(ring)] = (ring, xi, yi, yj, slope)
+    return found[1:]
+
+
 def _in_ring(x: float, y: float, ring: np.ndarray) -> bool:
     """Return whether (x, y) lies inside ``ring`` (even-odd rule, vectorised over the edges)."""
-    xi, yi = ring[:, 0], ring[:, 1]
-    xj, yj = np.roll(xi, 1), np.roll(yi, 1)
+    xi, yi, yj, slope = _edges(ring)
     crosses = (yi > y) != (yj > y)
     with np.errstate(divide="ignore", invalid="ignore"):
-        x_at = (xj - xi) * (y - yi) / (yj - yi) + xi
+        x_at = slope * (y - yi) + xi
     return bool(np.count_nonzero(crosses & (x < x_at)) % 2)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from matcher.jsonio import JSONInputError, render_path
 
 
@@ -18,13 +20,14 @@ class RecordError(ValueError):
 class ImportFailed(ValueError):
     """An import was refused; nothing was stored."""
 
-    def __init__(self, errors: list[RecordError], source: str = ""):
+    def __init__(self, errors: list[RecordError], source: str = "", total: int | None = None):
         self.errors = errors
         self.source = source
+        self.total = max(total or 0, len(errors))  # errors found; a huge file keeps only the first ones
         shown = "\n".join(f"  - {e}" for e in errors[:20])
-        more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
+        more = f"\n  ... and {self.total - 20} more" if self.total > 20 else ""
         where = f" {source}" if source else ""
-        super().__init__(f"import{where} refused, nothing was stored ({len(errors)} error(s)):\n{shown}{more}")
+        super().__init__(f"import{where} refused, nothing was stored ({self.total} error(s)):\n{shown}{more}")
 
 
 def json_record_error(exc: JSONInputError, label: str) -> RecordError:
@@ -36,14 +39,19 @@ def json_record_error(exc: JSONInputError, label: str) -> RecordError:
     return RecordError("document", render_path(path) or "-", exc.message + where)
 
 
-_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+# Control characters other than tab, newline and carriage return; DEL; lone UTF-16 surrogates.
+# U+FFFF is a noncharacter; the HSDS reader also puts it where a file had a lone surrogate escape.
+_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\uffff]")
 
 
 def bad_characters(value: str) -> str | None:
     """Return why ``value`` cannot be stored as text (NUL, control characters, lone surrogates), or None."""
-    for ch in value:
-        if (ch < " " and ch not in _ALLOWED_CONTROLS) or ch == "\x7f":
-            return f"contains a control character (U+{ord(ch):04X})"
-        if "\ud800" <= ch <= "\udfff":
-            return "contains an invalid character (a lone UTF-16 surrogate)"
-    return None
+    found = _BAD.search(value)
+    if found is None:
+        return None
+    ch = found.group()
+    if "\ud800" <= ch <= "\udfff":
+        return "contains an invalid character (a lone UTF-16 surrogate)"
+    if ch == "\uffff":
+        return "contains an invalid character (a lone UTF-16 surrogate or U+FFFF)"
+    return f"contains a control character (U+{ord(ch):04X})"

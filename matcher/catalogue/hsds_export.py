@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -40,10 +40,14 @@ def stable_id(*parts: object) -> str:
 
 
 def merge(source: Any, generated: Any, key: str = "") -> Any:
-    """Overlay ``generated`` on the imported ``source``: modelled values win, the rest is kept."""
+    """Overlay ``generated`` on the imported ``source``: modelled values win, the rest is kept.
+
+    The result shares the unmodelled parts with ``source`` (copying them made exports of a
+    national catalogue several times slower); treat it as read-only, like the export does.
+    """
     if isinstance(source, dict) and isinstance(generated, dict):
-        # Source keys keep their order; each subtree is copied once.
-        out = {k: merge(v, generated[k], k) if k in generated else copy.deepcopy(v) for k, v in source.items()}
+        # Source keys keep their order; unmodelled subtrees are shared, not copied.
+        out = {k: merge(v, generated[k], k) if k in generated else v for k, v in source.items()}
         for k, v in generated.items():
             if k not in out:
                 out[k] = merge(None, v, k)
@@ -54,12 +58,12 @@ def merge(source: Any, generated: Any, key: str = "") -> Any:
         if key == "attributes":  # a term is fully named by (taxonomy, code): keep the imported object
             # ... and the imported order, so exporting an imported file gives it back unchanged.
             wanted = {keyfn(item): item for item in generated if isinstance(item, dict)}
-            kept = [copy.deepcopy(item) for k, item in by_key.items() if k in wanted]
-            return kept + [copy.deepcopy(item) for item in generated
+            kept = [item for k, item in by_key.items() if k in wanted]
+            return kept + [item for item in generated
                            if not isinstance(item, dict) or keyfn(item) not in by_key]
         return [merge(by_key.get(keyfn(item)), item, key) if isinstance(item, dict) else item
                 for item in generated]
-    return copy.deepcopy(generated)
+    return generated
 
 
 def _number(value: Decimal) -> int | float:
@@ -266,6 +270,27 @@ def iter_services(session: Session, batch: int = 1000) -> Iterator[dict[str, Any
             yield service_dict(offer)
         last = rows[-1].id
         session.expunge_all()
+
+
+def export_json(session: Session, out: IO[str], progress: Callable[[int, int], None] | None = None) -> int:
+    """Write every offer as one JSON list of HSDS services to ``out``, a service per line; return how many."""
+    total = count_offers(session) if progress else 0
+    n = 0
+    out.write("[")
+    for n, service in enumerate(iter_services(session), 1):
+        out.write(("\n" if n == 1 else ",\n") + json.dumps(service, ensure_ascii=False))
+        if progress:
+            progress(n, total)
+    out.write("\n]\n")
+    return n
+
+
+def iter_json(session: Session) -> Iterator[str]:
+    """Yield the HSDS export as pieces of JSON text, for a streamed download."""
+    yield "["
+    for n, service in enumerate(iter_services(session), 1):
+        yield ("\n" if n == 1 else ",\n") + json.dumps(service, ensure_ascii=False)
+    yield "\n]\n"
 
 
 def count_offers(session: Session) -> int:

@@ -78,6 +78,20 @@ class Timestamped:
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class Tracked:
+    """The catalogue revision of a row's last change, so indexes can be updated by the changed rows."""
+
+    # Set on every write (matcher.catalogue.revision); indexes read rows with a higher value than theirs.
+    changed_rev: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class Imported(Tracked):
+    """A digest of what an HSDS import wrote, so a re-import skips records that did not change."""
+
+    # Cleared by any other write to the row (matcher.catalogue.revision), so it always describes the row.
+    import_digest: Mapped[str | None] = mapped_column(String(32))
+
+
 class District(Base):
     """One of Copenhagen's administrative districts (bydel)."""
 
@@ -134,7 +148,7 @@ offer_interests = Table(
 )
 
 
-class Organisation(Timestamped, Base):
+class Organisation(Imported, Timestamped, Base):
     """An association, club, culture house, employer or mentor programme."""
 
     __tablename__ = "organisations"
@@ -164,7 +178,7 @@ class Organisation(Timestamped, Base):
     offers: Mapped[list["Offer"]] = relationship(back_populates="organisation", order_by="Offer.title")
 
 
-class Offer(Timestamped, Base):
+class Offer(Imported, Timestamped, Base):
     """Something a child can join: a team, a class, a leisure job, a mentor relation."""
 
     __tablename__ = "offers"
@@ -240,7 +254,7 @@ class OfferSchedule(Base):
     offer: Mapped[Offer] = relationship(back_populates="schedules")
 
 
-class Mentor(Timestamped, Base):
+class Mentor(Tracked, Timestamped, Base):
     """A volunteer adult who can be matched to one or more children."""
 
     __tablename__ = "mentors"
@@ -297,3 +311,5 @@ class CatalogueRevision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The last revision whose change indexes cannot apply row by row (taxonomy edits, deletions).
+    structure_rev: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Float, String, Text, cast, or_, select, type_coerce
+from sqlalchemy import JSON, Float, String, Text, cast, or_, select, type_coerce, union
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from matcher.catalogue.errors import RecordError
@@ -30,6 +30,8 @@ from matcher.catalogue.taxonomy import match_terms
 from matcher.clock import local_today
 from matcher.db import parse_id
 from matcher.matching.geo import default_geocoder
+from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
+from matcher.matching.index_update import patch_search_index
 from matcher.matching.keeper import IndexKeeper
 from matcher.matching.search_index import DAYPARTS, GENDER_RULES, SORTS, Listing, SearchIndex, schedule_slots
 from matcher.matching.text import InterestMatcher, normalise
@@ -233,8 +235,14 @@ def catalogue_stamp(session: Session) -> tuple[int, str]:
 
 def _matcher(session: Session, key: tuple, private: bool) -> tuple[InterestMatcher, dict[str, set[str]]]:
     with _cache_lock:
-        if not private and _cache.get("key") == key:
+        held = _cache.get("key")
+        if not private and held == key:
             return _cache["matcher"], _cache["aliases"]
+    if not private and held is not None and held[0] == key[0] and diff_base(session, held[1], key[1]) is not None:
+        with _cache_lock:  # only rows changed since: the taxonomy is the same
+            if _cache.get("key") == held:
+                _cache["key"] = key
+                return _cache["matcher"], _cache["aliases"]
     terms, aliases = match_terms(session)
     matcher = InterestMatcher(terms)
     if not private:
@@ -267,20 +275,36 @@ def json_list(raw: str | None, parsed: dict[str | None, tuple]) -> tuple:
     return out
 
 
-def load_listings(session: Session) -> list[Listing]:
-    """Return every offer as a plain listing for the search index (three column queries, no ORM objects)."""
+def changed_offer_ids(since: int):
+    """Return a subquery of the offers changed after revision ``since``, or whose organisation was (indexed look-ups)."""
+    return union(select(Offer.id).where(Offer.changed_rev > since),
+                 select(Offer.id).join(Organisation, Organisation.id == Offer.organisation_id)
+                 .where(Organisation.changed_rev > since)).scalar_subquery()
+
+
+def changed_offers(query, offer_id, since: int | None):
+    """Restrict ``query`` to rows of offers (``offer_id``) changed after revision ``since`` (or whose organisation was)."""
+    return query if since is None else query.where(offer_id.in_(changed_offer_ids(since)))
+
+
+def load_listings(session: Session, since: int | None = None) -> list[Listing]:
+    """Return every offer as a plain listing for the search index (three column queries, no ORM objects).
+
+    With ``since``, only offers changed after that catalogue revision (or whose organisation was).
+    """
     conn = session.connection()
     codes: dict[int, list[str]] = {}
-    for offer_id, code in conn.execute(select(offer_interests.c.offer_id, InterestTerm.code)
-                                       .join(InterestTerm, InterestTerm.id == offer_interests.c.term_id)).all():
+    for offer_id, code in conn.execute(changed_offers(
+            select(offer_interests.c.offer_id, InterestTerm.code)
+            .join(InterestTerm, InterestTerm.id == offer_interests.c.term_id), offer_interests.c.offer_id, since)).all():
         codes.setdefault(offer_id, []).append(code)
     days: dict[int, set[str]] = {}
     slots: dict[int, int] = {}
     parsed: dict[str | None, tuple] = {}
     shifts: dict[tuple, int] = {}  # catalogues repeat a few thousand distinct (days, opens, closes)
-    for offer_id, weekdays, opens, closes in conn.execute(
+    for offer_id, weekdays, opens, closes in conn.execute(changed_offers(
             select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays), plain_text(OfferSchedule.opens_at),
-                   plain_text(OfferSchedule.closes_at))).all():
+                   plain_text(OfferSchedule.closes_at)), OfferSchedule.offer_id, since)).all():
         listed = json_list(weekdays, parsed)
         days.setdefault(offer_id, set()).update(listed)
         if opens is not None:
@@ -289,12 +313,12 @@ def load_listings(session: Session) -> list[Listing]:
             if mask is None:
                 mask = shifts[key] = schedule_slots([(listed, _minutes(opens), _minutes(closes))])
             slots[offer_id] = slots.get(offer_id, 0) | mask
-    rows = conn.execute(
-        select(Offer.id, plain_text(Offer.status), plain_text(Offer.kind), Offer.title, Organisation.name,
-               Offer.description, Offer.district_id, Offer.age_min, Offer.age_max,
-               cast(Offer.monthly_fee_dkk, Float), Offer.fee_support, Offer.lat, Offer.lon,
-               plain_text(Offer.gender), Offer.spots_free)
-        .join(Organisation, Organisation.id == Offer.organisation_id)).all()
+    query = (select(Offer.id, plain_text(Offer.status), plain_text(Offer.kind), Offer.title, Organisation.name,
+                    Offer.description, Offer.district_id, Offer.age_min, Offer.age_max,
+                    cast(Offer.monthly_fee_dkk, Float), Offer.fee_support, Offer.lat, Offer.lon,
+                    plain_text(Offer.gender), Offer.spots_free)
+             .join(Organisation, Organisation.id == Offer.organisation_id))
+    rows = conn.execute(changed_offers(query, Offer.id, since)).all()
     return [Listing(id=r[0], status=r[1], kind=r[2], title=r[3], organisation=r[4], description=r[5] or "",
                     interests=tuple(codes.get(r[0], ())), district_id=r[6], age_min=r[7], age_max=r[8],
                     weekdays=tuple(days.get(r[0], ())), monthly_fee_dkk=r[9], fee_support=bool(r[10]),
@@ -334,8 +358,20 @@ def search_index(session: Session) -> tuple[InterestMatcher, dict[str, set[str]]
     matcher, aliases = _matcher(session, (database, stamp), private)
     if private:
         return matcher, aliases, SearchIndex(load_listings(session))
-    index = indexes.get(database, stamp, lambda: SearchIndex(load_listings(session)), _build_later(session))
+    index = indexes.get(database, stamp, lambda: SearchIndex(load_listings(session)), _build_later(session),
+                        _updater(session, stamp))
     return matcher, aliases, index
+
+
+def _updater(session: Session, stamp: tuple[int, str]):
+    def update(held, index: SearchIndex) -> bool | None:
+        since = diff_base(session, held, stamp)
+        if since is None:
+            return None
+        listings = load_listings(session, since)
+        return None if len(listings) > MAX_CHANGED_ROWS else patch_search_index(index, listings)
+
+    return update
 
 
 def clear_cache() -> None:

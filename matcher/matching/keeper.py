@@ -16,6 +16,8 @@ __all__ = ["Built", "IndexKeeper"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+#: Brings a held index up to date in place: ``update(revision_held, index) -> True | False | None``.
+Update = Callable[[Hashable, object], "bool | None"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Built(Generic[T]):
     value: T
     seconds: float  # how long the build took
     finished: float  # time.monotonic() when it was built or loaded
+    stale: bool = False  # updated by changed rows, but some changes wait for a rebuild
 
 
 class IndexKeeper(Generic[T]):
@@ -66,32 +69,48 @@ class IndexKeeper(Generic[T]):
         self.max_busy = max_busy
         self.store: IndexStore | None = None
         self._built: dict[str, Built[T]] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self._locks: dict[str, threading.RLock] = {}
         self._refreshing: set[str] = set()
         self._state = threading.Lock()
 
     def get(self, key: str, revision: Hashable, build_now: Callable[[], T],
-            build_later: Callable[[], tuple[Hashable, T]]) -> T:
+            build_later: Callable[[], tuple[Hashable, T]], update: Update | None = None) -> T:
         """Return the index of ``key`` for ``revision``, or the one at hand while a slow rebuild runs.
 
         ``build_now`` builds in the caller's transaction (its revision is ``revision``);
         ``build_later`` runs in a thread with a transaction of its own and returns the revision
-        it read first, and the index.
+        it read first, and the index. ``update(revision_held, index)`` brings a held index up to
+        ``revision`` in place by the changed rows: it returns True when every change was
+        applied, False when some wait for a rebuild, None when it cannot tell (then rebuild).
         """
         built = self._built.get(key)
         if built is not None and built.revision == revision:
+            if built.stale and built.seconds > self.slow_seconds:
+                self._refresh_later(key, revision, build_later)
             return built.value
+        if built is not None and update is not None:
+            built = self._update(key, revision, built, update)
+            if built.revision == revision and not built.stale:
+                return built.value
         if built is not None and built.seconds > self.slow_seconds:
             self._refresh_later(key, revision, build_later)
             return built.value
         with self._lock(key):
             built = self._built.get(key)
-            if built is not None and built.revision == revision:
+            if built is not None and built.revision == revision and not built.stale:
                 return built.value
             stored = self.store.load(key, revision) if self.store else None
             if stored is not None:
                 self.put(key, revision, *stored)
                 return stored[0]
+            latest = self.store.load_latest(key) if self.store and update is not None and built is None else None
+            if latest is not None:  # an older revision's file, brought up to date by the changed rows
+                held = Built(latest[0], latest[1], latest[2], time.monotonic())
+                held = self._update(key, revision, held, update, hold=True)
+                if held.revision == revision and (not held.stale or held.seconds > self.slow_seconds):
+                    if held.stale:
+                        self._refresh_later(key, revision, build_later)
+                    return held.value
             started = time.monotonic()
             value = build_now()
             seconds = time.monotonic() - started
@@ -99,10 +118,33 @@ class IndexKeeper(Generic[T]):
             self.put(key, revision, value, seconds)
             return value
 
-    def put(self, key: str, revision: Hashable, value: T, seconds: float) -> None:
+    def put(self, key: str, revision: Hashable, value: T, seconds: float, stale: bool = False) -> None:
         """Hold ``value`` as the index of ``key`` at ``revision`` (the latest put wins)."""
         with self._state:
-            self._built[key] = Built(revision, value, seconds, time.monotonic())
+            self._built[key] = Built(revision, value, seconds, time.monotonic(), stale)
+
+    def _update(self, key: str, revision: Hashable, built: Built[T], update: Update, hold: bool = False) -> Built[T]:
+        """Apply the changes since ``built`` to its index in place; return what is held afterwards."""
+        with self._lock(key):
+            current = self._built.get(key)
+            if not hold and current is not None and current is not built:
+                if current.revision == revision:
+                    return current  # another thread updated it meanwhile
+                built = current
+            started = time.monotonic()
+            try:
+                applied = update(built.revision, built.value)
+            except Exception:  # noqa: BLE001 - a failed update leaves the index as it was; a rebuild follows
+                log.exception("%s: update by changed rows failed", self.name)
+                applied = None
+            if applied is None:
+                return built
+            after = Built(revision, built.value, built.seconds, built.finished, built.stale or not applied)
+            with self._state:
+                self._built[key] = after
+            log.info("%s: updated to revision %s by changed rows in %.3f s%s", self.name, revision,
+                     time.monotonic() - started, "" if applied else " (some changes wait for a rebuild)")
+            return after
 
     def peek(self, key: str) -> Built[T] | None:
         """Return what is held for ``key`` without building anything."""
@@ -125,9 +167,9 @@ class IndexKeeper(Generic[T]):
         except OSError:
             log.warning("%s: could not write the index file", self.name, exc_info=True)
 
-    def _lock(self, key: str) -> threading.Lock:
+    def _lock(self, key: str) -> threading.RLock:
         with self._state:
-            return self._locks.setdefault(key, threading.Lock())
+            return self._locks.setdefault(key, threading.RLock())
 
     def _refresh_later(self, key: str, revision: Hashable, build_later: Callable[[], tuple[Hashable, T]]) -> None:
         with self._state:

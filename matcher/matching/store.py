@@ -73,16 +73,15 @@ class IndexStore:
     def _path(self, key: str, revision: Any) -> Path:
         return self.folder / f"{self._prefix(key)}{_short(revision)}.pickle"
 
-    def load(self, key: str, revision: Any) -> tuple[Any, float] | None:
-        """Return the index stored for ``key`` at exactly ``revision`` and how long it took to build, or None."""
-        path = self._path(key, revision)
+    def _read(self, path: Path) -> Any:
+        """Return the record in ``path``, or None when it is missing or unreadable."""
         try:
             with path.open("rb") as fh:
                 collecting = gc.isenabled()
                 gc.disable()  # unpickling creates many objects: twice as fast without collections meanwhile
                 try:
                     # Written by this service into its own private folder (see the class docstring).
-                    record = pickle.load(fh)  # nosec B301
+                    return pickle.load(fh)  # nosec B301
                 finally:
                     if collecting:
                         gc.enable()
@@ -91,9 +90,23 @@ class IndexStore:
         except Exception:  # noqa: BLE001 - a damaged cache file is rebuilt, never fatal
             log.warning("ignoring unreadable index file %s", path, exc_info=True)
             return None
+
+    def load(self, key: str, revision: Any) -> tuple[Any, float] | None:
+        """Return the index stored for ``key`` at exactly ``revision`` and how long it took to build, or None."""
+        record = self._read(self._path(key, revision))
         if not isinstance(record, dict) or record.get("revision") != revision or record.get("key") != key:
             return None
         return record["value"], float(record.get("seconds", 0.0))
+
+    def load_latest(self, key: str) -> tuple[Any, Any, float] | None:
+        """Return the revision, index and build seconds of the newest file stored for ``key``, or None."""
+        files = sorted(self.folder.glob(self._prefix(key) + "*.pickle"),
+                       key=lambda f: f.stat().st_mtime if f.exists() else 0, reverse=True)
+        for path in files[:1]:
+            record = self._read(path)
+            if isinstance(record, dict) and record.get("key") == key and "revision" in record:
+                return record["revision"], record["value"], float(record.get("seconds", 0.0))
+        return None
 
     def save(self, key: str, revision: Any, value: Any, seconds: float) -> None:
         """Write the index for ``key`` at ``revision`` and remove older revisions' files."""

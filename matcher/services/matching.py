@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Float, cast, select
+from sqlalchemy import Float, cast, select, union
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.models import (
@@ -23,11 +23,21 @@ from matcher.catalogue.models import (
     offer_interests,
 )
 from matcher.catalogue.models import InterestTerm as TermRow
-from matcher.catalogue.search import catalogue_stamp, database_key, json_list, plain_text, search_index
+from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
+from matcher.catalogue.search import (
+    catalogue_stamp,
+    changed_offer_ids,
+    changed_offers,
+    database_key,
+    json_list,
+    plain_text,
+    search_index,
+)
 from matcher.catalogue.search import indexes as search_indexes
 from matcher.catalogue.taxonomy import match_terms
 from matcher.clock import local_today
 from matcher.matching.geo import default_geocoder
+from matcher.matching.index_update import patch_ranker
 from matcher.matching.keeper import IndexKeeper
 from matcher.matching.store import IndexStore
 from matcher.matching.learning import WeightProposal, propose_weights
@@ -110,8 +120,10 @@ def _expand_all(matcher: InterestMatcher, interests: tuple[str, ...], memo: dict
     return tuple(codes)
 
 
-def load_candidates(session: Session, matcher: InterestMatcher) -> list[Candidate]:
+def load_candidates(session: Session, matcher: InterestMatcher, since: int | None = None) -> list[Candidate]:
     """Return every offer (not mentoring programmes) and volunteer mentor as plain candidates.
+
+    With ``since``, only those changed after that catalogue revision (or whose organisation was).
 
     Reads columns in bulk, not ORM objects (seconds instead of a minute for a national catalogue);
     the candidates equal ``offer_candidate``/``mentor_candidate`` of the loaded objects.
@@ -120,17 +132,18 @@ def load_candidates(session: Session, matcher: InterestMatcher) -> list[Candidat
     mapped = {r.code: r.mapped_to.code for r in session.scalars(select(TermRow).where(TermRow.mapped_to_id.is_not(None)))}
     districts = dict(conn.execute(select(District.id, District.name)).all())
     interests: dict[int, list[str]] = {}
-    for offer_id, code in conn.execute(
-            select(offer_interests.c.offer_id, TermRow.code).join(TermRow, TermRow.id == offer_interests.c.term_id)
+    for offer_id, code in conn.execute(changed_offers(
+            select(offer_interests.c.offer_id, TermRow.code).join(TermRow, TermRow.id == offer_interests.c.term_id),
+            offer_interests.c.offer_id, since)
             .order_by(offer_interests.c.offer_id, TermRow.code)).all():  # the order of Offer.interests
         interests.setdefault(offer_id, []).append(mapped.get(code, code))
     schedules: dict[int, list[tuple[str, str, str]]] = {}
     days: dict[int, set[str]] = {}
     parsed: dict[str | None, tuple] = {}
     shifts: dict[tuple, tuple] = {}  # catalogues repeat a few thousand distinct (days, opens, closes)
-    for offer_id, weekdays, opens, closes in conn.execute(
+    for offer_id, weekdays, opens, closes in conn.execute(changed_offers(
             select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays), OfferSchedule.opens_at,
-                   OfferSchedule.closes_at).order_by(OfferSchedule.id)).all():
+                   OfferSchedule.closes_at), OfferSchedule.offer_id, since).order_by(OfferSchedule.id)).all():
         key = (weekdays, opens, closes)
         weekdays = json_list(weekdays, parsed)
         days.setdefault(offer_id, set()).update(weekdays)
@@ -166,7 +179,7 @@ def load_candidates(session: Session, matcher: InterestMatcher) -> list[Candidat
                    Organisation.vulnerable_experience, Organisation.childcert_policy, Offer.light_work,
                    Offer.serves_alcohol)
             .join(Organisation, Organisation.id == Offer.organisation_id)
-            .where(Offer.kind != OfferKind.mentoring).order_by(Offer.id)).all()]
+            .where(Offer.kind != OfferKind.mentoring, *_since(since)).order_by(Offer.id)).all()]
     geocoder = default_geocoder()
     centroids = {pc: (lat, lon) for pc, (lat, lon, _name) in geocoder.postcodes().items()}
     memo: dict[str, dict[str, float]] = {}
@@ -176,7 +189,8 @@ def load_candidates(session: Session, matcher: InterestMatcher) -> list[Candidat
                    Mentor.age_min, Mentor.age_max, plain_text(Mentor.weekdays).label("weekdays"),
                    plain_text(Mentor.languages).label("languages"), Mentor.updated_at, Mentor.childcert_valid_until,
                    Mentor.approved, Mentor.max_children, Mentor.current_children)
-            .outerjoin(Organisation, Organisation.id == Mentor.organisation_id).order_by(Mentor.id)).all():
+            .outerjoin(Organisation, Organisation.id == Mentor.organisation_id)
+            .where(*_changed_mentors(since)).order_by(Mentor.id)).all():
         lat, lon = centroids.get(m.postcode or "", (None, None))
         wanted = json_list(m.interests, parsed)
         candidates.append(Candidate(
@@ -189,6 +203,21 @@ def load_candidates(session: Session, matcher: InterestMatcher) -> list[Candidat
             inclusion=1.0 if m.childcert_valid_until else 0.5, childcert_valid_until=m.childcert_valid_until,
             approved=m.approved, max_children=m.max_children, current_children=m.current_children))
     return candidates
+
+
+def _since(since: int | None) -> tuple:
+    """Return the condition "the offer changed after ``since``" (none without ``since``)."""
+    return () if since is None else (Offer.id.in_(changed_offer_ids(since)),)
+
+
+def _changed_mentors(since: int | None) -> tuple:
+    """Return the condition "the mentor or its organisation changed after ``since``" (indexed look-ups)."""
+    if since is None:
+        return ()
+    ids = union(select(Mentor.id).where(Mentor.changed_rev > since),
+                select(Mentor.id).join(Organisation, Organisation.id == Mentor.organisation_id)
+                .where(Organisation.changed_rev > since)).scalar_subquery()
+    return (Mentor.id.in_(ids),)
 
 
 log = logging.getLogger(__name__)
@@ -221,8 +250,20 @@ class MatchService:
 
     def ranker(self, session: Session) -> Ranker:
         """Return a ranker fitted on the current catalogue (or the previous one while a slow refit runs)."""
-        return self.indexes.get(database_key(session), catalogue_stamp(session), lambda: self.fit(session),
-                                self._fit_later(session))
+        stamp = catalogue_stamp(session)
+        update = None if session.info.get("catalogue_bumped") else self._updater(session, stamp)
+        return self.indexes.get(database_key(session), stamp, lambda: self.fit(session), self._fit_later(session),
+                                update)
+
+    def _updater(self, session: Session, stamp: tuple[int, str]):
+        def update(held, ranker: Ranker) -> bool | None:
+            since = diff_base(session, held, stamp)
+            if since is None:
+                return None
+            candidates = load_candidates(session, ranker.matcher_ or InterestMatcher([]), since)
+            return None if len(candidates) > MAX_CHANGED_ROWS else patch_ranker(ranker, candidates)
+
+        return update
 
     def fit(self, session: Session) -> Ranker:
         """Fit a new ranker on the catalogue as ``session`` sees it (weights learned from outcomes if better)."""

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, render_template, request, stream_with_context
 
 from matcher.catalogue.errors import ImportFailed
-from matcher.catalogue.hsds_export import iter_services
-from matcher.catalogue.hsds_import import import_services, load_services
+from matcher.catalogue.hsds_export import iter_json
+from matcher.catalogue.hsds_import import import_services, read_services
 from matcher.catalogue.mentors_import import export_mentors, import_mentors
 from matcher.web.admin import bp
 from matcher.web.admin.import_messages import danish
@@ -41,10 +39,10 @@ def import_hsds():
     if content is None:
         return _render(400, hsds_error="Vælg en JSON-fil at importere.")
     try:
-        summary = import_services(get_session(), load_services(content, name), source=name)
+        summary = import_services(get_session(), read_services(content), source=name)
     except ImportFailed as exc:
         return _render(400, hsds_errors=[danish(e) for e in exc.errors[:MAX_ERRORS_SHOWN]],
-                       hsds_error_count=len(exc.errors),
+                       hsds_error_count=exc.total,
                        hsds_file=name)
     return _render(hsds_summary=summary, hsds_file=name)
 
@@ -83,9 +81,13 @@ def import_pathway_csv():
 @bp.get("/eksport/hsds.json")
 def export_hsds():
     """Download every offer as HSDS 3.1 services (read in a session of its own)."""
-    with current_app.extensions["matcher.sessions"]() as session:
-        body = json.dumps(list(iter_services(session)), ensure_ascii=False, indent=1)
-    return Response(body, mimetype="application/json",
+    factory = current_app.extensions["matcher.sessions"]
+
+    def body():
+        with factory() as session:  # a session of its own that lives as long as the download
+            yield from iter_json(session)
+
+    return Response(stream_with_context(body()), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="matcher-hsds-services.json"'})
 
 

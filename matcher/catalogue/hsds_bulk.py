@@ -1,0 +1,417 @@
+"""Write validated HSDS services in bulk: COPY on PostgreSQL, executemany on SQLite, no ORM objects.
+
+Services arrive in chunks. Per chunk one query finds the offers (and organisations) that exist;
+a stored ``import_digest`` equal to the incoming one means the record did not change since it
+was imported and nothing is written. Other writes to a row clear its digest
+(``matcher.catalogue.revision``); a row whose digest differs is compared field by field, so a
+record that only changed its formatting counts as unchanged (and gets the new digest). Every written row is
+stamped with the transaction's catalogue revision, so indexes update by the changed rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Numeric, Time, bindparam, delete, select, update
+from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Session
+
+from matcher.catalogue import hsds_profile as P
+from matcher.catalogue.districts import district_at, district_for_postcode
+from matcher.catalogue.hsds_parse import ParsedService
+from matcher.catalogue.org_identity import OrganisationIdentity, OrgRef
+from matcher.catalogue.models import District, InterestTerm, Offer, OfferSchedule, Organisation, offer_interests
+from matcher.catalogue.revision import bump
+from matcher.catalogue.summary import ImportSummary
+from matcher.db import utcnow
+
+#: Part of every digest: bump it when the mapping from HSDS to rows changes, so re-imports rewrite rows.
+PROFILE = "hsds-dk-1"
+OFFER_FIELDS = ("organisation_id", "kind", "title", "description", "age_min", "age_max", "gender",
+                "monthly_fee_dkk", "fee_support", "capacity", "spots_free", "languages", "status", "verified_at",
+                "place_name", "address", "postcode", "city", "lat", "lon", "district_id", "other_attributes",
+                "hsds_source")
+ORG_FIELDS = ("name", "description", "email", "website", "phone", "kind", "vulnerable_experience",
+              "childcert_policy", "hsds_source", "address", "postcode", "city", "lat", "lon", "district_id")
+JSON_FIELDS = {"languages", "other_attributes", "hsds_source"}
+SCHEDULE_FIELDS = ("offer_id", "external_id", "weekdays", "opens_at", "closes_at", "description")
+_ENUMS = {"kind", "gender", "status"}
+
+
+def to_json(value: Any) -> str:
+    """Return ``value`` as compact JSON text; raise ValueError for numbers JSON cannot hold."""
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+def digest(*parts: str) -> str:
+    """Return the 32-character digest of ``parts``."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+class BulkWriter:
+    """Creates, updates or skips the offers and organisations of parsed services, a chunk at a time."""
+
+    def __init__(self, session: Session, summary: ImportSummary, strict: bool):
+        session.flush()
+        self.session = session
+        self.summary = summary
+        self.strict = "strict" if strict else "lenient"
+        self.conn = session.connection()
+        self.dialect = self.conn.dialect.name
+        self.terms = dict(self.conn.execute(select(InterestTerm.code, InterestTerm.id)).all())
+        self.districts = dict(self.conn.execute(select(District.name, District.id)).all())
+        self.postcode_district: dict[str, int | None] = {}
+        self.orgs: dict[str, int] = {}  # organisations already written (or kept, or joined) by this import
+        self.identity = OrganisationIdentity(session)
+        self.rev: int | None = None
+        self.wrote = False
+        self._next_id: dict[str, int] = {}
+        self._last_point: tuple[Any, int | None] = (None, None)
+
+    # ------------------------------------------------------------------ values
+    def district_id(self, place: dict[str, Any]) -> int | None:
+        """Return the district of a place: by coordinates when it has them, else by postcode."""
+        if "lat" in place:
+            key = (place["lat"], place["lon"])
+            if key != self._last_point[0]:  # an offer and its organisation share the first service's place
+                name = district_at(*key)
+                self._last_point = (key, self.districts.get(name) if name else None)
+            return self._last_point[1]
+        pc = place.get("postcode")
+        if not pc:
+            return None
+        if pc not in self.postcode_district:
+            found = district_for_postcode(self.session, pc)
+            self.postcode_district[pc] = found.id if found else None
+        return self.postcode_district[pc]
+
+    def org_values(self, s: ParsedService) -> dict[str, Any]:
+        """Return the organisation columns the first service of an organisation sets."""
+        p, place = s.organisation, s.place
+        kind = s.organisation_kind or P.default_organisation_kind(s.kind)
+        return dict(name=p.name, description=p.description, email=p.email, website=p.website, phone=p.phone,
+                    kind=kind.value, vulnerable_experience=s.vulnerable_experience,
+                    childcert_policy=s.childcert_policy, hsds_source=to_json(p.source),
+                    address=place.get("address"), postcode=place.get("postcode"), city=place.get("city"),
+                    lat=place.get("lat"), lon=place.get("lon"), district_id=self.district_id(place))
+
+    def offer_values(self, s: ParsedService, org_id: int, source_json: str) -> dict[str, Any]:
+        """Return the offer columns of a service."""
+        place = s.place
+        return dict(organisation_id=org_id, kind=s.kind.value, title=s.title, description=s.description,
+                    age_min=s.age_min, age_max=s.age_max, gender=s.gender.value if s.gender else None,
+                    monthly_fee_dkk=s.fee, fee_support=s.fee_support, capacity=s.capacity, spots_free=s.spots_free,
+                    languages=to_json(s.languages), status=s.status.value, verified_at=s.verified_at,
+                    place_name=place.get("name"), address=place.get("address"), postcode=place.get("postcode"),
+                    city=place.get("city"), lat=place.get("lat"), lon=place.get("lon"),
+                    district_id=self.district_id(place), other_attributes=to_json(s.other_attributes),
+                    hsds_source=source_json)
+
+    def term_ids(self, s: ParsedService, record: str) -> list[int]:
+        """Return the ids of a service's interest terms, creating (and flagging) terms not seen before."""
+        ids = []
+        for t in s.interests:
+            term_id = self.terms.get(t.code)
+            if term_id is None:
+                term = InterestTerm(code=t.code, name=t.name, synonyms=[], needs_mapping=True)
+                self.session.add(term)
+                self.session.flush()  # the revision hook marks a taxonomy change: indexes rebuild
+                term_id = self.terms[t.code] = term.id
+                self.summary.flag(f"{record}: new interest term {t.code!r} ({t.name}) needs mapping")
+            ids.append(term_id)
+        return sorted(set(ids))
+
+    # ------------------------------------------------------------------ writing
+    def write(self, chunk: Sequence[tuple[int, ParsedService, str]]) -> None:
+        """Create, update or skip the services of ``chunk``: record index, parsed service, its source as JSON."""
+        org_ids = self._organisations(chunk)
+        existing = self._existing(Offer, [s.external_id for _, s, _ in chunk])
+        new_rows, changed = [], []
+        for index, s, source_json in chunk:
+            record = f"service[{index}] id={s.external_id}"
+            for w in s.warnings:
+                self.summary.flag(f"{record}: {w}")
+            values = self.offer_values(s, org_ids[s.organisation.external_id], source_json)
+            terms = self.term_ids(s, record)
+            schedules = [(d["external_id"], to_json(d["weekdays"]), d["opens_at"], d["closes_at"], d["description"])
+                         for d in s.schedules]
+            key = digest(PROFILE, self.strict, source_json)
+            found = existing.get(s.external_id)
+            if found is None:
+                new_rows.append((s.external_id, values, terms, schedules, key))
+                self.summary.count("created")
+            elif found[1] == key:
+                self.summary.count("unchanged")
+            else:
+                changed.append((found[0], found[1], values, terms, schedules, key))
+        if new_rows:
+            self._create_offers(new_rows)
+        if changed:
+            self._update_offers(changed)
+
+    def finish(self) -> None:
+        """Make the session forget ORM objects the bulk writes may have made stale."""
+        if self.wrote:
+            self.session.expire_all()
+
+    def _revision(self) -> int:
+        if self.rev is None:
+            self.rev = bump(self.session)
+            self.wrote = True
+        return self.rev
+
+    def _existing(self, model, external_ids: list[str]) -> dict[str, tuple[int, str | None]]:
+        rows = self.conn.execute(select(model.external_id, model.id, model.import_digest)
+                                 .where(model.external_id.in_(external_ids))).all()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def _organisations(self, chunk: Sequence[tuple[int, ParsedService, str]]) -> dict[str, int]:
+        first: dict[str, ParsedService] = {}
+        for _, s, _ in chunk:
+            ext = s.organisation.external_id
+            if ext not in self.orgs and ext not in first:
+                first[ext] = s  # the first service of an organisation in an import sets it
+        if first:
+            existing = self._existing(Organisation, list(first))
+            new_rows, changed, known = [], [], []
+            fresh: dict[tuple[str, str], tuple[str, str]] = {}  # identifiers of organisations new in this chunk
+            joins: list[tuple[str, Any, tuple[str, str]]] = []
+            for ext, s in first.items():
+                p = s.organisation
+                found = existing.get(ext)
+                if found is None and (twin := self.identity.find(p.identifiers)) is not None:
+                    # Another directory's copy of a club the catalogue has: join it; its own source owns its details.
+                    self.orgs[ext] = twin.id
+                    self.summary.flag(f"organisation {ext} ({p.name}) is {twin.external_id or twin.id} "
+                                      f"({twin.name}) by {', '.join(' '.join(i) for i in p.identifiers)}: merged")
+                    continue
+                if found is None and (target := next((fresh[i] for i in p.identifiers if i in fresh), None)):
+                    joins.append((ext, p, target))  # the twin is created by this chunk
+                    continue
+                values = self.org_values(s)
+                key = digest(PROFILE, self.strict, to_json([str(values[f]) for f in ORG_FIELDS]))
+                if found is None:
+                    new_rows.append((ext, values, key))
+                    for pair in p.identifiers:
+                        fresh.setdefault(pair, (ext, p.name))
+                    continue
+                self.orgs[ext] = found[0]
+                known.append((found[0], ext, p))
+                if found[1] != key:
+                    changed.append((found[0], found[1], values, key))
+            for org_id, ext, p in known:
+                self.identity.remember(OrgRef(org_id, ext, p.name), p.identifiers, self.summary,
+                                       f"organisation {ext}")
+            if new_rows:
+                ids = self._ids(Organisation, len(new_rows))
+                now, rev = utcnow(), self._revision()
+                rows = []
+                for new_id, (ext, values, key) in zip(ids, new_rows, strict=True):
+                    self.orgs[ext] = new_id
+                    rows.append(dict(values, id=new_id, external_id=ext, created_at=now, updated_at=now,
+                                     changed_rev=rev, import_digest=key))
+                self._insert(Organisation.__table__, rows)
+                for new_id, (ext, values, key) in zip(ids, new_rows, strict=True):
+                    s = first[ext]
+                    self.identity.remember(OrgRef(new_id, ext, values["name"]), s.organisation.identifiers,
+                                           self.summary, f"organisation {ext}")
+            for ext, p, (target, target_name) in joins:
+                self.orgs[ext] = self.orgs[target]
+                self.summary.flag(f"organisation {ext} ({p.name}) is {target} ({target_name}) "
+                                  f"by {', '.join(' '.join(i) for i in p.identifiers)}: merged")
+            if changed:
+                self._update_changed(Organisation, changed, ORG_FIELDS)
+            self.identity.flush()
+        return self.orgs
+
+    def _create_offers(self, new_rows: list) -> None:
+        ids = self._ids(Offer, len(new_rows))
+        now, rev = utcnow(), self._revision()
+        offers, links, schedules = [], [], []
+        for new_id, (ext, values, terms, sched, key) in zip(ids, new_rows, strict=True):
+            offers.append(dict(values, id=new_id, external_id=ext, light_work=True, serves_alcohol=False, version=1,
+                               created_at=now, updated_at=now, changed_rev=rev, import_digest=key))
+            links += [dict(offer_id=new_id, term_id=t) for t in terms]
+            schedules += [dict(zip(SCHEDULE_FIELDS, (new_id, *row))) for row in sched]
+        self._insert(Offer.__table__, offers)
+        self._insert(offer_interests, links)
+        self._insert(OfferSchedule.__table__, schedules)
+
+    def _update_offers(self, changed: list) -> None:
+        """Rewrite offers whose digest differs; a row without a digest is first compared field by field."""
+        unknown = [c[0] for c in changed]  # a new digest may be the same record written differently
+        stored = self._stored(Offer, unknown, OFFER_FIELDS)
+        links = self._stored_links(unknown)
+        scheds = self._stored_schedules(unknown)
+        rows, keys_only, relinks = [], [], []
+        for offer_id, old_key, values, terms, sched, key in changed:
+            if stored.get(offer_id) == _comparable(values, OFFER_FIELDS) \
+                    and links.get(offer_id, []) == terms and scheds.get(offer_id, []) == _schedule_keys(sched):
+                keys_only.append(dict(b_id=offer_id, import_digest=key))
+                self.summary.count("unchanged")
+                continue
+            self.summary.count("updated")
+            rows.append(dict(values, b_id=offer_id, import_digest=key))
+            relinks.append((offer_id, terms, sched))
+        if keys_only:
+            self.conn.execute(update(Offer.__table__).where(Offer.__table__.c.id == _bind("b_id"))
+                              .values(import_digest=_bind("import_digest")), keys_only)
+        if not rows:
+            return
+        self._update_rows(Offer, rows, OFFER_FIELDS, versioned=True)
+        touched = [r[0] for r in relinks]
+        self.conn.execute(delete(offer_interests).where(offer_interests.c.offer_id.in_(touched)))
+        self.conn.execute(delete(OfferSchedule.__table__).where(OfferSchedule.__table__.c.offer_id.in_(touched)))
+        self._insert(offer_interests, [dict(offer_id=o, term_id=t) for o, terms, _ in relinks for t in terms])
+        self._insert(OfferSchedule.__table__, [dict(zip(SCHEDULE_FIELDS, (o, *row)))
+                                               for o, _, sched in relinks for row in sched])
+
+    def _update_changed(self, model, changed: list, fields: tuple[str, ...]) -> None:
+        unknown = [c[0] for c in changed]
+        stored = self._stored(model, unknown, fields)
+        rows, keys_only = [], []
+        for row_id, old_key, values, key in changed:
+            if stored.get(row_id) == _comparable(values, fields):
+                keys_only.append(dict(b_id=row_id, import_digest=key))
+            else:
+                rows.append(dict(values, b_id=row_id, import_digest=key))
+        table = model.__table__
+        if keys_only:
+            self.conn.execute(update(table).where(table.c.id == _bind("b_id"))
+                              .values(import_digest=_bind("import_digest")), keys_only)
+        if rows:
+            self._update_rows(model, rows, fields, versioned=False)
+
+    def _update_rows(self, model, rows: list[dict], fields: tuple[str, ...], versioned: bool) -> None:
+        table = model.__table__
+        now, rev = utcnow(), self._revision()
+        extra: dict[str, Any] = dict(updated_at=now, changed_rev=rev)
+        if versioned:
+            extra["version"] = table.c.version + 1
+        values = {f: _bind(f) for f in (*fields, "import_digest")}
+        params = [{k: (json.loads(v) if k in JSON_FIELDS and v is not None else v) for k, v in r.items()}
+                  for r in rows]
+        self.conn.execute(update(table).where(table.c.id == _bind("b_id")).values(**values, **extra), params)
+
+    def _stored(self, model, ids: list[int], fields: tuple[str, ...]) -> dict[int, tuple]:
+        if not ids:
+            return {}
+        table = model.__table__
+        rows = self.conn.execute(select(table.c.id, *(table.c[f] for f in fields)).where(table.c.id.in_(ids))).all()
+        return {r[0]: tuple(_plain(f, v) for f, v in zip(fields, r[1:], strict=True)) for r in rows}
+
+    def _stored_links(self, ids: list[int]) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        if ids:
+            for offer_id, term_id in self.conn.execute(
+                    select(offer_interests.c.offer_id, offer_interests.c.term_id)
+                    .where(offer_interests.c.offer_id.in_(ids)).order_by(offer_interests.c.term_id)):
+                out.setdefault(offer_id, []).append(term_id)
+        return out
+
+    def _stored_schedules(self, ids: list[int]) -> dict[int, list[tuple]]:
+        out: dict[int, list[tuple]] = {}
+        if ids:
+            t = OfferSchedule.__table__
+            for r in self.conn.execute(select(t.c.offer_id, t.c.external_id, t.c.weekdays, t.c.opens_at,
+                                              t.c.closes_at, t.c.description)
+                                       .where(t.c.offer_id.in_(ids)).order_by(t.c.id)):
+                out.setdefault(r[0], []).append((r[1], tuple(r[2] or ()), r[3], r[4], r[5]))
+        return out
+
+    # ------------------------------------------------------------------ the database
+    def _ids(self, model, n: int) -> list[int]:
+        """Reserve ``n`` new primary keys of ``model``'s table."""
+        table = model.__tablename__
+        if self.dialect == "postgresql":
+            cur = self.conn.connection.driver_connection.cursor()
+            cur.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # nosec B608 - a model's table
+                        "FROM generate_series(1, %s)", (n,))
+            return [r[0] for r in cur.fetchall()]
+        if table not in self._next_id:  # SQLite: this transaction holds the write lock (the revision bump)
+            self._revision()
+            self._next_id[table] = (self.conn.execute(select(model.id).order_by(model.id.desc()).limit(1))
+                                    .scalar() or 0) + 1
+        start = self._next_id[table]
+        self._next_id[table] = start + n
+        return list(range(start, start + n))
+
+    def _converters(self, table, columns: list[str]) -> list[tuple[int, Any]]:
+        dialect = self.conn.dialect
+        out = []
+        for j, c in enumerate(columns):
+            impl = table.c[c].type.dialect_impl(dialect)
+            if isinstance(impl, TypeDecorator) or (isinstance(impl, _CONVERTED) and c not in JSON_FIELDS):
+                proc = impl.bind_processor(dialect)
+                if proc is not None:
+                    out.append((j, proc))
+        return out
+
+    def _insert(self, table, rows: list[dict]) -> None:
+        """Insert ``rows`` (JSON columns already as text): COPY on PostgreSQL, executemany on SQLite."""
+        if not rows:
+            return
+        self._revision()
+        columns = list(rows[0])
+        driver = self.conn.connection.driver_connection
+        names = ", ".join(f'"{c}"' for c in columns)
+        if self.dialect == "postgresql":
+            with driver.cursor() as cur, cur.copy(f'COPY {table.name} ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
+            return
+        convert = self._converters(table, columns)
+        data = [tuple(row[c] for c in columns) for row in rows]
+        for j, proc in convert:  # only dates, times and decimals need converting; JSON is text already
+            memo: dict[Any, Any] = {}
+            for k, row in enumerate(data):
+                v = row[j]
+                if v is not None:
+                    out = memo.get(v)
+                    if out is None:
+                        out = memo[v] = proc(v)
+                    data[k] = (*row[:j], out, *row[j + 1:])
+        placeholders = ", ".join("?" for _ in columns)
+        driver.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({placeholders})", data)  # nosec B608
+
+
+_CONVERTED = (DateTime, Date, Time, Numeric)
+
+
+def _bind(name: str):
+    return bindparam(name)
+
+
+def _plain(field: str, value: Any) -> Any:
+    if field in _ENUMS and hasattr(value, "value"):
+        return value.value
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return value
+
+
+def _comparable(values: dict[str, Any], fields: tuple[str, ...]) -> tuple:
+    out = []
+    for f in fields:
+        v = values[f]
+        if f in JSON_FIELDS:
+            v = json.loads(v)
+        elif isinstance(v, Decimal):
+            v = v.normalize()
+        out.append(v)
+    return tuple(out)
+
+
+def _schedule_keys(sched: list[tuple]) -> list[tuple]:
+    return [(ext, tuple(json.loads(days)), opens, closes, desc) for ext, days, opens, closes, desc in sched]
+
+
+__all__ = ["BulkWriter", "PROFILE", "digest", "to_json"]
