@@ -21,15 +21,19 @@ def share_a_referral(base_url: str, languages: list[str]) -> int:
     from matcher.clock import local_today
     from matcher.clubs.operations import share_referral
     from matcher.pathways import operations as ops
-    from matcher.pathways.models import Child
+    from matcher.pathways.models import Child, Referral
 
     with Session(_ENGINES[base_url]) as s:
         club = s.scalars(select(User).where(User.email == LOGINS["club_rep"])).one()
         cp = s.scalars(select(User).where(User.email == LOGINS["contact_person"])).one()
-        offer = s.scalars(select(Offer).where(Offer.organisation_id == club.organisation_id,
-                                              Offer.status == OfferStatus.active).order_by(Offer.id)).first()
-        child = s.scalars(select(Child).where(Child.contact_person_id == cp.id, Child.erased_at.is_(None))
-                          .order_by(Child.id)).first()
+        offers = s.scalars(select(Offer).where(Offer.organisation_id == club.organisation_id,
+                                               Offer.status == OfferStatus.active).order_by(Offer.id)).all()
+        children = s.scalars(select(Child).where(Child.contact_person_id == cp.id, Child.erased_at.is_(None))
+                             .order_by(Child.id)).all()
+        # A child has one open referral per offer: take the first pair the earlier tests left free.
+        child, offer = next((c, o) for c in children for o in offers
+                            if s.scalar(select(Referral.id).where(Referral.child_id == c.id, Referral.offer_id == o.id,
+                                                                  Referral.status != "ended")) is None)
         child.languages = languages
         referral = ops.create_referral(s, child, user=cp, offer=offer)
         share_referral(s, referral, cp, consent_on=local_today(), scope="Kommer første gang med sin moster",
