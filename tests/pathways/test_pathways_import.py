@@ -9,6 +9,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
+from matcher.clock import local_today
 from matcher.catalogue.errors import ImportFailed
 from matcher.pathways.models import Child, Participation, Phase, Referral
 from matcher.pathways.pathways_import import HEADER, import_pathways
@@ -92,7 +93,7 @@ def test_a_later_file_moves_the_pathway_on(session, running):
 
 def test_errors_name_row_and_column_in_danish_and_nothing_is_stored(session, running):
     running.insert(1, {"record": "barn", "code": "BU-IMP2", "languages": "dansk; klingon"})
-    running[4]["suggested_on"] = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    running[4]["suggested_on"] = (local_today() + dt.timedelta(days=5)).isoformat()
     running[8]["attended"] = "måske"
     with pytest.raises(ImportFailed) as caught:
         import_pathways(session, csv_text(running), source="golive.csv")

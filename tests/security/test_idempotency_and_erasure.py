@@ -3,11 +3,11 @@ that removes the stored answers and detaches the dated timeline from the child's
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from sqlalchemy import func, inspect, select
 
+from matcher.clock import local_today
 from matcher.pathways.models import Child, IdempotentRequest, Participation, Phase, Referral, ReferralEvent
 from matcher.privacy.audit import events_for_child
 from matcher.privacy.subject import erase, export_child
@@ -46,7 +46,7 @@ def test_the_participation_form_refuses_a_resent_key_with_other_choices(login, k
     client = login("contact_person")
     form = client.get(f"/boern/{kids.child}/deltagelse").get_data(as_text=True)
     key = re.search(r'name="idempotency_key" value="(\w+)"', form).group(1)
-    data = {"referral_id": kids.ref, "date": dt.date.today().isoformat(), "attended": "1", "idempotency_key": key}
+    data = {"referral_id": kids.ref, "date": local_today().isoformat(), "attended": "1", "idempotency_key": key}
     before = _entries(db)
     assert client.post(f"/boern/{kids.child}/deltagelse", data=data).status_code == 303
     assert client.post(f"/boern/{kids.child}/deltagelse", data=data).status_code == 303  # a double tap

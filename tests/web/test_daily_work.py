@@ -8,12 +8,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from matcher.clock import local_today
 from matcher.pathways.child_operations import CODE_ALPHABET
 from matcher.pathways.models import Child, Participation, Referral, WarningAction
 from matcher.privacy.models import AuditEvent
 from tests.web.conftest import OTHER_OFFER, OWN_OFFER, send_code
 
-TODAY = dt.date.today()
+TODAY = local_today()  # Copenhagen's date, as the fixtures and the product use
 
 
 @pytest.fixture
