@@ -43,8 +43,9 @@ class JSONInputError(ValueError):
     """
 
     def __init__(self, problem: str, message: str, path: tuple = (), line: int | None = None,
-                 column: int | None = None):
+                 column: int | None = None, **params: Any):
         self.problem, self.message, self.path = problem, message, tuple(path)
+        self.params = params  # the values in ``message``, for error code ``json.<problem>``
         self.line, self.column = line, column
         where = render_path(self.path)
         at = f" (line {line}, column {column})" if line is not None else ""
@@ -84,7 +85,8 @@ def loads(text: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
         try:
             text = bytes(text).decode(json.detect_encoding(text), "surrogatepass")
         except UnicodeDecodeError as exc:
-            raise JSONInputError("encoding", f"is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+            raise JSONInputError("encoding", f"is not UTF-8 text (byte {exc.start}: {exc.reason})",
+                                 byte=exc.start, reason=exc.reason) from None
     if not isinstance(text, str):
         raise TypeError(f"JSON text must be str or bytes, not {type(text).__name__}")
     _check_depth(text, max_depth)
@@ -113,14 +115,15 @@ def loads(text: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
     try:
         data = json.loads(text, parse_constant=constant, **hooks)
     except json.JSONDecodeError as exc:
-        raise JSONInputError("syntax", f"is not valid JSON: {exc.msg}", (), exc.lineno, exc.colno) from None
+        raise JSONInputError("syntax", f"is not valid JSON: {exc.msg}", (), exc.lineno, exc.colno,
+                                 detail=exc.msg) from None
     if bad:
         path, found = _find_bad(data)
         if found.problem == "constant":
             raise JSONInputError("constant", f"{found.text} is not a JSON number (only finite numbers are allowed)",
-                                 path)
+                                 path, text=found.text)
         shown = found.text if len(found.text) <= 40 else found.text[:20] + "…"
-        raise JSONInputError("number", f"the number {shown} is too large (not a finite number)", path)
+        raise JSONInputError("number", f"the number {shown} is too large (not a finite number)", path, text=shown)
     return data
 
 
@@ -172,7 +175,7 @@ def _scan_depth(text: str, max_depth: int) -> None:
                 line = text.count("\n", 0, match.start()) + 1
                 column = match.start() - text.rfind("\n", 0, match.start())
                 raise JSONInputError("depth", f"is nested deeper than {max_depth} levels", tuple(
-                    step for step in path if step is not None), line, column)
+                    step for step in path if step is not None), line, column, max=max_depth)
             path.append(0 if piece == "[" else None)
             expect_key = piece == "{"
         elif piece in "]}":

@@ -32,15 +32,15 @@ COMMON_PASSWORDS = frozenset({
 def check_password_policy(password: str, *, email: str = "") -> None:
     """Refuse a password that is too short or too long, well known, or the account's own name."""
     if len(password) < MIN_PASSWORD:
-        raise RecordError("user", "password", f"skal være mindst {MIN_PASSWORD} tegn")
+        raise RecordError("user", "password", "password.too_short", min=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        raise RecordError("user", "password", f"må højst være {MAX_PASSWORD} tegn")
+        raise RecordError("user", "password", "too_long", max=MAX_PASSWORD)
     plain = password.lower()
     if plain in COMMON_PASSWORDS or len(set(plain)) < 4:
-        raise RecordError("user", "password", "er for let at gætte – vælg en længere sætning eller flere ord")
+        raise RecordError("user", "password", "password.guessable")
     local = email.split("@")[0].lower()
     if len(local) >= 4 and local in plain:
-        raise RecordError("user", "password", "må ikke indeholde din e-mail")
+        raise RecordError("user", "password", "password.contains_email")
 
 
 def find_organisation(session: Session, ref: str) -> Organisation:
@@ -50,7 +50,7 @@ def find_organisation(session: Session, ref: str) -> Organisation:
         query = select(Organisation).where(or_(Organisation.id == parse_id(ref), Organisation.external_id == ref))
     org = session.scalars(query).first()
     if org is None:
-        raise RecordError("user", "organisation", f"no organisation with id or external id {ref!r}")
+        raise RecordError("user", "organisation", "user.no_organisation", ref=repr(ref))
     return org
 
 
@@ -62,16 +62,16 @@ def find_district(session: Session, ref: str) -> District:
         query = select(District).where(District.id == parse_id(ref))
     district = session.scalars(query).first()
     if district is None:
-        raise RecordError("user", "district", f"ingen bydel med id, slug eller navn {ref!r}")
+        raise RecordError("user", "district", "district.no_such_ref", ref=repr(ref))
     return district
 
 
 def _district_for(session: Session, email: str, role: Role, district_id: int | None) -> int | None:
     """Check the user's district: key staff must have one (a missing district must never mean "all")."""
     if district_id is not None and session.get(District, district_id) is None:
-        raise RecordError(f"user {email}", "district", f"ingen bydel med id {district_id}")
+        raise RecordError(f"user {email}", "district", "district.no_such_id", id=district_id)
     if role is Role.key_staff and district_id is None:
-        raise RecordError(f"user {email}", "district", "skal vælges for en nøglemedarbejder (den bydel, hvis børn de ser)")
+        raise RecordError(f"user {email}", "district", "user.key_staff_district")
     return district_id
 
 
@@ -80,10 +80,10 @@ def create_user(session: Session, email: str, role: str, password: str, *, name:
     """Create a user with a hashed password; a club representative needs an organisation, key staff a district."""
     email = email.strip().lower()
     if not EMAIL.match(email):
-        raise RecordError("user", "email", f"is not an e-mail address: {email!r}")
+        raise RecordError("user", "email", "user.bad_email", email=repr(email))
     role_id = _role(role)
     if session.scalars(select(User).where(User.email == email)).first():
-        raise RecordError(f"user {email}", "email", "is already in use")
+        raise RecordError(f"user {email}", "email", "user.email_taken")
     check_password_policy(password, email=email)
     org = _organisation_for(session, email, role_id, organisation)
     district_id = _district_for(session, email, role_id, district_id)
@@ -98,13 +98,14 @@ def _role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        raise RecordError("user", "role", f"must be one of {', '.join(r.value for r in Role)}") from None
+        raise RecordError("user", "role", "user.bad_role",
+                          roles=", ".join(r.value for r in Role)) from None
 
 
 def _organisation_for(session: Session, email: str, role: Role, organisation: str | None) -> Organisation | None:
     org = find_organisation(session, organisation) if organisation else None
     if role is Role.club_rep and org is None:
-        raise RecordError(f"user {email}", "organisation", "is required for a club representative")
+        raise RecordError(f"user {email}", "organisation", "user.club_rep_organisation")
     return org
 
 
@@ -163,8 +164,8 @@ def reseal_totp_secrets(session: Session, keys: tuple[str, ...]) -> int:
     for user in users:
         try:
             user.totp_secret = reseal(user.totp_secret, keys)
-        except TotpKeyError as exc:
-            raise RecordError(f"user {user.email}", "totp_secret", str(exc)) from None
+        except TotpKeyError:
+            raise RecordError(f"user {user.email}", "totp_secret", "user.totp_key") from None
     session.flush()
     return len(users)
 
@@ -173,5 +174,5 @@ def find_user(session: Session, email: str) -> User:
     """Return the user with ``email`` or raise a RecordError naming it."""
     user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
-        raise RecordError(f"user {email}", "email", "no such user")
+        raise RecordError(f"user {email}", "email", "user.no_such")
     return user

@@ -82,6 +82,5 @@ class OrganisationLedger:
             return True
         errors.append(RecordError(
             f"service[{index}] id={service.external_id}", "organization",
-            f"organisation id {org.external_id!r} appears with different content in service[{first[1]}]; "
-            "one id must mean one organisation"))
+            "hsds.organisation_conflict", id=repr(org.external_id), index=first[1]))
         return False

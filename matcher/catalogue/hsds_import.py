@@ -7,7 +7,7 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from matcher.catalogue.errors import ImportFailed, RecordError, json_record_error
+from matcher.catalogue.errors import ImportFailed, Problem, RecordError, json_record_error
 from matcher.catalogue.hsds_bulk import BulkWriter, to_json
 from matcher.catalogue.hsds_hygiene import OrganisationLedger
 from matcher.catalogue.hsds_parse import parse_service
@@ -50,7 +50,7 @@ def _explain(source: Any, exc: DocumentError, index: int | None) -> RecordError:
         except JSONInputError as found:
             return json_record_error(found, "service")
     if index:
-        return DocumentError(f"{exc.message} (after service[{index - 1}])")
+        return DocumentError("document.after_service", problem=Problem(exc.code, exc.params), index=index - 1)
     return exc
 
 
@@ -104,7 +104,7 @@ def import_services(session: Session, services: Iterable[Any], *, strict: bool =
                 s = None  # one organisation id with two different contents in one file
             if s is not None and s.external_id in seen:
                 found.append(RecordError(f"service[{i}] id={s.external_id}", "id",
-                                         f"duplicates service[{seen[s.external_id]}]"))
+                                         "hsds.duplicate_service", index=seen[s.external_id]))
                 s = None
             source_json = ""
             if s is not None:
@@ -113,7 +113,7 @@ def import_services(session: Session, services: Iterable[Any], *, strict: bool =
                     source_json = text if text is not None else to_json(raw)
                 except ValueError:
                     found.append(RecordError(f"service[{i}] id={s.external_id}", "-",
-                                             "contains a number JSON cannot hold (NaN or infinite)"))
+                                             "hsds.not_json_number"))
             if found:
                 total_errors += len(found)
                 errors.extend(found[:max(0, MAX_ERRORS - len(errors))])

@@ -11,7 +11,8 @@ from typing import Any
 
 from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.districts import slugify
-from matcher.catalogue.errors import RecordError, bad_characters
+from matcher.catalogue.errors import Problem, RecordError, bad_characters
+from matcher.messages import render
 from matcher.catalogue.models import GenderRestriction, OfferKind, OfferStatus, OrganisationKind
 from matcher.catalogue.hsds_hygiene import check_links_and_names
 
@@ -78,24 +79,27 @@ class _Checker:
         self.record = record
         self.errors = errors
 
-    def fail(self, fieldname: str, message: str) -> None:
-        self.errors.append(RecordError(self.record, fieldname, message))
+    def fail(self, fieldname: str, code: str, **params: Any) -> None:
+        self.errors.append(RecordError(self.record, fieldname, code, **params))
+
+    def refuse(self, fieldname: str, problem: Problem) -> None:
+        self.errors.append(RecordError.of(self.record, fieldname, problem))
 
     def text(self, obj: dict, key: str, path: str, required: bool = False, limit: int = 10_000) -> str | None:
         value = obj.get(key)
         if value is None or value == "":
             if required:
-                self.fail(path, "is required")
+                self.fail(path, "import.required")
             return None
         if not isinstance(value, str):
-            self.fail(path, f"must be text, got {type(value).__name__}")
+            self.fail(path, "import.text", got=type(value).__name__)
             return None
         if len(value) > limit:
-            self.fail(path, f"is longer than {limit} characters")
+            self.fail(path, "import.longer_than", max=limit)
             return None
         problem = bad_characters(value)
         if problem:
-            self.fail(path, problem)
+            self.refuse(path, problem)
             return None
         return value.strip() if key == "id" else value
 
@@ -104,19 +108,19 @@ class _Checker:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            self.fail(path, f"must be a whole number, got {value!r}")
+            self.fail(path, "import.whole_number", got=repr(value))
             return None
         # Finite and in range before int(): int() of NaN or Infinity raises, of 1e999999 (a streaming
         # parser's Decimal) takes ages.
         finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
         if not finite:
-            self.fail(path, f"must be a whole number, got {value!r}")
+            self.fail(path, "import.whole_number", got=repr(value))
             return None
         if not low <= value <= high:
-            self.fail(path, f"must be between {low} and {high}, got {value}")
+            self.fail(path, "import.between", low=low, high=high, got=value)
             return None
         if value != int(value):
-            self.fail(path, f"must be a whole number, got {value!r}")
+            self.fail(path, "import.whole_number", got=repr(value))
             return None
         return int(value)
 
@@ -124,7 +128,7 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.fail(path, f"must be an object, got {type(value).__name__}")
+            self.fail(path, "import.object_got", got=type(value).__name__)
             return None
         return value
 
@@ -133,14 +137,14 @@ class _Checker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.fail(key, f"must be a list, got {type(value).__name__}")
+            self.fail(key, "import.list_got", got=type(value).__name__)
             return []
         good = []
         for i, item in enumerate(value):
             if isinstance(item, dict):
                 good.append(item)
             else:
-                self.fail(f"{key}[{i}]", f"must be an object, got {type(item).__name__}")
+                self.fail(f"{key}[{i}]", "import.object_got", got=type(item).__name__)
         return good
 
 
@@ -148,7 +152,7 @@ def parse_service(raw: Any, index: int, errors: list[RecordError], strict: bool 
     """Validate one HSDS service; append field errors and return None when it is bad."""
     label = f"service[{index}]"
     if not isinstance(raw, dict):
-        errors.append(RecordError(label, "-", f"must be an object, got {type(raw).__name__}"))
+        errors.append(RecordError(label, "-", "import.object_got", got=type(raw).__name__))
         return None
     if isinstance(raw.get("id"), str) and raw["id"]:
         label = f"service[{index}] id={raw['id']}"
@@ -161,11 +165,11 @@ def parse_service(raw: Any, index: int, errors: list[RecordError], strict: bool 
     status_raw = c.text(raw, "status", "status", required=True)
     status = P.STATUS_FROM_HSDS.get(status_raw or "")
     if status_raw and status is None:
-        c.fail("status", f"must be one of {', '.join(P.STATUS_FROM_HSDS)}, got {status_raw!r}")
+        c.fail("status", "import.one_of", allowed=", ".join(P.STATUS_FROM_HSDS), got=repr(status_raw))
     age_min = c.integer(raw, "minimum_age", "minimum_age", 0, 120)
     age_max = c.integer(raw, "maximum_age", "maximum_age", 0, 120)
     if age_min is not None and age_max is not None and age_min > age_max:
-        c.fail("minimum_age", f"minimum_age {age_min} is greater than maximum_age {age_max}")
+        c.fail("minimum_age", "hsds.age_order", min=age_min, max=age_max)
     verified_at = _date(c, raw.get("assured_date"), "assured_date")
 
     org = _organisation(c, raw.get("organization"))
@@ -197,7 +201,7 @@ def parse_service(raw: Any, index: int, errors: list[RecordError], strict: bool 
         elif term.taxonomy in (P.SUPPORT, P.INCLUSION):
             flags.add(term.code)
         else:
-            c.fail("attributes", f"unknown term {term.code!r} in taxonomy {term.taxonomy!r}")
+            c.fail("attributes", "hsds.unknown_term", code=repr(term.code), taxonomy=repr(term.taxonomy))
     if len(errors) > before:
         return None
     return ParsedService(
@@ -217,7 +221,7 @@ def _date(c: _Checker, value: Any, path: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
-        c.fail(path, f"must be a date (YYYY-MM-DD), got {value!r}")
+        c.fail(path, "import.date", got=repr(value))
         return None
 
 
@@ -225,14 +229,14 @@ def _organisation(c: _Checker, value: Any) -> ParsedOrganisation | None:
     org = c.obj(value, "organization")
     if org is None:
         if value is None:
-            c.fail("organization", "is required (every offer belongs to an organisation)")
+            c.fail("organization", "hsds.organisation_required")
         return None
     ext = c.text(org, "id", "organization.id", required=True, limit=120)
     name = c.text(org, "name", "organization.name", required=True, limit=200)
     phones = [p for p in org.get("phones") or [] if isinstance(p, dict) and p.get("number")]
     phone = str(phones[0]["number"])[:40] if phones else None
-    if phone and bad_characters(phone):
-        c.fail("organization.phones[0].number", bad_characters(phone))
+    if phone and (problem := bad_characters(phone)):
+        c.refuse("organization.phones[0].number", problem)
     return ParsedOrganisation(
         external_id=ext, name=name, description=c.text(org, "description", "organization.description") or "",
         email=c.text(org, "email", "organization.email", limit=200),
@@ -246,12 +250,12 @@ def _identifiers(c: _Checker, org: dict) -> list[tuple[str, str]]:
     if items is None:
         return out
     if not isinstance(items, list):
-        c.fail("organization.organization_identifiers", f"must be a list, got {type(items).__name__}")
+        c.fail("organization.organization_identifiers", "import.list_got", got=type(items).__name__)
         return out
     for i, item in enumerate(items):
         path = f"organization.organization_identifiers[{i}]"
         if not isinstance(item, dict):
-            c.fail(path, f"must be an object, got {type(item).__name__}")
+            c.fail(path, "import.object_got", got=type(item).__name__)
             continue
         scheme = c.text(item, "identifier_scheme", f"{path}.identifier_scheme", limit=60) \
             or c.text(item, "identifier_type", f"{path}.identifier_type", limit=60)
@@ -261,11 +265,11 @@ def _identifiers(c: _Checker, org: dict) -> list[tuple[str, str]]:
         ident = c.text({"identifier": value}, "identifier", f"{path}.identifier", required=True, limit=120)
         if not scheme or not ident:
             if ident and not scheme:
-                c.fail(f"{path}.identifier_scheme", "is required (e.g. DK-CVR)")
+                c.fail(f"{path}.identifier_scheme", "hsds.scheme_required")
             continue
         scheme, ident = scheme.strip().upper(), "".join(ident.split())
         if scheme in ("DK-CVR", "CVR") and not (len(ident) == 8 and ident.isascii() and ident.isdigit()):
-            c.fail(f"{path}.identifier", f"a CVR number has 8 digits, got {ident!r}")
+            c.fail(f"{path}.identifier", "hsds.cvr", got=repr(ident))
             continue
         pair = ("DK-CVR" if scheme == "CVR" else scheme, ident)
         if pair not in out:
@@ -282,16 +286,16 @@ def _place(c: _Checker, raw: dict, strict: bool) -> tuple[dict[str, Any], list[s
     place: dict[str, Any] = {"external_id": loc.get("id"), "name": c.text(loc, "name", "location.name", limit=200)}
     lat, lon = loc.get("latitude"), loc.get("longitude")
     if lat is not None or lon is not None:
-        bad = None
+        bad: Problem | None = None
         if not all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) and math.isfinite(v)
                    for v in (lat, lon)):
-            bad = f"latitude/longitude must both be finite numbers, got {lat!r}/{lon!r}"
+            bad = Problem("hsds.coordinates_numbers", {"lat": repr(lat), "lon": repr(lon)})
         elif not (P.DENMARK_LAT[0] <= lat <= P.DENMARK_LAT[1] and P.DENMARK_LON[0] <= lon <= P.DENMARK_LON[1]):
-            bad = f"coordinates {lat}, {lon} lie outside Denmark"
+            bad = Problem("hsds.outside_denmark", {"lat": lat, "lon": lon})
         if bad and strict:
-            c.fail("location.latitude", bad)
+            c.refuse("location.latitude", bad)
         elif bad:
-            warnings.append(f"location ignored: {bad}")
+            warnings.append(f"location ignored: {render(bad.code, bad.params, 'en')}")
         else:
             place["lat"], place["lon"] = float(lat), float(lon)
     addresses = [a for a in loc.get("addresses") or [] if isinstance(a, dict)]
@@ -302,7 +306,7 @@ def _place(c: _Checker, raw: dict, strict: bool) -> tuple[dict[str, Any], list[s
         postcode = c.text(addr, "postal_code", "location.addresses[0].postal_code", limit=20)
         if postcode and not POSTCODE.match(postcode):
             if strict:
-                c.fail("location.addresses[0].postal_code", f"must be a 4-digit Danish postcode, got {postcode!r}")
+                c.fail("location.addresses[0].postal_code", "import.postcode", got=repr(postcode))
             else:
                 warnings.append(f"postal code ignored: {postcode!r} is not Danish")
         elif postcode:
@@ -316,7 +320,7 @@ def _time(c: _Checker, value: Any, path: str) -> dt.time | None:
     try:
         return dt.time.fromisoformat(str(value)[:8])
     except ValueError:
-        c.fail(path, f"must be a time (HH:MM:SS), got {value!r}")
+        c.fail(path, "hsds.time", got=repr(value))
         return None
 
 
@@ -327,7 +331,7 @@ def _schedules(c: _Checker, raw: dict) -> list[dict[str, Any]]:
         for token in filter(None, (t.strip().upper() for t in str(s.get("byday") or "").split(","))):
             day = P.BYDAY.get(token[-2:])
             if day is None:
-                c.fail(f"schedules[{i}].byday", f"unknown weekday {token!r} (use MO,TU,WE,TH,FR,SA,SU)")
+                c.fail(f"schedules[{i}].byday", "hsds.weekday", got=repr(token))
             elif day not in days:
                 days.append(day)
         opens = _time(c, s.get("opens_at"), f"schedules[{i}].opens_at")
@@ -347,10 +351,10 @@ def _fee(c: _Checker, raw: dict) -> Decimal | None:
         try:
             fee = Decimal(str(amount))
         except (InvalidOperation, ValueError):
-            c.fail(f"cost_options[{i}].amount", f"must be a number, got {amount!r}")
+            c.fail(f"cost_options[{i}].amount", "import.number", got=repr(amount))
             return None
         if isinstance(amount, bool) or not fee.is_finite() or fee < 0 or fee > 100_000:
-            c.fail(f"cost_options[{i}].amount", f"must be between 0 and 100000 DKK, got {amount!r}")
+            c.fail(f"cost_options[{i}].amount", "hsds.fee_range", got=repr(amount))
             return None
         return fee
     return None
@@ -375,13 +379,13 @@ def _attributes(c: _Checker, raw: dict) -> tuple[list[ParsedTerm], list[dict[str
         code = str(term.get("code") or "").strip()
         name = str(term.get("name") or "").strip()
         if not code and not name:
-            c.fail(f"attributes[{i}].taxonomy_term", "has neither code nor name")
+            c.fail(f"attributes[{i}].taxonomy_term", "hsds.term_empty")
             continue
         if len(code) > 80 or len(name) > 120:
-            c.fail(f"attributes[{i}].taxonomy_term", "code or name is too long (80/120 characters)")
+            c.fail(f"attributes[{i}].taxonomy_term", "hsds.term_too_long")
             continue
-        if bad_characters(code + name):
-            c.fail(f"attributes[{i}].taxonomy_term", bad_characters(code + name))
+        if problem := bad_characters(code + name):
+            c.refuse(f"attributes[{i}].taxonomy_term", problem)
             continue
         terms.append(ParsedTerm(taxonomy, code or _code_from_name(name), name or code))
     return terms, others

@@ -47,8 +47,8 @@ def _noncharacter(_match: re.Match) -> bytes:
 class DocumentError(RecordError):
     """The document is not JSON this product reads; says where reading stopped."""
 
-    def __init__(self, message: str):
-        super().__init__("document", "-", message)
+    def __init__(self, code: str, /, **params: Any):
+        super().__init__("document", "-", code, **params)
 
 
 class _Guard(io.RawIOBase):
@@ -127,7 +127,7 @@ class _Guard(io.RawIOBase):
             if len(depth):
                 if depth.max() > MAX_DEPTH:
                     where = self.offset + int(outside[np.argmax(depth > MAX_DEPTH)])
-                    raise DocumentError(f"nested deeper than {MAX_DEPTH} levels at byte {where}")
+                    raise DocumentError("document.too_deep", max=MAX_DEPTH, at=where)
                 if self.capture is None:
                     self.capture = a[outside[0]] == 91  # "[": a list of services
                 if self.capture:
@@ -142,10 +142,10 @@ class _Guard(io.RawIOBase):
             marks = np.concatenate(([self.string_start], marks))
         pairs = len(marks) // 2
         if pairs and int((marks[1:2 * pairs:2] - marks[0:2 * pairs:2]).max()) > MAX_TEXT_BYTES:
-            raise DocumentError(f"a text is longer than {MAX_TEXT_BYTES} bytes")
+            raise DocumentError("document.text_too_long", max=MAX_TEXT_BYTES)
         self.string_start = int(marks[-1]) if len(marks) % 2 else None
         if self.string_start is not None and self.offset + n - self.string_start > MAX_TEXT_BYTES:
-            raise DocumentError(f"a text at byte {self.string_start} is longer than {MAX_TEXT_BYTES} bytes")
+            raise DocumentError("document.text_too_long_at", at=self.string_start, max=MAX_TEXT_BYTES)
         plain = data.rstrip(b"\\")
         self.backslashes = n - len(plain) + (self.backslashes if not plain else 0)
 
@@ -200,15 +200,15 @@ def stream_with_sources(source: IO[bytes] | bytes | str) -> Iterator[tuple[Any, 
             for item in _object(stream):
                 yield item, None
         elif first == b"":
-            raise DocumentError("not valid JSON: the document is empty")
+            raise DocumentError("document.empty")
         else:
             for _value in ijson.items(stream, "", use_float=True):  # a number or text, or not JSON at all
-                raise DocumentError("expected a list of HSDS services")
-            raise DocumentError("not valid JSON")
+                raise DocumentError("document.not_services")
+            raise DocumentError("document.invalid")
     except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:  # ValueError: an int of over 4,300 digits
         if isinstance(exc, DocumentError):
             raise
-        raise DocumentError(f"not valid JSON (near byte {guard.offset}): {_first_line(exc)}") from None
+        raise DocumentError("document.invalid_near", at=guard.offset, detail=_first_line(exc)) from None
 
 
 def _first_byte(stream: io.BufferedReader) -> bytes:

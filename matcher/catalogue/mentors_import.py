@@ -31,16 +31,16 @@ def read_csv(data: bytes | str, source: str = "") -> list[dict[str, str]]:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ImportFailed([RecordError("file", "-", f"not UTF-8 text: {exc}")], source) from None
+            raise ImportFailed([RecordError("file", "-", "file.not_utf8", detail=str(exc))], source) from None
     reader = csv.DictReader(io.StringIO(data))
     if reader.fieldnames is None:
-        raise ImportFailed([RecordError("file", "-", "the file is empty")], source)
+        raise ImportFailed([RecordError("file", "-", "file.empty")], source)
     header = [h.strip() for h in reader.fieldnames]
     if header != HEADER:
         missing = [h for h in HEADER if h not in header]
         extra = [h for h in header if h not in HEADER]
-        raise ImportFailed([RecordError("header", "-", f"expected {','.join(HEADER)}; missing {missing}, "
-                                                      f"unexpected {extra}")], source)
+        raise ImportFailed([RecordError("header", "-", "mentors.header", expected=",".join(HEADER),
+                                                      missing=str(missing), extra=str(extra))], source)
     return [{k.strip(): unquote_cell((v or "").strip()) for k, v in row.items() if k is not None} for row in reader]
 
 
@@ -53,40 +53,40 @@ def parse_row(row: dict[str, Any], line: int, errors: list[RecordError]) -> dict
     record = f"line {line} id={row.get('id') or '?'}"
     before = len(errors)
 
-    def fail(fieldname: str, message: str) -> None:
-        errors.append(RecordError(record, fieldname, message))
+    def fail(fieldname: str, code: str, **params: Any) -> None:
+        errors.append(RecordError(record, fieldname, code, **params))
 
     def integer(fieldname: str, low: int, high: int, default: int | None = None) -> int | None:
         raw = row.get(fieldname, "")
         if raw == "":
             return default
         if not raw.isdigit():
-            fail(fieldname, f"must be a whole number, got {raw!r}")
+            fail(fieldname, "import.whole_number", got=repr(raw))
             return None
         if not low <= int(raw) <= high:
-            fail(fieldname, f"must be between {low} and {high}, got {raw}")
+            fail(fieldname, "import.between", low=low, high=high, got=raw)
             return None
         return int(raw)
 
     if None in row.values() or len(row) != len(HEADER):
-        fail("-", f"expected {len(HEADER)} columns")
+        fail("-", "import.columns", count=len(HEADER))
     for key, value in row.items():
         problem = bad_characters(value) if isinstance(value, str) else None
         if problem:
-            fail(key, problem)
+            fail(key, problem.code, **problem.params)
     if not row.get("id"):
-        fail("id", "is required")
+        fail("id", "import.required")
     if not row.get("name"):
-        fail("name", "is required")
+        fail("name", "import.required")
     elif len(row["name"]) > 120:
-        fail("name", "is longer than 120 characters")
+        fail("name", "import.longer_than", max=120)
     if row.get("gender", "").lower() not in GENDERS:
-        fail("gender", f"must be female, male, other or unknown, got {row['gender']!r}")
+        fail("gender", "mentors.gender", got=repr(row["gender"]))
     if row.get("postcode") and not POSTCODE.match(row["postcode"]):
-        fail("postcode", f"must be a 4-digit Danish postcode, got {row['postcode']!r}")
+        fail("postcode", "import.postcode", got=repr(row["postcode"]))
     age_min, age_max = integer("age_min", 0, 25), integer("age_max", 0, 25)
     if age_min is not None and age_max is not None and age_min > age_max:
-        fail("age_min", f"age_min {age_min} is greater than age_max {age_max}")
+        fail("age_min", "mentors.age_order", min=age_min, max=age_max)
     max_children = integer("max_children", 1, 20, default=1)
     current = integer("current_children", 0, 20, default=0)
     cert = None
@@ -94,11 +94,11 @@ def parse_row(row: dict[str, Any], line: int, errors: list[RecordError]) -> dict
         try:
             cert = dt.date.fromisoformat(row["childcert_valid_until"])
         except ValueError:
-            fail("childcert_valid_until", f"must be a date (YYYY-MM-DD), got {row['childcert_valid_until']!r}")
+            fail("childcert_valid_until", "import.date", got=repr(row["childcert_valid_until"]))
     weekdays = [d.lower() for d in _split(row.get("weekdays", ""))]
     bad_days = [d for d in weekdays if d not in WEEKDAYS]
     if bad_days:
-        fail("weekdays", f"unknown weekday(s) {bad_days} (use mon;tue;wed;thu;fri;sat;sun)")
+        fail("weekdays", "mentors.weekdays", days=str(bad_days))
     if len(errors) > before:
         return None
     return dict(external_id=row["id"], name=row["name"], gender=row.get("gender", "").lower() or None,
@@ -121,7 +121,7 @@ def import_mentors(session: Session, data: bytes | str, *, source: str = "",
             continue
         if values["external_id"] in seen:
             errors.append(RecordError(f"line {line} id={values['external_id']}", "id",
-                                      f"duplicates line {seen[values['external_id']]}"))
+                                      "import.duplicate_line", line=seen[values["external_id"]]))
             continue
         seen[values["external_id"]] = line
         parsed.append(values)

@@ -23,7 +23,7 @@ def _kind(value: Any) -> OfferKind:
     try:
         return OfferKind(text)
     except ValueError:
-        raise ValueError("skal være activity, leisure-job eller mentoring") from None
+        raise RecordError("nyt tilbud", "kind", "offer.kind") from None
 
 
 def create_offer(session: Session, org: Organisation, values: dict[str, Any], user: Any, *,
@@ -37,12 +37,12 @@ def create_offer(session: Session, org: Organisation, values: dict[str, Any], us
     values = dict(values)
     try:
         kind = _kind(values.pop("kind", None))
-    except ValueError as exc:
-        raise RecordError(record, "kind", str(exc)) from None
+    except RecordError as exc:
+        raise exc.at(record) from None
     wanted_status = values.pop("status", None)
     clean = _parse(record, OFFER_FIELDS, values)
     if not clean.get("title"):
-        raise RecordError(record, "title", "skal udfyldes")
+        raise RecordError(record, "title", "required")
     codes = clean.pop("interests", [])
     terms = _terms(session, record, codes)  # before the new offer joins the session (no autoflush of half of it)
     offer = Offer(kind=kind, title=clean["title"], description="", languages=[], other_attributes=[],
@@ -97,7 +97,7 @@ def locate_offer(session: Session, offer: Offer) -> None:
 def _pending(offer: Offer) -> str:
     record = f"tilbud {offer.id}"
     if offer.status is not OfferStatus.pending:
-        raise RecordError(record, "status", "tilbuddet venter ikke på godkendelse")
+        raise RecordError(record, "status", "offer.not_pending")
     return record
 
 
@@ -125,9 +125,9 @@ def reject_offer(session: Session, offer: Offer, user: Any, reason: str) -> List
     record = _pending(offer)
     reason = (reason or "").strip()
     if not reason:
-        raise RecordError(record, "reason", "skriv kort til foreningen, hvorfor tilbuddet ikke godkendes")
+        raise RecordError(record, "reason", "offer.reject_reason")
     if len(reason) > 500:
-        raise RecordError(record, "reason", "må højst være 500 tegn")
+        raise RecordError(record, "reason", "too_long", max=500)
     _close_review(session, offer)
     change = _record(session, user, "status", OfferStatus.pending, OfferStatus.closed, offer=offer)
     note = _record(session, user, "review_note", None, reason, offer=offer)

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from matcher.catalogue.errors import RecordError
+from matcher.catalogue.errors import Invalid, RecordError
 from matcher.catalogue.models import (
     WEEKDAYS,
     GenderRestriction,
@@ -40,19 +40,18 @@ class EditConflict(RecordError):
     """Someone else changed the listing after the editor loaded it."""
 
     def __init__(self, record: str):
-        super().__init__(record, "version", "En anden har ændret tilbuddet i mellemtiden. "
-                                            "Hent siden igen, og gør dine ændringer på ny.")
+        super().__init__(record, "version", "offer.edit_conflict")
 
 
-# -- field parsers: each returns the clean value or raises ValueError with a Danish message ---------
+# -- field parsers: each returns the clean value or raises Invalid with an error code ----------------
 
 def _text(max_len: int, required: bool = False, blank: str | None = None) -> Callable[[Any], str | None]:
     def parse(value: Any) -> str | None:
         text = "" if value is None else str(value).strip()
         if required and not text:
-            raise ValueError("skal udfyldes")
+            raise Invalid("required")
         if len(text) > max_len:
-            raise ValueError(f"må højst være {max_len} tegn")
+            raise Invalid("too_long", max=max_len)
         return text or blank
     return parse
 
@@ -62,13 +61,13 @@ def _int(lo: int, hi: int) -> Callable[[Any], int | None]:
         if value is None or str(value).strip() == "":
             return None
         if isinstance(value, bool):
-            raise ValueError("skal være et helt tal")
+            raise Invalid("whole_number")
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise ValueError("skal være et helt tal") from None
+            raise Invalid("whole_number") from None
         if not lo <= number <= hi:
-            raise ValueError(f"skal være mellem {lo} og {hi}")
+            raise Invalid("between", low=lo, high=hi)
         return number
     return parse
 
@@ -77,13 +76,13 @@ def _fee(value: Any) -> Decimal | None:
     if value is None or str(value).strip() == "":
         return None
     if isinstance(value, bool):
-        raise ValueError("skal være et beløb i kroner")
+        raise Invalid("offer.fee_amount")
     try:
         amount = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
-        raise ValueError("skal være et beløb i kroner") from None
+        raise Invalid("offer.fee_amount") from None
     if not amount.is_finite() or amount < 0 or amount > 100_000:
-        raise ValueError("skal være mellem 0 og 100.000 kr.")
+        raise Invalid("offer.fee_range")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -95,17 +94,17 @@ def _bool(value: Any) -> bool:
         return True
     if text in ("", "0", "false", "off", "nej", "no"):
         return False
-    raise ValueError("skal være ja eller nej")
+    raise Invalid("yes_no")
 
 
 def _status(value: Any) -> OfferStatus:
     text = str(value or "").strip()
     if text == OfferStatus.pending.value:
-        raise ValueError("kan kun sættes, når en forening opretter et nyt tilbud")
+        raise Invalid("offer.status_pending")
     try:
         return OfferStatus(text)
     except ValueError:
-        raise ValueError("skal være active, paused eller closed") from None
+        raise Invalid("offer.status") from None
 
 
 def _gender(value: Any) -> GenderRestriction | None:
@@ -115,37 +114,37 @@ def _gender(value: Any) -> GenderRestriction | None:
     try:
         return GenderRestriction(text)
     except ValueError:
-        raise ValueError("skal være girls, boys eller tom (for alle)") from None
+        raise Invalid("offer.gender") from None
 
 
 def _codes(value: Any) -> list[str]:
     if isinstance(value, str):
         value = [c.strip() for c in value.split(",") if c.strip()]
     if not isinstance(value, list) or any(not isinstance(c, str) for c in value):
-        raise ValueError("skal være en liste af interessekoder")
+        raise Invalid("offer.interest_codes")
     if len(value) > MAX_INTERESTS:
-        raise ValueError(f"vælg højst {MAX_INTERESTS} interesser")
+        raise Invalid("offer.too_many_interests", max=MAX_INTERESTS)
     return sorted({c.strip() for c in value if c.strip()})
 
 
 def _email(value: Any) -> str | None:
     text = str(value or "").strip()
     if text and (len(text) > 200 or not EMAIL.match(text)):
-        raise ValueError("er ikke en e-mailadresse")
+        raise Invalid("email")
     return text or None
 
 
 def _postcode(value: Any) -> str | None:
     text = str(value or "").strip()
     if text and not (len(text) == 4 and text.isdigit()):
-        raise ValueError("skal være fire cifre")
+        raise Invalid("offer.postcode")
     return text or None
 
 
 def _website(value: Any) -> str | None:
     text = str(value or "").strip()
     if text and (len(text) > 300 or not text.startswith(("http://", "https://"))):
-        raise ValueError("skal begynde med https://")
+        raise Invalid("offer.website")
     return text or None
 
 
@@ -157,34 +156,34 @@ def _time(value: Any) -> dt.time | None:
         return None
     match = TIME.match(text)
     if not match:
-        raise ValueError("skal være et klokkeslæt som 16:30")
+        raise Invalid("offer.time")
     return dt.time(int(match.group(1)), int(match.group(2)))
 
 
 def _schedules(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
-        raise ValueError("skal være en liste af mødetider")
+        raise Invalid("schedules.list")
     if len(value) > MAX_SCHEDULES:
-        raise ValueError(f"et tilbud kan højst have {MAX_SCHEDULES} mødetider (fik {len(value)})")
+        raise Invalid("schedules.too_many", max=MAX_SCHEDULES, got=len(value))
     out = []
     for i, item in enumerate(value, 1):
         if not isinstance(item, dict):
-            raise ValueError(f"mødetid {i} skal være et objekt")
+            raise Invalid("schedule.object", index=i)
         days = item.get("weekdays") or []
         if isinstance(days, str):
             days = [d.strip() for d in days.split(",") if d.strip()]
         if not isinstance(days, list) or len(days) > len(WEEKDAYS) or any(d not in WEEKDAYS for d in days):
-            raise ValueError(f"mødetid {i}: ugedage skal være mon..sun")
+            raise Invalid("schedule.weekdays", index=i)
         try:
             opens, closes = _time(item.get("opens_at")), _time(item.get("closes_at"))
-        except ValueError as exc:
-            raise ValueError(f"mødetid {i}: {exc}") from None
+        except Invalid as exc:
+            raise Invalid("schedule.item", index=i, problem=exc.problem) from None
         if not days and not opens and not closes:
             continue
         if not days:
-            raise ValueError(f"mødetid {i}: vælg mindst én ugedag")
+            raise Invalid("schedule.no_day", index=i)
         if opens and closes and closes <= opens:
-            raise ValueError(f"mødetid {i}: sluttid skal være efter starttid")
+            raise Invalid("schedule.order", index=i)
         out.append({"weekdays": [d for d in WEEKDAYS if d in days], "opens_at": opens, "closes_at": closes})
     return out
 
@@ -225,11 +224,11 @@ def _parse(record: str, fields: dict[str, Callable[[Any], Any]], changes: dict[s
     for name, value in changes.items():
         parser = fields.get(name)
         if parser is None:
-            raise RecordError(record, name, "kan ikke ændres her")
+            raise RecordError(record, name, "not_editable")
         try:
             clean[name] = parser(value)
-        except ValueError as exc:
-            raise RecordError(record, name, str(exc)) from None
+        except Invalid as exc:
+            raise RecordError.of(record, name, exc.problem) from None
     return clean
 
 
@@ -308,7 +307,7 @@ def _terms(session: Session, record: str, codes: list[str]) -> list[InterestTerm
     terms = session.scalars(select(InterestTerm).where(InterestTerm.code.in_(codes))).all() if codes else []
     unknown = sorted(set(codes) - {t.code for t in terms})
     if unknown:
-        raise RecordError(record, "interests", f"kender ikke interessen {', '.join(unknown)}")
+        raise RecordError(record, "interests", "offer.unknown_interest", codes=", ".join(unknown))
     return sorted(terms, key=lambda t: t.code)
 
 
@@ -318,14 +317,14 @@ def check_offer(record: str, offer: Offer, clean: dict[str, Any]) -> None:
     age_max = clean.get("age_max", offer.age_max)
     if age_min is not None and age_max is not None and age_min > age_max:
         raise RecordError(record, "age_max" if "age_max" in clean else "age_min",
-                          "højeste alder skal være mindst lige så høj som laveste alder")
+                          "offer.age_order")
     capacity = clean.get("capacity", offer.capacity)
     spots = clean.get("spots_free", offer.spots_free)
     if capacity is not None and spots is not None and spots > capacity:
         raise RecordError(record, "spots_free" if "spots_free" in clean else "capacity",
-                          "der kan ikke være flere ledige pladser end pladser i alt")
+                          "offer.spots_over_capacity")
     if "status" in clean and offer.status is OfferStatus.pending and clean["status"] is not OfferStatus.pending:
-        raise RecordError(record, "status", "tilbuddet venter på, at kommunen godkender det")
+        raise RecordError(record, "status", "offer.awaiting_approval")
 
 
 def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: Any,
@@ -435,14 +434,14 @@ def update_term(session: Session, term: InterestTerm, name: str, synonyms: list[
     record = f"interesse {term.code}"
     name = (name or "").strip()
     if not name:
-        raise RecordError(record, "name", "skal udfyldes")
+        raise RecordError(record, "name", "required")
     if len(name) > 120:
-        raise RecordError(record, "name", "må højst være 120 tegn")
+        raise RecordError(record, "name", "too_long", max=120)
     clean = []
     for s in synonyms:
         s = s.strip()
         if len(s) > 120:
-            raise RecordError(record, "synonyms", "hvert synonym må højst være 120 tegn")
+            raise RecordError(record, "synonyms", "term.synonym_too_long")
         if s and s not in clean:
             clean.append(s)
     term.name, term.synonyms = name, clean

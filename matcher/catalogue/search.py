@@ -148,9 +148,9 @@ def _int(args: Mapping[str, Any], name: str, lo: int, hi: int) -> int | None:
     try:
         value = int(str(raw).strip())
     except ValueError:
-        raise RecordError("søgning", name, "skal være et helt tal") from None
+        raise RecordError("søgning", name, "whole_number") from None
     if not lo <= value <= hi:
-        raise RecordError("søgning", name, f"skal være mellem {lo} og {hi}")
+        raise RecordError("søgning", name, "between", low=lo, high=hi)
     return value
 
 
@@ -159,13 +159,13 @@ def _flag(value: Any) -> bool:
 
 
 def _choice(args: Mapping[str, Any], name: str, aliases: Mapping[str, str], allowed: tuple[str, ...],
-            message: str) -> str | None:
+            code: str) -> str | None:
     value = str(args.get(name) or "").strip().lower() or None
     if value is None:
         return None
     value = aliases.get(value, value)
     if value not in allowed:
-        raise RecordError("søgning", name, message)
+        raise RecordError("søgning", name, code)
     return value
 
 
@@ -173,35 +173,35 @@ def parse_query(args: Mapping[str, Any]) -> SearchQuery:
     """Build a SearchQuery from request arguments; raise RecordError naming the bad field."""
     text = str(args.get("q") or "").strip()
     if len(text) > 200:
-        raise RecordError("søgning", "q", "må højst være 200 tegn")
+        raise RecordError("søgning", "q", "too_long", max=200)
     kind = str(args.get("kind") or "").strip().lower() or None
     if kind:
         kind = KIND_ALIASES.get(kind, kind)
         if kind not in {k.value for k in OfferKind}:
-            raise RecordError("søgning", "kind", "skal være aktivitet, fritidsjob eller mentor")
+            raise RecordError("søgning", "kind", "search.kind")
     weekday = str(args.get("weekday") or "").strip().lower() or None
     if weekday:
         weekday = WEEKDAY_ALIASES.get(weekday, weekday)
         if weekday not in WEEKDAYS:
-            raise RecordError("søgning", "weekday", "skal være en ugedag (mon..sun)")
+            raise RecordError("søgning", "weekday", "search.weekday")
     postcode = str(args.get("postcode") or "").strip() or None
     if postcode and (not postcode.isdigit() or len(postcode) != 4):
-        raise RecordError("søgning", "postcode", "skal være et postnummer med fire cifre")
+        raise RecordError("søgning", "postcode", "search.postcode")
     max_km = None
     raw_km = str(args.get("max_km") or "").strip().replace(",", ".")
     if raw_km:
         try:
             max_km = float(raw_km)
         except ValueError:
-            raise RecordError("søgning", "max_km", "skal være et tal (km)") from None
+            raise RecordError("søgning", "max_km", "search.km_number") from None
         if not 0 < max_km <= 100:
-            raise RecordError("søgning", "max_km", "skal være mellem 0 og 100 km")
+            raise RecordError("søgning", "max_km", "search.km_range")
         if not postcode:
-            raise RecordError("søgning", "postcode", "skal udfyldes, når der søges på afstand")
+            raise RecordError("søgning", "postcode", "search.postcode_for_distance")
     limit = _int(args, "limit", 1, MAX_LIMIT)
-    gender = _choice(args, "gender", GENDER_ALIASES, GENDER_RULES, "skal være girl, boy, girls-only eller boys-only")
-    daypart = _choice(args, "time", DAYPART_ALIASES, tuple(DAYPARTS), "skal være morning, afternoon eller evening")
-    sort = _choice(args, "sort", SORT_ALIASES, SORTS, "skal være relevance, distance, price eller spots")
+    gender = _choice(args, "gender", GENDER_ALIASES, GENDER_RULES, "search.gender")
+    daypart = _choice(args, "time", DAYPART_ALIASES, tuple(DAYPARTS), "search.time")
+    sort = _choice(args, "sort", SORT_ALIASES, SORTS, "search.sort")
     return SearchQuery(
         gender=gender, daypart=daypart, sort=sort or "relevance",
         text=text, district=str(args.get("district") or "").strip() or None, age=_int(args, "age", 0, 30),
@@ -410,7 +410,7 @@ def _district(session: Session, ref: str) -> District:
         query = select(District).where(or_(District.id == parse_id(ref), District.slug == ref))
     district = session.scalars(query.options(defer(District.geometry))).first()
     if district is None:
-        raise RecordError("søgning", "district", f"ukendt bydel {ref!r}")
+        raise RecordError("søgning", "district", "search.unknown_district", ref=repr(ref))
     return district
 
 
@@ -433,12 +433,12 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
     if query.postcode:
         origin = default_geocoder().postcode(query.postcode)
         if origin is None:
-            raise RecordError("søgning", "postcode", f"kender ikke postnummeret {query.postcode}")
+            raise RecordError("søgning", "postcode", "search.unknown_postcode", postcode=query.postcode)
         origin, origin_label = (origin[0], origin[1]), f"postnummer {query.postcode}"
     elif district is not None:
         origin_label = f"midten af {district.name}"
     if query.sort == "distance" and origin is None and district is None:
-        raise RecordError("søgning", "sort", "vælg et postnummer eller en bydel for at sortere efter afstand")
+        raise RecordError("søgning", "sort", "search.distance_needs_origin")
     centre = origin or (None if district is None else (district.centroid_lat, district.centroid_lon))
     matcher, aliases, index = search_index(session)
     codes: dict[str, float] = {}

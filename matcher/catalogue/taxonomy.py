@@ -18,25 +18,25 @@ from matcher.matching.types import InterestTerm as MatchTerm
 def parse_terms(data: Any, source: str = "") -> list[dict[str, Any]]:
     """Validate a list of ``{code, name, group, synonyms}`` objects."""
     if not isinstance(data, list):
-        raise ImportFailed([RecordError("document", "-", "expected a list of interest terms")], source)
+        raise ImportFailed([RecordError("document", "-", "terms.not_list")], source)
     errors, out, seen = [], [], set()
     for i, item in enumerate(data):
         record = f"term[{i}]"
         if not isinstance(item, dict):
-            errors.append(RecordError(record, "-", "must be an object"))
+            errors.append(RecordError(record, "-", "import.object"))
             continue
         code, name = item.get("code"), item.get("name")
         if not isinstance(code, str) or not code.strip():
-            errors.append(RecordError(record, "code", "is required"))
+            errors.append(RecordError(record, "code", "import.required"))
             continue
         record = f"term[{i}] code={code}"
         if code in seen:
-            errors.append(RecordError(record, "code", "appears twice"))
+            errors.append(RecordError(record, "code", "import.twice"))
         if not isinstance(name, str) or not name.strip():
-            errors.append(RecordError(record, "name", "is required"))
+            errors.append(RecordError(record, "name", "import.required"))
         synonyms = item.get("synonyms", [])
         if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
-            errors.append(RecordError(record, "synonyms", "must be a list of text"))
+            errors.append(RecordError(record, "synonyms", "terms.synonyms"))
             continue
         seen.add(code)
         out.append({"code": code.strip(), "name": (name or "").strip(), "group": item.get("group"),
@@ -92,7 +92,7 @@ def match_terms(session: Session) -> tuple[list[MatchTerm], dict[str, set[str]]]
 def map_term(session: Session, term: InterestTerm, target: InterestTerm) -> None:
     """Map an imported term onto a known one; offers keep both and match as the target."""
     if term.id == target.id:
-        raise RecordError(f"term {term.code}", "mapped_to", "cannot map a term onto itself")
+        raise RecordError(f"term {term.code}", "mapped_to", "term.map_to_itself")
     term.mapped_to = target
     term.needs_mapping = False
     session.flush()

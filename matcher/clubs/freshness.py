@@ -64,11 +64,11 @@ def link_organisation(session: Session, token: str, now: dt.datetime | None = No
                                                    SignedLink.purpose == PURPOSE)).first()
     now = now or utcnow()
     if row is None:
-        raise RecordError("link", "token", "linket er ugyldigt – log ind på Min forening i stedet")
+        raise RecordError("link", "token", "link.invalid")
     if row.used_at is not None:
-        raise RecordError("link", "token", "linket er allerede brugt – tilbuddene blev bekræftet dengang")
+        raise RecordError("link", "token", "link.used")
     if row.expires_at <= now:
-        raise RecordError("link", "token", f"linket er udløbet (det gælder i {LINK_DAYS} dage)")
+        raise RecordError("link", "token", "link.expired", days=LINK_DAYS)
     return session.get(Organisation, row.organisation_id)
 
 
@@ -80,7 +80,7 @@ def confirm_by_link(session: Session, token: str, today: dt.date, days: int, *, 
     used = session.execute(update(SignedLink).where(SignedLink.token_sha256 == _digest(token),
                                                     SignedLink.used_at.is_(None)).values(used_at=now))
     if used.rowcount != 1:  # a second click racing the first
-        raise RecordError("link", "token", "linket er allerede brugt – tilbuddene blev bekræftet dengang")
+        raise RecordError("link", "token", "link.used")
     offers = stale_offers(session, org.id, today, days)
     for offer in offers:
         confirm_offer(session, offer, None, today)

@@ -110,33 +110,33 @@ def answer_referral(session: Session, user: User, referral: Referral, *, answer:
     today = today or local_today()
     rec = f"henvisning {referral.id}"
     if answer not in CLUB_ANSWERS:
-        raise RecordError(rec, "answer", "vælg »Velkommen« (welcome) eller »Ingen plads« (no_room)")
+        raise RecordError(rec, "answer", "club.answer")
     if referral.status == "ended":
-        raise RecordError(rec, "answer", "henvisningen er afsluttet af kontaktpersonen")
+        raise RecordError(rec, "answer", "club.referral_ended")
     message = check_free_text("message", message, rec) or None
     if message and len(message) > MAX_MESSAGE:
-        raise RecordError(rec, "message", f"må højst være {MAX_MESSAGE} tegn")
+        raise RecordError(rec, "message", "too_long", max=MAX_MESSAGE)
     met_by = check_free_text("met_by", met_by, rec) or None
     if met_by and len(met_by) > 120:
-        raise RecordError(rec, "met_by", "må højst være 120 tegn")
+        raise RecordError(rec, "met_by", "too_long", max=120)
     suggested = None
     if answer == "welcome":
         if first_session_on is None:
-            raise RecordError(rec, "first_session_on", "angiv datoen for første gang")
+            raise RecordError(rec, "first_session_on", "club.first_session_required")
         if first_session_on < referral.status_since or first_session_on < referral.suggested_on:
-            raise RecordError(rec, "first_session_on", "kan ikke ligge før henvisningens nuværende status "
-                                                       f"({referral.status_since.isoformat()})")
+            raise RecordError(rec, "first_session_on", "club.first_session_before_status",
+                              date=referral.status_since.isoformat())
         if first_session_on > today + MAX_AHEAD:
-            raise RecordError(rec, "first_session_on", "må højst ligge et år ude i fremtiden")
+            raise RecordError(rec, "first_session_on", "club.first_session_too_far")
         if suggested_offer_id is not None:
-            raise RecordError(rec, "suggested_offer_id", "kun når svaret er »Ingen plads«")
+            raise RecordError(rec, "suggested_offer_id", "club.suggestion_only_no_room")
     else:
         if first_session_on is not None or met_by:
-            raise RecordError(rec, "first_session_on", "dato og hvem der tager imod hører til »Velkommen«")
+            raise RecordError(rec, "first_session_on", "club.welcome_fields")
         if suggested_offer_id is not None:
             suggested = next((o for o in other_offers(session, referral) if o.id == suggested_offer_id), None)
             if suggested is None:
-                raise RecordError(rec, "suggested_offer_id", "skal være et andet aktivt tilbud fra jeres forening")
+                raise RecordError(rec, "suggested_offer_id", "club.suggestion_other_offer")
     row = ClubAnswer(referral=referral, answer=answer, first_session_on=first_session_on, met_by=met_by,
                      message=message, suggested_offer=suggested, answered_by_id=user.id)
     session.add(row)
@@ -159,15 +159,15 @@ def log_attendance(session: Session, user: User, referral: Referral, *, date: dt
     today = today or local_today()
     rec = f"deltagelse (henvisning {referral.id})"
     if referral.status == "ended":
-        raise RecordError(f"henvisning {referral.id}", "status", "henvisningen er afsluttet")
+        raise RecordError(f"henvisning {referral.id}", "status", "referral.ended")
     if date is None:
-        raise RecordError(rec, "date", "angiv datoen")
+        raise RecordError(rec, "date", "date.required")
     if date > today:
-        raise RecordError(rec, "date", "kan ikke ligge i fremtiden")
+        raise RecordError(rec, "date", "in_future")
     if date < referral.suggested_on:
-        raise RecordError(rec, "date", f"kan ikke ligge før henvisningen ({referral.suggested_on.isoformat()})")
+        raise RecordError(rec, "date", "before_referral", date=referral.suggested_on.isoformat())
     if not isinstance(attended, bool):
-        raise RecordError(rec, "attended", "angiv om barnet mødte op (true eller false)")
+        raise RecordError(rec, "attended", "club.attended_bool")
     note = check_free_text("note", note, rec) or None
     entry = Participation(referral=referral, date=date, attended=attended, accompanied_by="alone", note=note,
                           logged_by_id=user.id, logged_by_club=True)

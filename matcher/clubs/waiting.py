@@ -30,11 +30,11 @@ def put_on_waiting_list(session: Session, referral: Referral, user: User) -> Wai
     require_follow(user, referral.child)
     record = f"henvisning {referral.id}"
     if referral.offer is None:
-        raise RecordError(record, "offer_id", "kun tilbud har venteliste, ikke mentorer")
+        raise RecordError(record, "offer_id", "waiting.mentor")
     if referral.status == "ended":
-        raise RecordError(record, "status", "henvisningen er afsluttet")
+        raise RecordError(record, "status", "referral.ended")
     if referral.offer.spots_free is None or referral.offer.spots_free > 0:
-        raise RecordError(record, "spots_free", "tilbuddet har ledige pladser – der er ingen venteliste")
+        raise RecordError(record, "spots_free", "waiting.free_spots")
     entry = session.scalars(select(WaitingListEntry).where(WaitingListEntry.referral_id == referral.id)).first()
     if entry is None:
         entry = WaitingListEntry(offer=referral.offer, referral=referral, added_by_id=user.id)
@@ -50,7 +50,7 @@ def remove_from_waiting_list(session: Session, referral: Referral, user: User) -
     require_follow(user, referral.child)
     entry = waiting_entry(session, referral)
     if entry is None:
-        raise RecordError(f"henvisning {referral.id}", "waiting_list", "barnet står ikke på venteliste")
+        raise RecordError(f"henvisning {referral.id}", "waiting_list", "waiting.not_listed")
     entry.removed_at = utcnow()
     session.flush()
 

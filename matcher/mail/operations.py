@@ -24,9 +24,9 @@ def new_message_id() -> str:
 
 def _check(to: str, subject: str) -> None:
     if not to or "@" not in to or any(ch in to for ch in "\r\n,;<> "):
-        raise RecordError("mail", "to_address", f"ugyldig modtager {to!r}")
+        raise RecordError("mail", "to_address", "mail.bad_recipient", to=repr(to))
     if not subject or len(subject) > MAX_SUBJECT or "\n" in subject or "\r" in subject:
-        raise RecordError("mail", "subject", "emnet skal være én linje på højst 200 tegn")
+        raise RecordError("mail", "subject", "mail.subject")
 
 
 def enqueue(session: Session, to: str, subject: str, body: str, *, kind: str,

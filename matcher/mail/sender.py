@@ -208,7 +208,7 @@ def resend(session: Session, message: OutboxMessage) -> None:
     from matcher.catalogue.errors import RecordError
 
     if message.status not in ("failed", "uncertain"):
-        raise RecordError(f"mail {message.id}", "status", "kun fejlede eller måske sendte mails kan sendes igen")
+        raise RecordError(f"mail {message.id}", "status", "mail.resend")
     message.status, message.due_at, message.handed_over_at = "pending", utcnow(), None
     message.attempts, message.coalesce_key = 0, None  # a fresh run of attempts; never merged into
     session.flush()

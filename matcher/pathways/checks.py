@@ -28,14 +28,13 @@ def check_free_text(field: str, text: str | None, record: str = "barn") -> str |
     if text is None:
         return None
     if not isinstance(text, str):
-        raise RecordError(record, field, "skal være tekst")
+        raise RecordError(record, field, "text.not_text")
     if len(text) > MAX_TEXT:
-        raise RecordError(record, field, f"må højst være {MAX_TEXT} tegn")
+        raise RecordError(record, field, "too_long", max=MAX_TEXT)
     if bad_characters(text):
-        raise RecordError(record, field, "indeholder tegn, der ikke kan gemmes (kontroltegn)")
+        raise RecordError(record, field, "text.unstorable")
     if CPR_LIKE.search(text):
-        raise RecordError(record, field, "må ikke indeholde et CPR-nummer (ddmmåå-xxxx) – "
-                                         "skriv uden personnumre")
+        raise RecordError(record, field, "text.cpr")
     return text.strip()
 
 

@@ -32,7 +32,7 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_PREFIX, CODE_LENGTH = "BU-", 5
 FIRST_BIRTH_YEAR = 1990
 #: The answer to a code that cannot be used; it must not confirm that another child has it.
-CODE_TAKEN = "kan ikke bruges – find på en ny tilfældig kode, fx BU- og fem tegn, eller lad feltet stå tomt"
+CODE_TAKEN = "child.code_taken"  # the error code; the text is in the catalogue
 #: The most languages a child's record holds.
 MAX_LANGUAGES = 20
 #: Profile fields ``update_child`` takes; any other key is refused.
@@ -55,7 +55,7 @@ def _code(session: Session, code: str | None) -> str:
     if not code:
         return generate_code(session)
     if not CODE.match(code):
-        raise RecordError("barn", "code", "skal være en pseudonym kode som BU-7F3KX (A-Z, 0-9 og -, 3-20 tegn)")
+        raise RecordError("barn", "code", "child.code_format")
     check_free_text("code", code)
     if session.scalars(select(Child.id).where(Child.code == code)).first() is not None:
         # Say nothing about whether some other worker has a child with this code.
@@ -65,18 +65,19 @@ def _code(session: Session, code: str | None) -> str:
 
 def _birth(record: str, birth_date: dt.date | None, birth_year: int | None) -> tuple[dt.date | None, bool]:
     if birth_date is not None and birth_year is not None:
-        raise RecordError(record, "birth_year", "angiv enten fødselsdato eller fødselsår, ikke begge")
+        raise RecordError(record, "birth_year", "child.birth_both")
     this_year = local_today().year
     if birth_year is not None:
         if isinstance(birth_year, bool) or not isinstance(birth_year, int) \
                 or not FIRST_BIRTH_YEAR <= birth_year <= this_year:
-            raise RecordError(record, "birth_year", f"skal være et årstal mellem {FIRST_BIRTH_YEAR} og {this_year}")
+            raise RecordError(record, "birth_year", "child.birth_year",
+                              first=FIRST_BIRTH_YEAR, last=this_year)
         return dt.date(birth_year, 7, 1), True
     if birth_date is not None:
         if birth_date > local_today():
-            raise RecordError(record, "birth_date", "kan ikke ligge i fremtiden")
+            raise RecordError(record, "birth_date", "in_future")
         if birth_date.year < FIRST_BIRTH_YEAR:
-            raise RecordError(record, "birth_date", f"skal ligge i {FIRST_BIRTH_YEAR} eller senere")
+            raise RecordError(record, "birth_date", "child.birth_date_early", first=FIRST_BIRTH_YEAR)
     return birth_date, False
 
 
@@ -85,30 +86,30 @@ def _languages(record: str, languages: Iterable[str] | None) -> list[str]:
         languages = [p for p in re.split(r"[,;]+", languages) if p.strip()]
     values = list(languages or ())
     if len(values) > MAX_LANGUAGES:
-        raise RecordError(record, "languages", f"højst {MAX_LANGUAGES} sprog")
+        raise RecordError(record, "languages", "child.too_many_languages", max=MAX_LANGUAGES)
     codes, unknown = language_codes(values)
     if unknown:
-        raise RecordError(record, "languages", f"ukendt sprog »{unknown[0][:40]}« – vælg sprogene fra listen")
+        raise RecordError(record, "languages", "child.unknown_language", value=unknown[0][:40])
     return codes
 
 
 def _weekdays(record: str, weekdays: Iterable[str] | None) -> list[str]:
     days = list(weekdays or ())
     if len(days) > len(WEEKDAYS):
-        raise RecordError(record, "weekdays", f"højst {len(WEEKDAYS)} ugedage")
+        raise RecordError(record, "weekdays", "child.too_many_weekdays", max=len(WEEKDAYS))
     bad = [str(d) for d in days if d not in WEEKDAYS]
     if bad:
-        raise RecordError(record, "weekdays", f"ukendt ugedag »{bad[0][:20]}« – brug mon, tue, wed, thu, fri, sat eller sun")
+        raise RecordError(record, "weekdays", "child.unknown_weekday", value=bad[0][:20])
     return [d for d in WEEKDAYS if d in days]
 
 
 def _place(session: Session, record: str, postcode: str | None, district_id: int | None) -> tuple[str | None, int | None]:
     postcode = (postcode or "").strip() or None
     if postcode is not None and not POSTCODE.match(postcode):
-        raise RecordError(record, "postcode", "skal være et dansk postnummer med 4 cifre")
+        raise RecordError(record, "postcode", "postcode")
     if district_id is not None:
         if session.get(District, district_id) is None:
-            raise RecordError(record, "district_id", f"der er ingen bydel med id {district_id}")
+            raise RecordError(record, "district_id", "child.no_district", id=district_id)
     elif postcode is not None:
         district = district_for_postcode(session, postcode)
         district_id = district.id if district else None
@@ -117,7 +118,7 @@ def _place(session: Session, record: str, postcode: str | None, district_id: int
 
 def _contact_person(user: User | None, record: str, wanted: User | None) -> User | None:
     if wanted is not None and (wanted.role is Role.club_rep or not wanted.active):
-        raise RecordError(record, "contact_person_id", "en foreningskontakt eller en lukket bruger kan ikke følge et barn")
+        raise RecordError(record, "contact_person_id", "child.contact_person_role")
     if user is not None and user.role is Role.contact_person and wanted is not None and wanted.id != user.id:
         raise NotAllowed(user, "En kontaktperson kan kun oprette og følge børn selv", "contact_person_id")
     return wanted
@@ -140,7 +141,7 @@ def create_child(session: Session, code: str | None = None, *, district_id: int 
     birth_date, year_only = _birth(record, birth_date, birth_year)
     gender = gender or "unknown"
     if gender not in GENDERS:
-        raise RecordError(record, "gender", f"skal være en af {', '.join(GENDERS.values()).lower()}")
+        raise RecordError(record, "gender", "one_of", allowed=", ".join(GENDERS.values()).lower())
     postcode, district_id = _place(session, record, postcode, district_id)
     child = Child(code=code, district_id=district_id, postcode=postcode, birth_date=birth_date,
                   birth_year_only=year_only, gender=gender,
@@ -166,7 +167,7 @@ def update_child(session: Session, child: Child, user: User | None, *, ip: str |
         require_follow(user, child)
     unknown = sorted(set(changes) - set(PROFILE_FIELDS))
     if unknown:
-        raise RecordError(f"barn {child.code}", unknown[0], "kan ikke ændres her")
+        raise RecordError(f"barn {child.code}", unknown[0], "not_editable")
     record = f"barn {child.code}"
     before = _snapshot(child)
     if "birth_year" in changes or "birth_date" in changes:
@@ -174,7 +175,7 @@ def update_child(session: Session, child: Child, user: User | None, *, ip: str |
     if "gender" in changes:
         gender = changes["gender"] or "unknown"
         if gender not in GENDERS:
-            raise RecordError(record, "gender", f"skal være en af {', '.join(GENDERS.values()).lower()}")
+            raise RecordError(record, "gender", "one_of", allowed=", ".join(GENDERS.values()).lower())
         child.gender = gender
     if "postcode" in changes or "district_id" in changes:
         postcode = changes.get("postcode", child.postcode)

@@ -25,8 +25,8 @@ from matcher.pathways.models import Child, IdempotentRequest
 class KeyReused(RecordError):
     """An idempotency key the user already sent with another request (other path or body)."""
 
-    def __init__(self, message: str):
-        super().__init__("forespørgsel", "idempotency_key", message)
+    def __init__(self, code: str):
+        super().__init__("forespørgsel", "idempotency_key", code)
 
 
 def request_digest(body: Any) -> str:
@@ -64,9 +64,9 @@ def claim_key(session: Session, user: User, key: str, *, method: str, path: str,
         if earlier is None:
             raise
     if (earlier.method, earlier.path, earlier.body_sha256) != (method, path, digest):
-        raise KeyReused("er allerede brugt til en anden forespørgsel – send en ny nøgle")
+        raise KeyReused("idempotency.reused")
     if not earlier.answered:
-        raise KeyReused("den første forespørgsel med nøglen gav intet svar – send en ny nøgle")
+        raise KeyReused("idempotency.unanswered")
     return earlier
 
 

@@ -158,7 +158,7 @@ def resolve_district(session: Session, district: District | int | str | None) ->
         found = session.scalars(select(District).where(
             or_(func.lower(District.name) == str(district).lower(), District.slug == str(district).lower()))).first()
     if found is None:
-        raise RecordError("rapport", "district", f"ukendt bydel: {district!r}")
+        raise RecordError("rapport", "district", "report.district", ref=repr(district))
     return found
 
 

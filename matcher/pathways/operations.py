@@ -43,7 +43,7 @@ def add_network_person(session: Session, child: Child, label: str, *, relation: 
     """Add someone from the family's network (a first name or a role like "moster")."""
     label = check_free_text("label", label, "netværksperson") or ""
     if not label:
-        raise RecordError("netværksperson", "label", "skriv et fornavn eller en rolle, fx moster")
+        raise RecordError("netværksperson", "label", "network.label")
     person = NetworkPerson(child=child, label=label[:80],
                            relation=(check_free_text("relation", relation, "netværksperson") or "")[:80],
                            note=check_free_text("note", note, "netværksperson"))
@@ -61,17 +61,17 @@ def start_phase(session: Session, child: Child, kind: str, *, start_date: dt.dat
                 responsible: User | None = None, network_persons: Iterable[NetworkPerson] = ()) -> Phase:
     """Start a phase; a running phase ends the same day as its successor starts (the bridge)."""
     if kind not in PHASE_KINDS:
-        raise RecordError("fase", "kind", f"skal være en af {', '.join(PHASE_KINDS)}")
+        raise RecordError("fase", "kind", "one_of", allowed=", ".join(PHASE_KINDS))
     if start_date > local_today():
-        raise RecordError("fase", "start_date", "kan ikke ligge i fremtiden")
+        raise RecordError("fase", "start_date", "in_future")
     persons = list(network_persons)
     if any(p.child_id != child.id for p in persons):
-        raise RecordError("fase", "network_persons", "netværkspersonen hører til et andet barn")
+        raise RecordError("fase", "network_persons", "phase.network_other_child")
     predecessor = open_phase(session, child)
     if predecessor is not None:
         if start_date < predecessor.start_date:
-            raise RecordError("fase", "start_date", "kan ikke ligge før den igangværende fases start "
-                                                    f"({predecessor.start_date.isoformat()})")
+            raise RecordError("fase", "start_date", "phase.before_open",
+                              date=predecessor.start_date.isoformat())
         predecessor.end_date = start_date
         predecessor.closing_reason = "bridged"
         session.flush()
@@ -87,16 +87,15 @@ def close_phase(session: Session, phase: Phase, *, reason: str, end_date: dt.dat
                 note: str | None = None) -> Phase:
     """End a phase without a successor; a reason from the fixed list is required."""
     if phase.end_date is not None:
-        raise RecordError("fase", "end_date", "fasen er allerede afsluttet")
+        raise RecordError("fase", "end_date", "phase.closed")
     if reason == "bridged" or reason not in CLOSING_REASONS:
         allowed = ", ".join(r for r in CLOSING_REASONS if r != "bridged")
-        raise RecordError("fase", "closing_reason", f"skal være en af {allowed} "
-                                                    "(en bro til næste fase laves ved at starte den)")
+        raise RecordError("fase", "closing_reason", "phase.closing_reason", allowed=allowed)
     note = check_free_text("closing_note", note, "fase")
     if reason == "other" and not note:
-        raise RecordError("fase", "closing_note", "skriv hvorfor, når årsagen er 'andet'")
+        raise RecordError("fase", "closing_note", "phase.closing_note")
     if end_date < phase.start_date or end_date > local_today():
-        raise RecordError("fase", "end_date", "skal ligge mellem fasens start og i dag")
+        raise RecordError("fase", "end_date", "phase.end_date")
     phase.end_date, phase.closing_reason, phase.closing_note = end_date, reason, note
     session.flush()
     return phase

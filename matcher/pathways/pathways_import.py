@@ -53,19 +53,19 @@ def read_rows(data: bytes | str, source: str = "") -> list[Row]:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ImportFailed([RecordError("filen", "-", "er ikke UTF-8-tekst – gem den som CSV UTF-8")],
-                               source) from None
+            raise ImportFailed([RecordError("filen", "-", "pathways.not_utf8")],
+                               source, lang="da") from None
     first = data.split("\n", 1)[0]
     reader = csv.DictReader(io.StringIO(data), delimiter=";" if first.count(";") > first.count(",") else ",")
     if reader.fieldnames is None:
-        raise ImportFailed([RecordError("filen", "-", "er tom")], source)
+        raise ImportFailed([RecordError("filen", "-", "pathways.empty")], source, lang="da")
     header = [h.strip() for h in reader.fieldnames]
     missing = [h for h in HEADER if h not in header]
     extra = [h for h in header if h not in HEADER]
     if missing or extra:
-        raise ImportFailed([RecordError("række 1", "-", f"kolonnerne skal være {','.join(HEADER)}; mangler "
-                                                         f"{', '.join(missing) or 'ingen'}, ukendte "
-                                                         f"{', '.join(extra) or 'ingen'}")], source)
+        raise ImportFailed([RecordError(
+            "række 1", "-", "pathways.header", expected=",".join(HEADER), missing=", ".join(missing) or "ingen",
+            extra=", ".join(extra) or "ingen")], source, lang="da")
     rows = []
     for number, raw in enumerate(reader, start=2):
         row = Row({k.strip(): (v or "").strip() for k, v in raw.items() if k is not None})
@@ -84,7 +84,7 @@ def import_pathways(session: Session, data: bytes | str, source: str = "",
     by_kind = {kind: [r for r in rows if r.get("record", "").lower() == kind] for kind in RECORDS}
     for r in rows:
         if r.get("record", "").lower() not in RECORDS:
-            errors.append(RecordError(r.where("record"), "record", f"skal være en af {', '.join(RECORDS)}"))
+            errors.append(RecordError(r.where("record"), "record", "one_of", allowed=", ".join(RECORDS)))
     steps = [(_child, by_kind["barn"]),
              (_phase, sorted(by_kind["fase"], key=lambda r: (r.get("code", ""), r.get("start_date", "")))),
              (_referral, sorted(by_kind["henvisning"], key=lambda r: r.get("suggested_on", ""))),
@@ -97,7 +97,7 @@ def import_pathways(session: Session, data: bytes | str, source: str = "",
                 with session.begin_nested():
                     outcome = handler(state, row)
             except RecordError as exc:
-                errors.append(RecordError(row.where(exc.field), exc.field, exc.message))
+                errors.append(exc.at(row.where(exc.field)))
             else:
                 if outcome:
                     summary.count(outcome)
@@ -105,7 +105,7 @@ def import_pathways(session: Session, data: bytes | str, source: str = "",
             if progress:
                 progress(done, total)
     if errors:
-        raise ImportFailed(errors, source)
+        raise ImportFailed(errors, source, lang="da")  # the rows' own language: the CLI prints Danish too
     return summary
 
 
@@ -119,11 +119,10 @@ class _State:
     def child(self, row: Row) -> Child:
         code = row.get("code", "").upper()
         if not code:
-            raise RecordError("", "code", "mangler barnets kode")
+            raise RecordError("", "code", "pathways.no_code")
         child = self.session.scalars(select(Child).where(Child.code == code)).first()
         if child is None:
-            raise RecordError("", "code", f"intet barn med koden {code} – tilføj en række med record=barn "
-                                          "(eller ret fejlen i barnets række)")
+            raise RecordError("", "code", "pathways.unknown_child", code=code)
         return child
 
 
@@ -131,12 +130,12 @@ def _date(row: Row, column: str, required: bool = False) -> dt.date | None:
     raw = row.get(column, "")
     if not raw:
         if required:
-            raise RecordError("", column, "mangler en dato (ÅÅÅÅ-MM-DD)")
+            raise RecordError("", column, "pathways.date_required")
         return None
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise RecordError("", column, f"»{raw[:20]}« er ikke en dato – skriv ÅÅÅÅ-MM-DD") from None
+        raise RecordError("", column, "pathways.bad_date", value=raw[:20]) from None
 
 
 def _split(value: str) -> list[str]:
@@ -147,20 +146,21 @@ def _child(state: _State, row: Row) -> str:
     session = state.session
     year = row.get("birth_year", "")
     if year and not year.isdigit():
-        raise RecordError("", "birth_year", f"»{year[:10]}« er ikke et årstal")
+        raise RecordError("", "birth_year", "pathways.bad_year", value=year[:10])
     district_id = None
     if row.get("district"):
         wanted = row["district"]
         district = session.scalars(select(District).where(
             (District.name == wanted) | (District.slug == wanted.lower()))).first()
         if district is None:
-            raise RecordError("", "district", f"ingen bydel hedder »{wanted[:40]}«")
+            raise RecordError("", "district", "pathways.unknown_district", value=wanted[:40])
         district_id = district.id
     contact = None
     if row.get("contact_person"):
         contact = session.scalars(select(User).where(User.email == row["contact_person"].lower())).first()
         if contact is None or contact.role not in (Role.contact_person, Role.key_staff):
-            raise RecordError("", "contact_person", f"ingen kontaktperson med e-mailen {row['contact_person'][:80]}")
+            raise RecordError("", "contact_person", "pathways.unknown_contact",
+                              email=row["contact_person"][:80])
     profile: dict[str, Any] = {
         "birth_year": int(year) if year else None, "birth_date": _date(row, "birth_date"),
         "gender": row.get("gender") or "unknown", "postcode": row.get("postcode") or None,
@@ -186,7 +186,7 @@ def _phase(state: _State, row: Row) -> str:
         return "unchanged"
     later = session.scalars(select(Phase).where(Phase.child_id == child.id, Phase.start_date > start)).first()
     if later is not None:
-        raise RecordError("", "start_date", "barnet har allerede en senere fase – en fase kan ikke indsættes før den")
+        raise RecordError("", "start_date", "pathways.later_phase")
     ops.start_phase(session, child, kind, start_date=start, goal=row.get("goal") or None)
     return "created"
 
@@ -198,7 +198,7 @@ def _close_phase(state: _State, row: Row) -> None:
                                                 Phase.start_date == _date(row, "start_date"))).first()
     if end is None or phase is None or phase.end_date is not None:
         if phase is not None and end is not None and phase.end_date != end:
-            raise RecordError("", "end_date", f"fasen sluttede {phase.end_date.isoformat()}, da den næste startede")
+            raise RecordError("", "end_date", "pathways.phase_ended", date=phase.end_date.isoformat())
         return None
     ops.close_phase(session, phase, reason=row.get("closing_reason", ""), end_date=end)
     return None
@@ -207,14 +207,15 @@ def _close_phase(state: _State, row: Row) -> None:
 def _target(session: Session, row: Row) -> dict[str, Any]:
     offer_ref, mentor_ref = row.get("offer", ""), row.get("mentor", "")
     if bool(offer_ref) == bool(mentor_ref):
-        raise RecordError("", "offer", "angiv præcis ét af offer og mentor (tilbuddets eller mentorens id)")
+        raise RecordError("", "offer", "pathways.target")
     model, ref = (Offer, offer_ref) if offer_ref else (Mentor, mentor_ref)
     found = session.scalars(select(model).where(model.external_id == ref)).first()
     if found is None and ref.isdigit():
         found = session.get(model, int(ref))
     if found is None:
         column = "offer" if offer_ref else "mentor"
-        raise RecordError("", column, f"intet {'tilbud' if offer_ref else 'mentor'} med id »{ref[:60]}«")
+        raise RecordError("", column, "pathways.unknown_offer" if offer_ref else "pathways.unknown_mentor",
+                          ref=ref[:60])
     return {"offer": found} if offer_ref else {"mentor": found}
 
 
@@ -222,9 +223,9 @@ def _referral(state: _State, row: Row) -> str:
     session, child = state.session, state.child(row)
     label = row.get("ref", "")
     if not label:
-        raise RecordError("", "ref", "mangler en henvisningsnøgle (fx R1), som deltagelsesrækkerne gentager")
+        raise RecordError("", "ref", "pathways.ref_required")
     if (child.code, label) in state.referrals:
-        raise RecordError("", "ref", f"{label} bruges to gange for samme barn")
+        raise RecordError("", "ref", "pathways.ref_twice", ref=label)
     target, suggested = _target(session, row), _date(row, "suggested_on", required=True)
     column = Referral.offer_id == target["offer"].id if "offer" in target else Referral.mentor_id == target["mentor"].id
     referral = session.scalars(select(Referral).where(Referral.child_id == child.id, column,
@@ -259,14 +260,14 @@ def _participation(state: _State, row: Row) -> str:
     session, child = state.session, state.child(row)
     referral = state.referrals.get((child.code, row.get("ref", "")))
     if referral is None:
-        raise RecordError("", "ref", f"ingen henvisning med ref »{row.get('ref', '')[:20]}« for barnet i filen")
+        raise RecordError("", "ref", "pathways.unknown_ref", ref=row.get("ref", "")[:20])
     day = _date(row, "date", required=True)
     answer = row.get("attended", "").lower()
     if answer not in YES | NO:
-        raise RecordError("", "attended", "skriv ja eller nej")
+        raise RecordError("", "attended", "pathways.attended")
     accompanied = row.get("accompanied_by") or "alone"
     if accompanied not in ACCOMPANIED_BY:
-        raise RecordError("", "accompanied_by", f"skal være en af {', '.join(ACCOMPANIED_BY)}")
+        raise RecordError("", "accompanied_by", "one_of", allowed=", ".join(ACCOMPANIED_BY))
     earlier = session.scalars(select(Participation).where(Participation.referral_id == referral.id,
                                                           Participation.date == day, is_current())).first()
     attended, note = answer in YES, row.get("note") or None

@@ -33,7 +33,7 @@ class Period:
         """Parse ``2025``, ``2025H1`` or ``2025Q3``."""
         m = PATTERN.match((text or "").strip().upper())
         if not m:
-            raise RecordError("rapport", "period", f"skal være fx 2025, 2025H1 eller 2025Q3, ikke {text!r}")
+            raise RecordError("rapport", "period", "report.period", got=repr(text))
         year = int(m.group(1))
         if m.group(2):
             months, first = 3, (int(m.group(3)) - 1) * 3 + 1

@@ -50,7 +50,7 @@ def _day(on: dt.date | None, field_name: str, record: str, today: dt.date | None
     today = today or local_today()
     on = on or today
     if on > today:
-        raise RecordError(record, field_name, "kan ikke ligge i fremtiden")
+        raise RecordError(record, field_name, "in_future")
     return on
 
 
@@ -59,16 +59,16 @@ def create_referral(session: Session, child: Child, *, user: User | None, offer:
                     match_components: dict[str, float] | None = None) -> Referral:
     """Suggest ``child`` for exactly one offer or mentor, keeping the matcher's score for learning."""
     if (offer is None) == (mentor is None):
-        raise RecordError("henvisning", "offer_id", "angiv præcis ét tilbud eller én mentor")
+        raise RecordError("henvisning", "offer_id", "referral.one_target")
     if user is not None:
         require_follow(user, child)
     on = _day(on, "suggested_on", "henvisning")
     if child.erased_at is not None:
-        raise RecordError("henvisning", "child_id", "barnet er slettet")
+        raise RecordError("henvisning", "child_id", "referral.child_erased")
     target = (Referral.offer_id == offer.id) if offer is not None else (Referral.mentor_id == mentor.id)
     if session.scalar(select(exists().where(Referral.child_id == child.id, Referral.status != "ended", target))):
         raise RecordError("henvisning", "offer_id" if offer is not None else "mentor_id",
-                          "barnet er allerede henvist hertil – følg den åbne henvisning")
+                          "referral.duplicate")
     phase = session.scalars(select(Phase).where(Phase.child_id == child.id, Phase.end_date.is_(None))).first()
     referral = Referral(child=child, offer=offer, mentor=mentor, phase=phase, status="suggested",
                         created_by=user, suggested_on=on, status_since=on, status_changed_at=utcnow(),
@@ -87,23 +87,23 @@ def change_status(session: Session, referral: Referral, status: str, *, user: Us
     """Move a referral forward; ending needs an ``end_reason`` and may warn that something must follow."""
     record = f"henvisning {referral.id}"
     if status not in REFERRAL_STATUSES:
-        raise RecordError(record, "status", f"skal være en af {', '.join(ORDER)}")
+        raise RecordError(record, "status", "one_of", allowed=", ".join(ORDER))
     if ORDER.index(status) <= ORDER.index(referral.status):
-        raise RecordError(record, "status", f"kan ikke gå fra {REFERRAL_STATUSES[referral.status]} "
-                                            f"til {REFERRAL_STATUSES[status]}")
+        raise RecordError(record, "status", "referral.status_order",
+                          old=REFERRAL_STATUSES[referral.status], new=REFERRAL_STATUSES[status])
     on = _day(on, "on", record)
     # A club's welcome may date the trial ahead (the first session); a change before that day is allowed.
     if on < min(referral.status_since, local_today()):
-        raise RecordError(record, "on", "kan ikke ligge før den nuværende status "
-                                        f"({referral.status_since.isoformat()})")
+        raise RecordError(record, "on", "referral.before_status",
+                          date=referral.status_since.isoformat())
     if status == "ended":
         if end_reason not in END_REASONS:
-            raise RecordError(record, "end_reason", f"angiv en årsag: {', '.join(END_REASONS)}")
+            raise RecordError(record, "end_reason", "referral.end_reason", allowed=", ".join(END_REASONS))
         end_note = check_free_text("end_note", end_note, record)
         if end_reason == "other" and not end_note:
-            raise RecordError(record, "end_note", "skriv en note, når årsagen er 'andet'")
+            raise RecordError(record, "end_note", "referral.end_note")
     elif end_reason is not None:
-        raise RecordError(record, "end_reason", "kun når henvisningen afsluttes")
+        raise RecordError(record, "end_reason", "referral.end_reason_only_when_ending")
     event = ReferralEvent(from_status=referral.status, to_status=status, end_reason=end_reason,
                           effective_on=on, by=user)
     referral.events.append(event)
@@ -136,12 +136,12 @@ def _check_entry(referral: Referral, date: dt.date, accompanied_by: str,
     record = f"deltagelse (henvisning {referral.id})"
     _day(date, "date", record, today)
     if date < referral.suggested_on:
-        raise RecordError(record, "date", "kan ikke ligge før henvisningen "
-                                          f"({referral.suggested_on.isoformat()})")
+        raise RecordError(record, "date", "before_referral",
+                          date=referral.suggested_on.isoformat())
     if accompanied_by not in ACCOMPANIED_BY:
-        raise RecordError(record, "accompanied_by", f"skal være en af {', '.join(ACCOMPANIED_BY)}")
+        raise RecordError(record, "accompanied_by", "one_of", allowed=", ".join(ACCOMPANIED_BY))
     if network_person is not None and network_person.child_id != referral.child_id:
-        raise RecordError(record, "network_person_id", "netværkspersonen hører til et andet barn")
+        raise RecordError(record, "network_person_id", "phase.network_other_child")
     return check_free_text("note", note, record)
 
 
@@ -156,7 +156,7 @@ def log_participation(session: Session, referral: Referral, user: User | None, *
     if not system:
         require_follow(user, referral.child)
     if referral.status == "ended":
-        raise RecordError(f"henvisning {referral.id}", "status", "henvisningen er afsluttet")
+        raise RecordError(f"henvisning {referral.id}", "status", "referral.ended")
     if network_person is not None and accompanied_by == "alone":
         accompanied_by = "network"
     note = _check_entry(referral, date, accompanied_by, network_person, note, today)
@@ -182,7 +182,7 @@ def correct_participation(session: Session, entry: Participation, user: User | N
         require_follow(user, referral.child)
     superseded = session.scalar(select(exists().where(Participation.supersedes_id == entry.id)))
     if superseded or entry.voided:
-        raise RecordError(f"deltagelse {entry.id}", "supersedes_id", "er allerede rettet – ret den nyeste")
+        raise RecordError(f"deltagelse {entry.id}", "supersedes_id", "participation.superseded")
     person = entry.network_person if network_person is _KEEP else network_person
     new = Participation(
         referral=referral, date=entry.date if date is None else date,
@@ -207,10 +207,10 @@ def share_with_club(session: Session, referral: Referral, user: User, *, consent
     consent_on = _day(consent_on, "shared_with_club_on", record)
     scope = check_free_text("shared_with_club_scope", scope, record)
     if not scope:
-        raise RecordError(record, "shared_with_club_scope", "beskriv hvad der må deles med foreningen")
+        raise RecordError(record, "shared_with_club_scope", "referral.share_scope")
     name = check_free_text("shared_with_club_name", shared_name, record) or ""
     if not name or len(name) > 40 or any(ch.isdigit() for ch in name) or len(name.split()) > 1:
-        raise RecordError(record, "shared_with_club_name", "kun fornavn eller initialer, fx 'Sara' eller 'S.K.'")
+        raise RecordError(record, "shared_with_club_name", "referral.share_name")
     referral.shared_with_club_on, referral.shared_with_club_scope = consent_on, scope
     referral.shared_with_club_name = name
     session.flush()

@@ -96,21 +96,21 @@ def act_on_warning(session: Session, user: User, wanted: str, action: str, *, no
     warning = next((w for w in current_warnings(session, user, as_of, include_closed=True) if w["id"] == wanted),
                    None)
     if warning is None:
-        raise RecordError(record, "warning", "advarslen findes ikke længere, eller den hører ikke til dine børn")
+        raise RecordError(record, "warning", "warning.gone")
     note = check_free_text("note", note, record) or None
     if action == "handled":
         if not note:
-            raise RecordError(record, "note", "skriv kort, hvad der er gjort")
+            raise RecordError(record, "note", "warning.note")
         until = None
     elif action == "snoozed":
         if until is None:
-            raise RecordError(record, "snoozed_until", "vælg hvilken dag advarslen skal vises igen")
+            raise RecordError(record, "snoozed_until", "warning.snooze_day")
         if until <= as_of:
-            raise RecordError(record, "snoozed_until", "skal ligge efter i dag")
+            raise RecordError(record, "snoozed_until", "warning.snooze_past")
         if until > as_of + dt.timedelta(days=MAX_SNOOZE_DAYS):
-            raise RecordError(record, "snoozed_until", f"kan højst ligge {MAX_SNOOZE_DAYS} dage frem")
+            raise RecordError(record, "snoozed_until", "warning.snooze_far", days=MAX_SNOOZE_DAYS)
     else:
-        raise RecordError(record, "action", "vælg Håndteret eller Udsæt")
+        raise RecordError(record, "action", "warning.action")
     row = WarningAction(child_id=warning["child_id"], referral_id=warning["referral_id"],
                         warning_type=warning["type"], since=dt.date.fromisoformat(warning["since"]), action=action,
                         note=note, snoozed_until=until, by_id=user.id)

@@ -94,20 +94,20 @@ class AuditQuery:
             try:
                 return dt.date.fromisoformat(raw)
             except ValueError:
-                raise RecordError("revisionslog", name, "skal være en dato som 2026-11-24") from None
+                raise RecordError("revisionslog", name, "audit.date") from None
 
         action = (args.get("action") or "").strip()
         if action and action not in ACTIONS:
-            raise RecordError("revisionslog", "action", f"skal være en af {', '.join(ACTIONS)}")
+            raise RecordError("revisionslog", "action", "one_of", allowed=", ".join(ACTIONS))
         raw_child = (args.get("child") or "").strip()
         child_id = parse_id(raw_child) if raw_child.isdigit() else None
         code = "" if child_id is not None else raw_child.upper()
         if code and not CHILD_CODE.match(code):
-            raise RecordError("revisionslog", "child", "skal være barnets kode, fx BU-7F3KX")
+            raise RecordError("revisionslog", "child", "audit.child")
         query = cls(actor=(args.get("actor") or "").strip().lower()[:254], action=action, child_id=child_id,
                     child_code=code, date_from=day("from"), date_to=day("to"))
         if query.date_from and query.date_to and query.date_from > query.date_to:
-            raise RecordError("revisionslog", "to", "skal ligge på eller efter fra-datoen")
+            raise RecordError("revisionslog", "to", "audit.date_order")
         return query
 
     def statement(self) -> Select:

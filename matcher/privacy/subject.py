@@ -27,7 +27,7 @@ def find_child(session: Session, ref: str) -> Child:
         query = select(Child).where(or_(Child.code == ref, Child.id == parse_id(ref)))
     child = session.scalars(query).first()
     if child is None:
-        raise RecordError("child", "code", f"no child with code or id {ref!r}")
+        raise RecordError("child", "code", "child.no_such", ref=repr(ref))
     return child
 
 
@@ -102,7 +102,7 @@ def export_child(session: Session, child: Child, actor: Any = None, purpose: str
 def erase(session: Session, child: Child, actor: Any = None, purpose: str = "sletning efter anmodning") -> Child:
     """Erase the child's personal data, keep anonymous dated rows, and log it."""
     if child.erased_at is not None:
-        raise RecordError(f"child {child.id}", "code", "the child's data is already erased")
+        raise RecordError(f"child {child.id}", "code", "child.already_erased")
     from matcher.clubs.operations import forget_club_texts
 
     forget_club_texts(session, child.id)  # before erase_child moves the referrals to an anonymous record

@@ -25,7 +25,7 @@ MAX_SHORTLIST = 50
 def _check_child(child: Any, user: Any) -> None:
     require_follow(user, child)
     if child.erased_at is not None:
-        raise RecordError("kortliste", "child_id", "barnets oplysninger er slettet")
+        raise RecordError("kortliste", "child_id", "shortlist.child_erased")
 
 
 def shortlist(session: Session, child: Any) -> list[ShortlistItem]:
@@ -48,9 +48,9 @@ def add_to_shortlist(session: Session, child: Any, offer: Offer | None, user: An
     """Put ``offer`` on the child's shortlist (once); return the item and whether it was new. Audited."""
     _check_child(child, user)
     if offer is None or offer.status is OfferStatus.pending:
-        raise RecordError("kortliste", "offer_id", "vælg et tilbud, der findes i kataloget")
+        raise RecordError("kortliste", "offer_id", "shortlist.offer")
     if source not in SOURCES:
-        raise RecordError("kortliste", "source", "skal være search, match eller offer")
+        raise RecordError("kortliste", "source", "shortlist.source")
     note = check_free_text("note", note, "kortliste") or None
     item = session.scalars(select(ShortlistItem).where(ShortlistItem.child_id == child.id,
                                                        ShortlistItem.offer_id == offer.id)).first()
@@ -58,7 +58,7 @@ def add_to_shortlist(session: Session, child: Any, offer: Offer | None, user: An
     if created:
         count = session.scalar(select(func.count(ShortlistItem.id)).where(ShortlistItem.child_id == child.id)) or 0
         if count >= MAX_SHORTLIST:
-            raise RecordError("kortliste", "offer_id", f"kortlisten kan højst rumme {MAX_SHORTLIST} tilbud")
+            raise RecordError("kortliste", "offer_id", "shortlist.full", max=MAX_SHORTLIST)
         item = ShortlistItem(child_id=child.id, offer=offer, added_by_id=getattr(user, "id", None), source=source)
         session.add(item)
     if note is not None:
@@ -76,7 +76,7 @@ def remove_from_shortlist(session: Session, child: Any, item_id: int, user: Any,
     _check_child(child, user)
     item = session.get(ShortlistItem, item_id)
     if item is None or item.child_id != child.id:
-        raise RecordError("kortliste", "item", "tilbuddet står ikke på barnets kortliste")
+        raise RecordError("kortliste", "item", "shortlist.not_listed")
     offer_id = item.offer_id
     session.delete(item)
     session.flush()
@@ -90,7 +90,7 @@ def clean_search_args(args: Mapping[str, Any]) -> dict[str, str]:
     kept = {k: str(args[k]).strip() for k in SEARCH_KEYS if k in args and str(args[k] or "").strip()}
     parse_query(kept)  # a saved search must be one the search page accepts
     if not kept:
-        raise RecordError("søgning", "search_name", "vælg mindst ét filter eller skriv en søgetekst, før du gemmer")
+        raise RecordError("søgning", "search_name", "saved_search.empty")
     return kept
 
 
@@ -98,9 +98,9 @@ def save_search(session: Session, user: Any, name: str, args: Mapping[str, Any])
     """Keep the search under ``name`` for ``user`` (the same name replaces it); return it and whether it was new."""
     name = " ".join(str(name or "").split())
     if not name:
-        raise RecordError("søgning", "search_name", "giv søgningen et navn")
+        raise RecordError("søgning", "search_name", "saved_search.name")
     if len(name) > 80:
-        raise RecordError("søgning", "search_name", "navnet må højst være 80 tegn")
+        raise RecordError("søgning", "search_name", "saved_search.name_too_long")
     check_free_text("search_name", name, "søgning")
     query = clean_search_args(args)
     saved = session.scalars(select(SavedSearch).where(SavedSearch.user_id == user.id,
@@ -109,7 +109,7 @@ def save_search(session: Session, user: Any, name: str, args: Mapping[str, Any])
     if created:
         count = session.scalar(select(func.count(SavedSearch.id)).where(SavedSearch.user_id == user.id)) or 0
         if count >= MAX_SAVED:
-            raise RecordError("søgning", "search_name", f"du kan højst gemme {MAX_SAVED} søgninger – slet en først")
+            raise RecordError("søgning", "search_name", "saved_search.full", max=MAX_SAVED)
         saved = SavedSearch(user_id=user.id, name=name)
         session.add(saved)
     saved.query = query
@@ -127,7 +127,7 @@ def delete_saved_search(session: Session, user: Any, search_id: int) -> SavedSea
     """Delete one of the user's own saved searches."""
     saved = session.get(SavedSearch, search_id)
     if saved is None or saved.user_id != user.id:
-        raise RecordError("søgning", "saved", "søgningen findes ikke blandt dine gemte søgninger")
+        raise RecordError("søgning", "saved", "saved_search.gone")
     session.delete(saved)
     session.flush()
     return saved

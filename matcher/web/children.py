@@ -56,7 +56,7 @@ def parse_date(value: str | None, field: str, record: str = "barn") -> dt.date |
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise RecordError(record, field, "skriv datoen som ÅÅÅÅ-MM-DD") from None
+        raise RecordError(record, field, "form.date") from None
 
 
 def districts() -> list[District]:
@@ -94,10 +94,10 @@ def _profile(values: dict) -> dict:
     """Turn the form's text into the operation's arguments; the operation checks the values."""
     year = values["birth_year"]
     if year and not year.isdigit():
-        raise RecordError("barn", "birth_year", f"skal være et årstal mellem 1990 og {today().year}")
+        raise RecordError("barn", "birth_year", "child.birth_year", first=1990, last=today().year)
     district = values["district_id"]
     if district and parse_id(district) is None:
-        raise RecordError("barn", "district_id", "vælg en bydel fra listen")
+        raise RecordError("barn", "district_id", "form.district")
     return {"district_id": parse_id(district) if district else None, "postcode": values["postcode"] or None,
             "birth_date": parse_date(values["birth_date"], "birth_date"), "birth_year": int(year) if year else None,
             "gender": values["gender"] or "unknown", "interests": values["interests"].strip() or None,
@@ -234,7 +234,7 @@ def close_phase(child_id: int):
     phase = ops.open_phase(get_session(), child)
     try:
         if phase is None:
-            raise RecordError("fase", "closing_reason", "barnet har ingen igangværende fase")
+            raise RecordError("fase", "closing_reason", "phase.none_open")
         ops.close_phase(get_session(), phase, reason=values["closing_reason"],
                         end_date=parse_date(values["end_date"], "end_date", "fase") or today(),
                         note=values["closing_note"].strip() or None)

@@ -97,7 +97,7 @@ def answer(referral_id: int):
     try:
         suggested = values["suggested_offer_id"].strip()
         if suggested and parse_id(suggested) is None:
-            raise RecordError("henvisning", "suggested_offer_id", "vælg et af jeres tilbud")
+            raise RecordError("henvisning", "suggested_offer_id", "club.suggested_offer")
         welcome = values["answer"] == "welcome"
         club_ops.answer_referral(
             get_session(), current_user.user, referral, answer=values["answer"] or None,
@@ -123,7 +123,7 @@ def attendance(referral_id: int):
     values = {k: request.form.get(k, "") for k in ("date", "attended", "note")}
     try:
         if values["attended"] not in ("1", "0"):
-            raise RecordError("deltagelse", "attended", "tryk på »Kom« eller »Kom ikke«")
+            raise RecordError("deltagelse", "attended", "club.attended_button")
         entry = club_ops.log_attendance(
             get_session(), current_user.user, referral,
             date=parse_date(values["date"], "date", "deltagelse") or today(), attended=values["attended"] == "1",

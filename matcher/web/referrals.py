@@ -131,7 +131,7 @@ def share(referral_id: int):
     values = {k: request.form.get(k, "") for k in keys}
     try:
         if not request.form.get("consent"):
-            raise RecordError("henvisning", "consent", "bekræft at barnet og forældrene har givet samtykke")
+            raise RecordError("henvisning", "consent", "referral.consent")
         share_referral(get_session(), referral, current_user.user,
                             consent_on=parse_date(values["shared_with_club_on"], "shared_with_club_on",
                                                   "henvisning") or today(),
@@ -175,9 +175,9 @@ def log(child_id: int):
     def act():
         referral = next((r for r in _open_referrals(child) if str(r.id) == values["referral_id"]), None)
         if referral is None:
-            raise RecordError("deltagelse", "referral_id", "vælg hvilket fællesskab det drejer sig om")
+            raise RecordError("deltagelse", "referral_id", "participation.referral")
         if values["attended"] not in ("1", "0"):
-            raise RecordError("deltagelse", "attended", "tryk på »Mødte op« eller »Mødte ikke op«")
+            raise RecordError("deltagelse", "attended", "participation.attended_button")
         person = next((p for p in child.network if str(p.id) == values["network_person_id"]), None)
         entry = ops.log_participation(
             session, referral, current_user.user, date=parse_date(values["date"], "date", "deltagelse")
