@@ -7,8 +7,8 @@ Codes without a dot are shared by many fields ("required", "too_long"); the othe
 
 from __future__ import annotations
 
-# English texts for the CLI and the msgids of the Danish catalogue; not passwords.
-ERRORS: dict[str, str] = {  # nosec B105
+# The English texts (the CLI prints them) and the msgids of the Danish catalogue.
+ERRORS: dict[str, str] = {
     # shared by many fields
     "before_referral": "cannot lie before the referral (%(date)s)",
     "between": "must be between %(low)s and %(high)s",
@@ -25,6 +25,12 @@ ERRORS: dict[str, str] = {  # nosec B105
     "audit.child": "must be the child's code, e.g. BU-7F3KX",
     "audit.date": "must be a date such as 2026-11-24",
     "audit.date_order": "must lie on or after the from date",
+    # body
+    "body.constant": "NaN and Infinity are not numbers in JSON; use a finite number",
+    "body.depth": "JSON may be nested at most %(max)s levels",
+    "body.encoding": "The request body is not UTF-8 text",
+    "body.number": "The number is too large (not a finite number)",
+    "body.syntax": "The request body is not valid JSON",
     # child
     "child.already_erased": "the child's data is already erased",
     "child.birth_both": "give either the date of birth or the year of birth, not both",
@@ -48,6 +54,7 @@ ERRORS: dict[str, str] = {  # nosec B105
     "club.first_session_required": "give the date of the first time",
     "club.first_session_too_far": "may lie at most a year in the future",
     "club.referral_ended": "the contact person has ended the referral",
+    "club.referral_not_shared": "No referral with id %(id)s is shared with your club",
     "club.suggested_offer": "choose one of your offers",
     "club.suggestion_only_no_room": "only when the answer is »No room«",
     "club.suggestion_other_offer": "must be another active offer of your club",

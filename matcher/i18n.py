@@ -8,22 +8,20 @@ missing or older than its ``.po`` when the app starts, by :func:`compile_catalog
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+from matcher.languages import LANGUAGE_NAMES
+from matcher.messages import TRANSLATIONS
 
-TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+if TYPE_CHECKING:
+    from flask import Flask
+
+__all__ = ["LANGUAGES", "TRANSLATIONS", "compile_catalogues", "init_app", "pick_language"]
 
 #: The languages of the family handout: code → (name in the language itself, Danish name, direction).
-LANGUAGES = {
-    "da": ("Dansk", "dansk", "ltr"),
-    "en": ("English", "engelsk", "ltr"),
-    "ar": ("العربية", "arabisk", "rtl"),
-    "so": ("Soomaali", "somali", "ltr"),
-    "tr": ("Türkçe", "tyrkisk", "ltr"),
-    "ur": ("اردو", "urdu", "rtl"),
-    "uk": ("Українська", "ukrainsk", "ltr"),
-    "pl": ("Polski", "polsk", "ltr"),
-}
+LANGUAGES = {code: (own, LANGUAGE_NAMES[code], direction) for code, own, direction in (
+    ("da", "Dansk", "ltr"), ("en", "English", "ltr"), ("ar", "العربية", "rtl"), ("so", "Soomaali", "ltr"),
+    ("tr", "Türkçe", "ltr"), ("ur", "اردو", "rtl"), ("uk", "Українська", "ltr"), ("pl", "Polski", "ltr"))}
 
 
 def compile_catalogues(force: bool = False) -> list[Path]:

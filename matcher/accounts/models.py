@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.catalogue.models import District, Organisation, Timestamped
 from matcher.db import Base
+from matcher.labels import ROLE_NAMES
 
 
 class Role(str, enum.Enum):
@@ -29,12 +30,7 @@ class Role(str, enum.Enum):
 #: Roles that see children's data log in with a password and a one-time code (TOTP).
 TWO_FACTOR_ROLES = frozenset({"admin", "key_staff", "contact_person"})
 
-ROLE_LABELS = {
-    Role.admin: "Administrator",
-    Role.key_staff: "Nøglemedarbejder",
-    Role.contact_person: "Kontaktperson",
-    Role.club_rep: "Foreningskontakt",
-}
+ROLE_LABELS = {role: ROLE_NAMES[role.value] for role in Role}
 
 
 class User(Timestamped, Base):

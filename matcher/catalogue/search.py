@@ -29,6 +29,7 @@ from matcher.catalogue.models import (
 from matcher.catalogue.taxonomy import match_terms
 from matcher.clock import local_today
 from matcher.db import parse_id
+from matcher.labels import WEEKDAY_SHORT
 from matcher.matching.geo import default_geocoder
 from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
 from matcher.matching.index_update import patch_search_index
@@ -41,7 +42,6 @@ DEFAULT_LIMIT = 50
 KIND_ALIASES = {"aktivitet": "activity", "fritidsjob": "leisure-job", "mentor": "mentoring"}
 WEEKDAY_ALIASES = {"man": "mon", "tir": "tue", "ons": "wed", "tor": "thu", "fre": "fri", "lor": "sat",
                    "loer": "sat", "lør": "sat", "son": "sun", "soen": "sun", "søn": "sun"}
-WEEKDAY_SHORT = {"mon": "man", "tue": "tir", "wed": "ons", "thu": "tor", "fri": "fre", "sat": "lør", "sun": "søn"}
 GENDER_ALIASES = {"pige": "girl", "piger": "girl", "dreng": "boy", "drenge": "boy", "pigehold": "girls-only",
                   "drengehold": "boys-only"}
 DAYPART_ALIASES = {"formiddag": "morning", "eftermiddag": "afternoon", "aften": "evening"}

@@ -10,12 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from matcher.accounts.models import User
 from matcher.catalogue.models import Offer
 from matcher.db import Base, utcnow
+from matcher.labels import CLUB_ANSWERS
 from matcher.pathways.models import Referral
 
 #: What a club may answer, with Danish labels.
-CLUB_ANSWERS = {"welcome": "Velkommen", "no_room": "Ingen plads"}
-
-
 class ClubAnswer(Base):
     """The club's answer to a referral shared with it; a later answer replaces the earlier one."""
 

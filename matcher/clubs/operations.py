@@ -31,9 +31,11 @@ MAX_AHEAD = dt.timedelta(days=366)
 class ClubReferralNotFound(LookupError):
     """No referral with this id is shared with the caller's club (unknown, another club's or not shared)."""
 
+    code = "club.referral_not_shared"
+
     def __init__(self, referral_id: int):
-        super().__init__(f"Ingen henvisning med id {referral_id} er delt med jeres forening")
-        self.message = str(self)
+        super().__init__(render(self.code, {"id": referral_id}, "en"))
+        self.message = render(self.code, {"id": referral_id})
 
 
 def _require_club(user: User | None) -> int:

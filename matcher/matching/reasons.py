@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matcher.languages import LANGUAGE_NAMES
+from matcher.labels import LANGUAGE_NAMES, WEEKDAY_NAMES
 
 from .profile import ChildProfile
 from .rules import CERT_REQUIRED_UNDER, FEE_SUPPORT_MONTHLY_DKK
@@ -12,7 +12,7 @@ from .types import WEEKDAYS, Candidate
 
 __all__ = ["danish_days", "danish_km", "reasons_for"]
 
-DAY_NAMES = dict(zip(WEEKDAYS, ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")))
+DAY_NAMES = WEEKDAY_NAMES  # the Danish names, defined once in matcher.labels
 INCLUSIVE = 0.7
 
 

@@ -10,10 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from matcher.accounts.models import User
 from matcher.catalogue.models import District
 from matcher.db import Base, utcnow
+from matcher.labels import GENDERS
 
-#: Gender ids with Danish labels.
-GENDERS = {"girl": "Pige", "boy": "Dreng", "other": "Andet", "unknown": "Ikke oplyst"}
-
+__all__ = ["GENDERS"]  # labels from matcher.labels, imported from here by older code
 
 class Child(Base):
     """A child or young person, stored pseudonymously: no name, CPR number or address.

@@ -9,29 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.accounts.models import User
 from matcher.db import Base, utcnow
+from matcher.labels import CLOSING_REASONS, PHASE_KINDS
 from matcher.pathways.models.children import Child, NetworkPerson
-
-#: Phase kinds (ids in code, Danish labels in the interface); extend by adding an entry.
-PHASE_KINDS = {
-    "fritidspakke": "Fritidspakke",
-    "fritidsjob": "Fritidsjob",
-    "mentor": "Fritidsliv med Mentor",
-    "selvstaendigt": "Selvstændigt fritidsliv",
-}
 
 #: A bridge is a phase of one of these kinds following a phase of the key kind.
 BRIDGE_TARGETS = {"fritidspakke": ("fritidsjob", "mentor")}
-
-#: Why a phase ended. ``bridged`` is set only by starting the successor phase.
-CLOSING_REASONS = {
-    "bridged": "Videre i næste fase",
-    "goal_reached": "Målet er nået – aktivt fritidsliv på egen hånd",
-    "moved": "Flyttet",
-    "declined": "Barnet/familien ønsker ikke at fortsætte",
-    "aged_out": "For gammel til indsatsen",
-    "case_closed": "Sagen er afsluttet",
-    "other": "Andet",
-}
 
 phase_network_persons = Table(
     "phase_network_persons",

@@ -22,39 +22,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from matcher.accounts.models import User
 from matcher.catalogue.models import Mentor, Offer
 from matcher.db import Base, utcnow
+from matcher.labels import ACCOMPANIED_BY, END_REASONS, REFERRAL_STATUSES
 from matcher.pathways.models.children import Child, NetworkPerson
 from matcher.pathways.models.phases import Phase
 
-#: Referral status ids in pathway order, with Danish labels.
-REFERRAL_STATUSES = {
-    "suggested": "Foreslået",
-    "contacted": "Kontaktet",
-    "trial": "Prøvetræning/første møde",
-    "active": "Aktiv",
-    "ended": "Afsluttet",
-}
-
-#: Why a referral ended (fixed list); ``other`` needs a note.
-END_REASONS = {
-    "lost_interest": "Barnet mistede interessen",
-    "moved": "Flyttet",
-    "too_far": "For langt væk",
-    "cost": "Prisen",
-    "conflict": "Konflikt",
-    "club_could_not_include": "Foreningen kunne ikke rumme barnet",
-    "job_ended": "Jobbet ophørte",
-    "completed": "Gennemført/for gammel",
-    "other": "Andet",
-}
-
-#: Who accompanied the child to a session.
-ACCOMPANIED_BY = {
-    "alone": "Alene",
-    "contact_person": "Kontaktperson",
-    "network": "En fra netværket",
-    "club_contact": "Foreningens kontaktperson",
-}
-
+__all__ = ["ACCOMPANIED_BY", "END_REASONS", "REFERRAL_STATUSES"]  # labels from matcher.labels
 
 def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"

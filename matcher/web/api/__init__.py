@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from matcher.catalogue.errors import ImportFailed, RecordError
 from matcher.db import MAX_ID, parse_id
 from matcher.jsonio import MAX_DEPTH, JSONInputError, loads
+from matcher.messages import Problem, render
 from matcher.pathways.checks import NotAllowed
 from matcher.web.api.limits import oversized
 
@@ -22,14 +23,16 @@ PUBLIC_ENDPOINTS = {"api.openapi_document"}
 class ApiError(Exception):
     """An error answered as JSON with a status code and the field at fault."""
 
-    def __init__(self, status: int, message: str, field: str | None = None):
+    def __init__(self, status: int, message: str, field: str | None = None, code: str | None = None):
         super().__init__(message)
-        self.status, self.message, self.field = status, message, field
+        self.status, self.message, self.field, self.code = status, message, field, code
 
 
-def error_body(message: str, field: str | None = None, status: int = 400):
-    """Return a JSON error response."""
+def error_body(message: str, field: str | None = None, status: int = 400, code: str | None = None):
+    """Return a JSON error response (``code``: the stable error code of ``matcher.error_texts``, when known)."""
     body = {"error": {"message": message}}
+    if code:
+        body["error"]["code"] = code
     if field:
         body["error"]["field"] = field
     return jsonify(body), status
@@ -76,22 +79,23 @@ def _require_token():
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    return error_body(exc.message, exc.field, exc.status)
+    return error_body(exc.message, exc.field, exc.status, exc.code)
 
 
 @bp.errorhandler(RecordError)
 def _record_error(exc: RecordError):
-    return error_body(exc.message, exc.field, 400)
+    return error_body(exc.message, exc.field, 400, exc.code)
 
 
 @bp.errorhandler(NotAllowed)
 def _not_allowed(exc: NotAllowed):
-    return error_body(exc.message, exc.field, status=403)
+    return error_body(exc.message, exc.field, status=403, code="not_allowed")
 
 
 @bp.errorhandler(ImportFailed)
 def _import_failed(exc: ImportFailed):
-    return error_body(str(exc), exc.errors[0].field if exc.errors else None, 400)
+    first = exc.errors[0] if exc.errors else None
+    return error_body(str(exc), first.field if first else None, 400, first.code if first else None)
 
 
 @bp.errorhandler(HTTPException)
@@ -116,13 +120,6 @@ def _unexpected(exc: Exception):
     return error_body("Intern fejl", status=500)
 
 
-JSON_PROBLEMS = {
-    "syntax": "Forespørgslens krop er ikke gyldig JSON",
-    "encoding": "Forespørgslens krop er ikke UTF-8-tekst",
-    "constant": "NaN og Infinity er ikke tal i JSON; brug et endeligt tal",
-    "number": "Tallet er for stort (ikke et endeligt tal)",
-    "depth": f"JSON må højst være indlejret {MAX_DEPTH} niveauer",
-}
 
 
 def json_body() -> dict:
@@ -133,8 +130,11 @@ def json_body() -> dict:
     try:
         data = loads(request.get_data(cache=True))
     except JSONInputError as exc:
-        where = f" (linje {exc.line}, kolonne {exc.column})" if exc.line is not None else ""
-        raise ApiError(400, JSON_PROBLEMS[exc.problem] + where, exc.field or "body") from None
+        code = f"body.{exc.problem}"
+        problem = Problem(code, {"max": MAX_DEPTH} if exc.problem == "depth" else {})
+        if exc.line is not None:
+            problem = Problem("json.at", {"problem": problem, "line": exc.line, "column": exc.column})
+        raise ApiError(400, render(problem.code, problem.params), exc.field or "body", code) from None
     if not isinstance(data, dict):
         raise ApiError(400, "Forventede et JSON-objekt i forespørgslens krop", "body")
     too_long = oversized(data)

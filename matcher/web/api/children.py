@@ -210,7 +210,7 @@ def idempotent(child: Child, body: dict, act):
         status, answer, _repeat = once(get_session(), current_user.user, idempotency_key(), method=request.method,
                                        path=request.path, body=body, child=child, act=act)
     except KeyReused as exc:
-        raise ApiError(422, f"Idempotency-Key {exc.message}", "Idempotency-Key") from None
+        raise ApiError(422, f"Idempotency-Key {exc.message}", "Idempotency-Key", exc.code) from None
     return jsonify(answer), status
 
 

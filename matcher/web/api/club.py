@@ -49,7 +49,7 @@ def _club_referral(referral_id: int) -> Referral:
         return club_ops.club_referral(get_session(), current_user.user, referral_id, ip=request.remote_addr,
                                       purpose=f"API: forening {request.method} {request.path}")
     except club_ops.ClubReferralNotFound as exc:
-        raise ApiError(404, exc.message, "referral_id") from None
+        raise ApiError(404, exc.message, "referral_id", exc.code) from None
 
 
 @bp.post("/referrals/<int:referral_id>/share")

@@ -58,8 +58,8 @@ def _act(warning_id: str, action: str, allowed: set[str]):
                              ip=request.remote_addr)
     except RecordError as exc:
         if exc.field == "warning":
-            raise ApiError(404, exc.message, "warning") from None
-        raise ApiError(400, exc.message, "until" if exc.field == "snoozed_until" else exc.field) from None
+            raise ApiError(404, exc.message, "warning", exc.code) from None
+        raise ApiError(400, exc.message, "until" if exc.field == "snoozed_until" else exc.field, exc.code) from None
     return jsonify({"id": warning_id, "state": row.action, "note": row.note,
                     "snoozed_until": row.snoozed_until.isoformat() if row.snoozed_until else None,
                     "acted_on": row.at.isoformat()})

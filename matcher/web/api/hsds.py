@@ -31,7 +31,7 @@ STREAM_CHUNK = 50  # items per chunk written while streaming ndjson
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    return error_body(exc.message, exc.field, exc.status)
+    return error_body(exc.message, exc.field, exc.status, exc.code)
 
 
 @bp.errorhandler(HTTPException)

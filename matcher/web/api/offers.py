@@ -62,7 +62,7 @@ def list_offers():
         results = search(get_session(), parse_query(dict(args, limit=limit, offset=offset)), today=today(),
                          stale_after_days=stale_after_days())
     except RecordError as exc:
-        raise ApiError(400, exc.message, exc.field) from None
+        raise ApiError(400, exc.message, exc.field, exc.code) from None
     return jsonify({"results": [r.as_dict() for r in results.rows], "total": results.total,
                     "limit": limit, "offset": offset, "interests": results.interests,
                     "nearby": [r.as_dict() for r in results.nearby], "nearby_summary": results.nearby_summary(),
@@ -94,7 +94,7 @@ def patch_offer(offer_id: int):
         changes = update_offer(get_session(), offer, body, current_user.user, version,
                                confirms=current_user.has_role(Role.club_rep), today=today())
     except EditConflict as exc:
-        raise ApiError(409, exc.message, "version") from None
+        raise ApiError(409, exc.message, "version", exc.code) from None
     return jsonify(dict(offer_dict(offer, stale_after_days(), today()), changed=[c.field for c in changes]))
 
 
@@ -106,7 +106,7 @@ def confirm(offer_id: int):
     try:
         confirm_offer(get_session(), offer, current_user.user, today(), _expected_version(body))
     except EditConflict as exc:
-        raise ApiError(409, exc.message, "version") from None
+        raise ApiError(409, exc.message, "version", exc.code) from None
     return jsonify(offer_dict(offer, stale_after_days(), today()))
 
 

@@ -54,7 +54,10 @@ NULL_INT = {"type": ["integer", "null"]}
 SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["message"],
-        "properties": {"message": {"type": "string"}, "field": {"type": "string"}}}}},
+        "properties": {"message": {"type": "string", "description": "Fejlen på dansk"},
+                       "code": {"type": "string", "description": "Fast fejlkode (fx required, child.birth_year, "
+                                "not_allowed); den samme i web, API og CLI, også når teksten ændres"},
+                       "field": {"type": "string"}}}}},
     "OfferResult": {"type": "object", "required": ["id", "organisation_id", "title", "kind"], "properties": {
         "id": {"type": "integer"}, "external_id": NULL_STR, "title": {"type": "string"},
         "kind": {"type": "string", "enum": ["activity", "leisure-job", "mentoring"]},

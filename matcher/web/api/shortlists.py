@@ -54,7 +54,7 @@ def remove_from_shortlist(child_id: int, item_id: int):
     try:
         ops.remove_from_shortlist(get_session(), child, item_id, current_user.user, ip=request.remote_addr)
     except RecordError as exc:
-        raise ApiError(404, exc.message[:1].upper() + exc.message[1:], "item_id") from None
+        raise ApiError(404, exc.message[:1].upper() + exc.message[1:], "item_id", exc.code) from None
     return "", 204
 
 
@@ -91,5 +91,5 @@ def delete_saved_search(search_id: int):
     try:
         ops.delete_saved_search(get_session(), current_user.user, search_id)
     except RecordError as exc:
-        raise ApiError(404, exc.message[:1].upper() + exc.message[1:], "search_id") from None
+        raise ApiError(404, exc.message[:1].upper() + exc.message[1:], "search_id", exc.code) from None
     return "", 204
