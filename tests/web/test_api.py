@@ -161,4 +161,4 @@ def test_every_json_body_is_read_strictly(client, token, ids):
         response = _raw(client, token, method, url, '{"x": ' + deep + "}", role="admin")
         assert response.status_code == 400, (url, response.status_code)
         assert response.get_json()["error"] == {"message": "JSON må højst være indlejret 64 niveauer (linje 1, kolonne 70)",
-                                                "field": "x[0][0][0][0][0][0][0]…"}, url
+                                                "code": "body.depth", "field": "x[0][0][0][0][0][0][0]…"}, url

@@ -28,11 +28,15 @@ class ApiError(Exception):
         self.status, self.message, self.field, self.code = status, message, field, code
 
 
+#: The code of an error that has none of its own (``matcher.error_texts``), by HTTP status.
+STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "not_allowed", 404: "not_found",
+                405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+                422: "unprocessable", 429: "rate_limited", 500: "internal", 503: "unavailable"}
+
+
 def error_body(message: str, field: str | None = None, status: int = 400, code: str | None = None):
-    """Return a JSON error response (``code``: the stable error code of ``matcher.error_texts``, when known)."""
-    body = {"error": {"message": message}}
-    if code:
-        body["error"]["code"] = code
+    """Return a JSON error response with a stable ``code`` (the error's own, else one for the status)."""
+    body = {"error": {"message": message, "code": code or STATUS_CODES.get(status, f"http_{status}")}}
     if field:
         body["error"]["field"] = field
     return jsonify(body), status

@@ -55,8 +55,10 @@ SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["message"],
         "properties": {"message": {"type": "string", "description": "Fejlen på dansk"},
-                       "code": {"type": "string", "description": "Fast fejlkode (fx required, child.birth_year, "
-                                "not_allowed); den samme i web, API og CLI, også når teksten ændres"},
+                       "code": {"type": "string", "description": "Fast fejlkode: feltfejlens egen (fx required, "
+                                "child.birth_year – den samme i web, API og CLI, også når teksten ændres), ellers "
+                                "en for statuskoden (bad_request, unauthorized, not_allowed, not_found, conflict, "
+                                "rate_limited, internal …)"},
                        "field": {"type": "string"}}}}},
     "OfferResult": {"type": "object", "required": ["id", "organisation_id", "title", "kind"], "properties": {
         "id": {"type": "integer"}, "external_id": NULL_STR, "title": {"type": "string"},
