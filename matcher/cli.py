@@ -13,7 +13,7 @@ import click
 from sqlalchemy.orm import Session
 
 from matcher.backup import BackupError
-from matcher.catalogue.errors import ImportFailed, RecordError
+from matcher.catalogue.errors import ImportFailed, Problem, RecordError
 from matcher.config import ConfigError, Settings
 from matcher.db import make_engine, make_session_factory
 from matcher.jsonio import JSONInputError, loads
@@ -278,8 +278,10 @@ def match(ctx: Context, child_path: Path, kind: str, limit: int) -> None:
     try:
         child = loads(child_path.read_bytes())
     except JSONInputError as exc:
-        raise ProfileError(exc.field or "child", f"{child_path}: {exc.message}"
-                           + (f" (line {exc.line}, column {exc.column})" if exc.line is not None else "")) from None
+        problem = Problem(f"json.{exc.problem}", exc.params)
+        if exc.line is not None:
+            problem = Problem("json.at", {"problem": problem, "line": exc.line, "column": exc.column})
+        raise ProfileError(exc.field or "child", "profile.file", path=str(child_path), problem=problem) from None
     if isinstance(child, dict) and isinstance(child.get("child"), dict):
         child = child["child"]
     with ctx.session() as session:

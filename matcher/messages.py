@@ -1,10 +1,12 @@
 """Error codes and their texts: English msgids here, Danish in ``translations/da/LC_MESSAGES/messages.po``.
 
 Every :class:`matcher.catalogue.errors.RecordError` carries one of the codes of :data:`ERRORS` and its
-parameters. ``render(code, params)`` gives the Danish sentence fragment from the gettext catalogue —
+parameters. ``render(code, params)`` gives the Danish sentence fragment from the gettext catalogue
+(``msgctxt`` the code, ``msgid`` the English text) —
 without a Flask request, so operations, importers and the worker render the same text as the screens;
 ``render(code, params, "en")`` gives the English one the CLI prints. Adding an error: add the code and
-its English text below, its Danish ``msgstr`` to the ``da`` catalogue, raise ``RecordError(record,
+its English text to ``matcher/error_texts.py``, an entry with ``msgctxt`` the code and its Danish
+``msgstr`` to the ``da`` catalogue, raise ``RecordError(record,
 field, "the.code", param=...)``; ``tests/test_messages.py`` fails until all three agree.
 """
 
@@ -54,7 +56,7 @@ def is_code(text: str) -> bool:
 def render(code: str, params: dict[str, Any] | None = None, lang: str = "da") -> str:
     """Return the text of error ``code`` with ``params`` in ``lang`` (``da`` or ``en``)."""
     msgid = ERRORS[code]
-    text = msgid if lang == "en" else translations(lang).gettext(msgid)
+    text = msgid if lang == "en" else translations(lang).pgettext(code, msgid)
     if not params:
         return text.replace("%%", "%")
     return text % {k: render(v.code, v.params, lang) if isinstance(v, Problem) else v for k, v in params.items()}

@@ -20,14 +20,19 @@ from matcher.messages import Problem, record_label, render
 
 PACKAGE = Path(matcher.__file__).resolve().parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+#: Codes computed from a JSONInputError's problem (f"json.{exc.problem}"); each problem needs its code.
+FAMILIES = ("json.", "body.")
+JSON_PROBLEMS = ("syntax", "encoding", "constant", "number", "depth")
 #: Calls whose code is their n-th positional argument.
-CODE_ARGUMENT = {"RecordError": 2, "Invalid": 0, "DocumentError": 0, "KeyReused": 0, "fail": 1, "Problem": 0}
+CODE_ARGUMENT = {"RecordError": 2, "Invalid": 0, "DocumentError": 0, "KeyReused": 0, "fail": 1, "Problem": 0,
+                 "ProfileError": 1}
 
 
 def _danish() -> dict[str, str]:
+    """Return the Danish error texts by code (the entries whose ``msgctxt`` is a code)."""
     with (TRANSLATIONS / "da" / "LC_MESSAGES" / "messages.po").open("rb") as f:
         catalog = read_po(f, locale="da")
-    return {m.id: m.string for m in catalog if m.id}
+    return {m.context: (m.id, m.string) for m in catalog if m.id and m.context}
 
 
 def _keywords(node: ast.Call) -> set[str] | None:
@@ -51,6 +56,10 @@ def _raise_sites() -> list[tuple[str, int, str, str | None, set[str] | None]]:
                 continue
             arg = node.args[CODE_ARGUMENT[name]]
             literal = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+            if isinstance(arg, ast.JoinedStr):  # an f-string is a free text, never a code ...
+                head = arg.values[0]
+                family = isinstance(head, ast.Constant) and str(head.value) in FAMILIES
+                literal = None if family else ast.unparse(arg)  # ... but f"json.{problem}" (checked below)
             if isinstance(arg, ast.IfExp):  # "a.code" if x else "b.code"
                 for branch in (arg.body, arg.orelse):
                     if isinstance(branch, ast.Constant):
@@ -74,13 +83,20 @@ def test_every_code_raised_in_the_package_is_in_the_catalogue_with_its_parameter
     assert missing_params == []  # each raise passes every parameter its text uses
 
 
+def test_every_json_problem_has_its_codes():
+    assert [f"{family}{p}" for family in FAMILIES for p in JSON_PROBLEMS if f"{family}{p}" not in ERRORS] == []
+
+
 def test_every_code_has_a_danish_text_with_the_same_parameters():
     danish = _danish()
-    untranslated = [code for code, msgid in ERRORS.items() if not danish.get(msgid)]
+    untranslated = [code for code, msgid in ERRORS.items() if danish.get(code, ("", ""))[1] == ""]
     assert untranslated == []
+    outdated = [code for code, msgid in ERRORS.items() if danish[code][0] != msgid]
+    assert outdated == []  # the English text changed: check the Danish and copy the new msgid
     extra = [(code, name) for code, msgid in ERRORS.items()
-             for name in set(PLACEHOLDER.findall(danish[msgid])) - set(PLACEHOLDER.findall(msgid))]
+             for name in set(PLACEHOLDER.findall(danish[code][1])) - set(PLACEHOLDER.findall(msgid))]
     assert extra == []  # a Danish text may leave a detail out, never use one the English lacks
+    assert set(danish) <= set(ERRORS)  # no Danish text left behind for a code that is gone
 
 
 def test_every_code_renders_in_both_languages_with_its_parameters():

@@ -7,6 +7,8 @@ import math
 import re
 from dataclasses import dataclass, fields
 
+from matcher.messages import render
+
 from .geo import Geocoder, default_geocoder
 from .text import normalise
 
@@ -29,10 +31,14 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 class ProfileError(ValueError):
     """A child-profile field is missing or invalid; ``field`` names it."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+    def __init__(self, field: str, code: str, /, **params: object):
+        super().__init__(f"{field}: {render(code, params, 'en')}")
+        self.field, self.code, self.params = field, code, params
+
+    @property
+    def message(self) -> str:
+        """Return the Danish text (from the error catalogue, ``matcher.error_texts``)."""
+        return render(self.code, self.params)
 
 
 def parse_weekdays(value, field: str = "weekdays") -> tuple[str, ...]:
@@ -44,14 +50,14 @@ def parse_weekdays(value, field: str = "weekdays") -> tuple[str, ...]:
     elif isinstance(value, (list, tuple, set, frozenset)):
         items = list(value)
     else:
-        raise ProfileError(field, "skal være en liste af ugedage, fx ['mon', 'onsdag']")
+        raise ProfileError(field, "profile.weekdays_list")
     days = set()
     for item in items:
         if not isinstance(item, str):
-            raise ProfileError(field, f"ugedag skal være tekst, fik {item!r}")
+            raise ProfileError(field, "profile.weekday_text", got=repr(item))
         code = _WEEKDAY_WORDS.get(normalise(item))
         if code is None:
-            raise ProfileError(field, f"ukendt ugedag {item!r} (brug mon..sun eller mandag..søndag)")
+            raise ProfileError(field, "profile.weekday_unknown", got=repr(item))
         days.add(code)
     return tuple(d for d in _WEEKDAY_CODES if d in days)
 
@@ -61,16 +67,16 @@ def _int(data: dict, name: str, lo: int, hi: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ProfileError(name, f"skal være et helt tal mellem {lo} og {hi}")
+        raise ProfileError(name, "profile.int_range", low=lo, high=hi)
     try:
         number = int(value) if not isinstance(value, float) else value
     except ValueError:
-        raise ProfileError(name, f"skal være et helt tal mellem {lo} og {hi}, fik {value!r}") from None
+        raise ProfileError(name, "profile.int_range_got", low=lo, high=hi, got=repr(value)) from None
     if isinstance(number, float) and not number.is_integer():
-        raise ProfileError(name, f"skal være et helt tal, fik {value!r}")
+        raise ProfileError(name, "profile.int_got", got=repr(value))
     number = int(number)
     if not lo <= number <= hi:
-        raise ProfileError(name, f"skal være mellem {lo} og {hi}, fik {number}")
+        raise ProfileError(name, "profile.between_got", low=lo, high=hi, got=number)
     return number
 
 
@@ -79,13 +85,13 @@ def _float(data: dict, name: str, *, positive: bool) -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ProfileError(name, "skal være et tal")
+        raise ProfileError(name, "profile.number")
     try:
         number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
     except ValueError:
-        raise ProfileError(name, f"skal være et tal, fik {value!r}") from None
+        raise ProfileError(name, "profile.number_got", got=repr(value)) from None
     if not math.isfinite(number) or (number <= 0 if positive else number < 0):
-        raise ProfileError(name, "skal være større end 0" if positive else "må ikke være negativ")
+        raise ProfileError(name, "profile.positive" if positive else "profile.not_negative")
     return number
 
 
@@ -95,7 +101,7 @@ def _bool(data: dict, name: str, default: bool) -> bool:
         return value
     if isinstance(value, str) and value.lower() in {"true", "1", "ja", "yes", "on", "false", "0", "nej", "no", "off", ""}:
         return value.lower() in {"true", "1", "ja", "yes", "on"}
-    raise ProfileError(name, "skal være sand/falsk")
+    raise ProfileError(name, "profile.bool")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +130,11 @@ class ChildProfile:
             With ``.field`` naming the offending key.
         """
         if not isinstance(data, dict):
-            raise ProfileError("profile", "skal være et objekt med felter")
+            raise ProfileError("profile", "profile.object")
         known = {f.name for f in fields(cls)}
         for key in data:
             if key not in known:
-                raise ProfileError(str(key), f"ukendt felt {key!r}")
+                raise ProfileError(str(key), "profile.unknown_field", name=repr(key))
         geocoder = geocoder or default_geocoder()
         today = today or dt.date.today()
 
@@ -137,24 +143,25 @@ class ChildProfile:
         if birth_date is not None:
             computed = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
             if not 0 <= computed <= 25:
-                raise ProfileError("birth_date", f"giver alder {computed}; skal give 0-25 år")
+                raise ProfileError("birth_date", "profile.birth_age", age=computed)
             if age is not None and age != computed:
-                raise ProfileError("age", f"passer ikke med birth_date (giver {computed} år)")
+                raise ProfileError("age", "profile.age_mismatch", age=computed)
             age = computed
         if age is None:
-            raise ProfileError("age", "alder (age) eller fødselsdato (birth_date) skal angives")
+            raise ProfileError("age", "profile.age_required")
 
         gender = data.get("gender") or "unknown"
         if not isinstance(gender, str) or gender.lower() not in GENDERS:
-            raise ProfileError("gender", f"skal være en af {', '.join(GENDERS)}")
+            raise ProfileError("gender", "one_of", allowed=", ".join(GENDERS))
 
         interests = data.get("interests") or ""
         if isinstance(interests, (list, tuple)) and all(isinstance(i, str) for i in interests):
             interests = ", ".join(interests)
         if not isinstance(interests, str):
-            raise ProfileError("interests", "skal være fritekst")
+            raise ProfileError("interests", "profile.interests_text")
         if len(interests) > MAX_INTERESTS_CHARS:
-            raise ProfileError("interests", f"må højst være {MAX_INTERESTS_CHARS} tegn, fik {len(interests)}")
+            raise ProfileError("interests", "profile.interests_long", max=MAX_INTERESTS_CHARS,
+                                  got=len(interests))
 
         postcode, district = cls._place(data, geocoder)
         languages = data.get("languages") or ()
@@ -163,7 +170,7 @@ class ChildProfile:
         if not isinstance(languages, (list, tuple)) or not all(
             isinstance(x, str) and _LANGUAGE.match(x.strip().lower()) for x in languages
         ):
-            raise ProfileError("languages", "skal være en liste af sprogkoder, fx ['da', 'ar']")
+            raise ProfileError("languages", "profile.languages")
 
         return cls(
             age=age,
@@ -192,11 +199,11 @@ class ChildProfile:
             try:
                 birth = dt.date.fromisoformat(value.strip())
             except ValueError:
-                raise ProfileError("birth_date", f"skal være en ISO-dato (ÅÅÅÅ-MM-DD), fik {value!r}") from None
+                raise ProfileError("birth_date", "profile.iso_date_got", got=repr(value)) from None
         else:
-            raise ProfileError("birth_date", "skal være en ISO-dato (ÅÅÅÅ-MM-DD)")
+            raise ProfileError("birth_date", "profile.iso_date")
         if birth > today:
-            raise ProfileError("birth_date", "ligger i fremtiden")
+            raise ProfileError("birth_date", "profile.birth_future")
         return birth
 
     @staticmethod
@@ -206,20 +213,21 @@ class ChildProfile:
         district = data.get("district")
         if postcode is not None and postcode != "":
             if isinstance(postcode, bool) or not isinstance(postcode, (str, int)):
-                raise ProfileError("postcode", "skal være et firecifret postnummer")
+                raise ProfileError("postcode", "profile.postcode")
             postcode = str(postcode).strip()
             if not re.fullmatch(r"\d{4}", postcode):
-                raise ProfileError("postcode", f"skal være et firecifret postnummer, fik {postcode!r}")
+                raise ProfileError("postcode", "profile.postcode_got", got=repr(postcode))
             if geocoder.postcode(postcode) is None:
-                raise ProfileError("postcode", f"ukendt postnummer {postcode}")
+                raise ProfileError("postcode", "profile.postcode_unknown", postcode=postcode)
         else:
             postcode = None
         if district is not None and district != "":
             if not isinstance(district, str):
-                raise ProfileError("district", "skal være navnet på en bydel")
+                raise ProfileError("district", "profile.district_name")
             canonical = geocoder.normalise_district(district)
             if canonical is None:
-                raise ProfileError("district", f"ukendt bydel {district!r}; brug en af {', '.join(geocoder.districts())}")
+                raise ProfileError("district", "profile.district_unknown", got=repr(district),
+                                   allowed=", ".join(geocoder.districts()))
             district = canonical
         else:
             district = geocoder.postcode_district(postcode) if postcode else None

@@ -297,9 +297,9 @@ class MatchService:
         from matcher.matching.profile import ProfileError
 
         if kind not in KINDS:
-            raise ProfileError("kind", f"skal være en af {', '.join(KINDS)}")
+            raise ProfileError("kind", "one_of", allowed=", ".join(KINDS))
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-            raise ProfileError("limit", "skal være et helt tal fra 1 til 100")
+            raise ProfileError("limit", "profile.limit")
         profile = ChildProfile.from_dict(child, today=today or local_today())
         return self.ranker(session).rank(profile, kind=kind, limit=limit)
 

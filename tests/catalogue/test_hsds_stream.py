@@ -73,7 +73,7 @@ def test_a_lone_surrogate_escape_names_the_record_and_field(reference):
         import_services(reference, read_services(json.dumps(services).encode()))
     reference.rollback()
     assert [(e.record.split(" ")[0], e.field) for e in err.value.errors] == [("service[1]", "name")]
-    assert "surrogate" in err.value.errors[0].message
+    assert "surrogate" in err.value.errors[0].text("en")
 
 
 def test_a_streamed_import_equals_a_list_import_and_keeps_the_source_text(reference, tmp_path):

@@ -178,7 +178,7 @@ def test_ages_are_checked_finite_and_in_range_before_int(value, words):
     doc["minimum_age"] = value
     errors = []
     assert parse_service(doc, 0, errors) is None
-    assert [(e.field, words in e.message) for e in errors] == [("minimum_age", True)]
+    assert [(e.field, words in e.text("en")) for e in errors] == [("minimum_age", True)]
 
 
 def test_a_decimal_age_from_a_streaming_parser_is_read():
