@@ -316,6 +316,6 @@ def test_share_with_club_needs_consent_scope_and_only_a_first_name(child, staff,
 def test_free_text_refuses_unstorable_text(text, message):
     from matcher.pathways.checks import check_free_text
 
-    with pytest.raises(RecordError, match=message) as err:
+    with pytest.raises(RecordError) as err:
         check_free_text("note", text)
-    assert err.value.field == "note"
+    assert err.value.field == "note" and message in err.value.message  # the Danish text the screens show

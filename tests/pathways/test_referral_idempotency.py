@@ -48,7 +48,7 @@ def test_the_first_answer_comes_back_and_other_requests_are_refused(staff, two, 
     for other in ({"method": "PATCH", "path": PATH, "body": {"status": "trial"}},
                   {"method": "PATCH", "path": "/api/v1/referrals/2", "body": {"status": "contacted", "x": 1}},
                   {"method": "POST", "path": PATH, "body": {"status": "contacted", "x": 1}}):
-        with pytest.raises(KeyReused, match="anden forespørgsel"):
+        with pytest.raises(KeyReused, match="another request"):
             claim_key(session, staff.cp, "k-1", **other)
     assert session.scalar(select(func.count(ReferralEvent.id)).where(  # the session is still usable
         ReferralEvent.referral_id == referral.id)) == 2
@@ -59,7 +59,7 @@ def test_the_first_answer_comes_back_and_other_requests_are_refused(staff, two, 
 def test_a_key_committed_without_an_answer_is_refused(staff, two, session):
     claim_key(session, staff.cp, "k-2", method="PATCH", path=PATH, body={})
     session.commit()
-    with pytest.raises(KeyReused, match="intet svar"):
+    with pytest.raises(KeyReused, match="got no answer"):
         claim_key(session, staff.cp, "k-2", method="PATCH", path=PATH, body={})
 
 
