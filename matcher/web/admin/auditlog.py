@@ -47,7 +47,8 @@ def audit_log_csv():
         query = AuditQuery.from_args(request.args)
     except RecordError as exc:
         return Response(error_sentence(exc.field, exc.message) + "\n", status=400, mimetype="text/plain")
+    # A lasting event: the boundary commits it with the 200 answer, before a single row leaves (the body is
+    # streamed after the commit), and keeps it if the answer fails instead.
     record(session, current_user, "export", "audit_log", purpose=query.describe(), ip=request.remote_addr)
-    session.commit()  # the export is on record before a single row leaves
     return Response(stream_with_context(iter_csv(session, query)), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=revisionslog.csv"})
