@@ -171,6 +171,16 @@ def _start_of(day: dt.date) -> dt.datetime:
 CSV_COLUMNS = ("id", "at", "actor", "role", "action", "object_type", "object_id", "child_id", "purpose", "ip")
 
 
+def export_csv(session: Session, actor: Any, query: AuditQuery, ip: str | None = None) -> Iterator[str]:
+    """Log the export of the matching events (a lasting event) and return their CSV lines, to stream.
+
+    The event is written before the first line: the caller's transaction boundary commits it, and
+    keeps it if the answer fails, before a single row leaves.
+    """
+    record(session, actor, "export", "audit_log", purpose=query.describe(), ip=ip)
+    return iter_csv(session, query)
+
+
 def iter_csv(session: Session, query: AuditQuery) -> Iterator[str]:
     """Yield the matching events as CSV lines (header first), streamed in batches."""
     out = io.StringIO()

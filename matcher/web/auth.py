@@ -16,13 +16,12 @@ from sqlalchemy import or_, select, update
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from matcher.accounts import lockout, totp, totp_keys
+from matcher.accounts import audited, lockout, totp, totp_keys
 from matcher.accounts import login as login_ops
 from matcher.accounts.lockout import LOCKOUT, MAX_FAILED_LOGINS  # noqa: F401  (re-exported for tests)
 from matcher.accounts.models import Role, User
-from matcher.accounts.operations import end_all_sessions, hash_token
+from matcher.accounts.operations import hash_token
 from matcher.db import utcnow
-from matcher.privacy.audit import record
 from matcher.web.database import get_session
 
 bp = Blueprint("auth", __name__)
@@ -317,8 +316,7 @@ def one_time_code_setup():
     status = 200
     if form.validate_on_submit():
         if _accept_code(user, form.code.data):
-            user.totp_confirmed_at = utcnow()
-            record(get_session(), user, "totp_enrolled", "user", user.id, ip=request.remote_addr)
+            audited.confirm_two_factor(get_session(), user, request.remote_addr)
             return _complete_login(user, session[PENDING].get("next"))
         _count_failure(user, "forkert engangskode ved opsætning")
         if _locked(user):
@@ -335,8 +333,7 @@ def one_time_code_setup():
 @login_required
 def logout():
     """Log out: every session of the user ends (a copied session cookie stops working, too)."""
-    record(get_session(), current_user, "logout", "user", current_user.id, ip=request.remote_addr)
-    end_all_sessions(current_user.user)
+    audited.log_out(get_session(), current_user.user, request.remote_addr)
     logout_user()
     session.clear()
     flash("Du er logget ud.", "info")

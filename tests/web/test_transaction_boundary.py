@@ -41,11 +41,16 @@ def test_only_the_boundary_commits_or_rolls_back():
     assert _calls(BOUNDARY, {"commit", "rollback"}), "the scan must see the boundary's own calls"
 
 
-def test_no_view_builds_audit_rows_itself():
-    found = [f"{path.name}:{node.lineno}" for path in sorted(WEB.rglob("*.py"))
-             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "AuditEvent"]
-    assert found == [], "AuditEvent(...) built in the web layer: " + ", ".join(found)
+def test_no_view_writes_audit_rows_itself():
+    """Views call operations that log; the web layer logs only a child's look-up, in ``access.py``."""
+    def called(path: Path) -> list[str]:
+        return [f"{path.name}:{node.lineno}" for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                if isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", "")) in {"AuditEvent", "record"}]
+
+    found = [hit for path in sorted(WEB.rglob("*.py")) if path.name != "access.py" for hit in called(path)]
+    assert found == [], "audit rows written in the web layer: " + ", ".join(found)
+    assert called(WEB / "access.py"), "the scan must see the look-up log in access.py"
 
 
 # --- the lasting-write mechanism, on both databases ---------------------------------------------------------

@@ -10,7 +10,6 @@ from matcher.catalogue.errors import RecordError
 from matcher.mail.models import OUTBOX_STATUSES, JobLease, OutboxMessage
 from matcher.mail.sender import resend
 from matcher.mail.smtp import SmtpTarget
-from matcher.privacy.audit import record
 from matcher.web.admin import bp
 from matcher.web.database import form_operation, get_session
 
@@ -69,8 +68,6 @@ def outbox_resend(message_id: int):
     message = session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)
-    resend(session, message)
-    record(session, current_user, "update", "outbox_message", message.id, purpose="send mail igen",
-           ip=request.remote_addr)
+    resend(session, message, actor=current_user, ip=request.remote_addr)
     flash("Mailen er sat i kø igen og sendes ved næste kørsel.", "info")
     return redirect(url_for("admin.outbox"), code=303)
