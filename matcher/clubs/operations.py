@@ -19,6 +19,7 @@ from matcher.clock import local_today
 from matcher.clubs.models import CLUB_ANSWERS, ClubAnswer
 from matcher.clubs.notify import mail_club_of_share, mail_contact_person_of_answer
 from matcher.db import utcnow
+from matcher.messages import render
 from matcher.pathways.checks import NotAllowed, check_free_text
 from matcher.pathways.models import Participation, Referral, ReferralEvent
 from matcher.pathways.referral_operations import ORDER, share_with_club
