@@ -17,7 +17,7 @@ from matcher.catalogue.hsds_import import import_services, load_services
 from matcher.catalogue.mentors_import import import_mentors
 from matcher.catalogue.models import District, Offer, Organisation, OrganisationKind
 from matcher.catalogue.taxonomy import load_terms_file
-from matcher.clock import local_today
+from matcher.clock import local_today, utcnow
 from matcher.config import PROJECT_ROOT
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
@@ -87,7 +87,7 @@ def enrol_demo_two_factor(session: Session, totp_keys: tuple[str, ...] | None = 
     for user in session.scalars(select(User).where(User.totp_secret.is_(None))):
         if user.requires_two_factor:
             user.totp_secret = seal(DEMO_TOTP_SECRET, keys)
-            user.totp_confirmed_at = dt.datetime.now(dt.timezone.utc)
+            user.totp_confirmed_at = utcnow()
     session.flush()
 
 

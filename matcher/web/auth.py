@@ -23,6 +23,7 @@ from matcher.accounts.models import Role, User
 from matcher.accounts.operations import end_all_sessions, hash_token
 from matcher.db import utcnow
 from matcher.privacy.audit import record
+from matcher.runtime import runtime_of
 from matcher.web.database import get_session
 
 bp = Blueprint("auth", __name__)
@@ -271,7 +272,7 @@ def _restart_login():
 def _keys() -> tuple[str, ...]:
     from flask import current_app
 
-    return current_app.config["MATCHER_SETTINGS"].totp_keys
+    return runtime_of(current_app).settings.totp_keys
 
 
 def _secret(user: User) -> str | None:

@@ -6,8 +6,9 @@ from flask import Flask, Response, current_app, g
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from matcher.db import make_engine, make_session_factory
+from matcher.db import make_engine
 from matcher.privacy.audit import rewrite, take_pending
+from matcher.runtime import runtime_of
 
 #: Errors that mean the database cannot be reached (a restart, a dropped connection), not a bug.
 UNAVAILABLE = (OperationalError, InterfaceError)
@@ -17,7 +18,7 @@ def init_app(app: Flask) -> None:
     """Create the engine for the app and commit or roll back after each request."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["matcher.engine"] = engine
-    app.extensions["matcher.sessions"] = make_session_factory(engine)
+    app.extensions["matcher.sessions"] = runtime_of(app).sessions(engine)  # its sessions carry the runtime
     app.after_request(_finish)
     app.teardown_appcontext(_close)
 

@@ -11,6 +11,7 @@ from matcher.mail.models import OUTBOX_STATUSES, JobLease, OutboxMessage
 from matcher.mail.sender import resend
 from matcher.mail.smtp import SmtpTarget
 from matcher.privacy.audit import record
+from matcher.runtime import runtime_of
 from matcher.web.admin import bp
 from matcher.web.database import get_session
 
@@ -18,7 +19,7 @@ PAGE = 100
 
 
 def _settings():
-    return current_app.config["MATCHER_SETTINGS"]
+    return runtime_of(current_app).settings
 
 
 def _readable() -> bool:
