@@ -71,8 +71,10 @@ from urllib.parse import urlsplit
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RUNTIME_KEY = "matcher.runtime"  # the Session.info key of the runtime that opened a session (matcher.db)
 DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "matcher.db"
 
 
@@ -203,6 +205,12 @@ class Settings:
             base_url=(env.get("MATCHER_BASE_URL", "").strip() or cls.base_url).rstrip("/"),
             **{name: _int(env, PREFIX + name.upper(), getattr(cls, name), minimum=1) for name in PATHWAY_SETTINGS},
         )
+
+
+def settings_of(session: Any) -> Settings:
+    """Return the settings of the runtime that opened ``session``; a bare session (a script) reads the environment."""
+    runtime = session.info.get(RUNTIME_KEY)
+    return runtime.settings if runtime is not None else Settings.from_env()
 
 
 def tile_template(raw: str) -> str:

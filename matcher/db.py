@@ -13,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from matcher.clock import utcnow  # noqa: F401  (column defaults and operations import it from here)
+from matcher.config import RUNTIME_KEY  # the Session.info key of the runtime (see make_session_factory)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -23,8 +24,6 @@ NAMING_CONVENTION = {
 }
 
 
-#: The ``Session.info`` key of the runtime that opened a session (see ``make_session_factory``).
-RUNTIME_KEY = "matcher.runtime"
 
 #: The largest id an INTEGER column holds on every database (PostgreSQL's int4).
 MAX_ID = 2**31 - 1

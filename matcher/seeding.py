@@ -18,7 +18,7 @@ from matcher.catalogue.mentors_import import import_mentors
 from matcher.catalogue.models import District, Offer, Organisation, OrganisationKind
 from matcher.catalogue.taxonomy import load_terms_file
 from matcher.clock import local_today, utcnow
-from matcher.config import PROJECT_ROOT
+from matcher.config import PROJECT_ROOT, settings_of
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 # The demo logins are printed on purpose.
@@ -81,9 +81,8 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print, today: dt.dat
 def enrol_demo_two_factor(session: Session, totp_keys: tuple[str, ...] | None = None) -> None:
     """Give every demo user who needs a one-time code the demo authenticator key, sealed with MATCHER_TOTP_KEY."""
     from matcher.accounts.totp_keys import seal
-    from matcher.config import Settings
 
-    keys = totp_keys or Settings.from_env().totp_keys
+    keys = totp_keys or settings_of(session).totp_keys
     for user in session.scalars(select(User).where(User.totp_secret.is_(None))):
         if user.requires_two_factor:
             user.totp_secret = seal(DEMO_TOTP_SECRET, keys)
