@@ -33,7 +33,6 @@ from matcher.catalogue.search import SearchQuery, database_key, search, search_i
 from matcher.db import make_engine  # noqa: E402
 from matcher.migrate import upgrade  # noqa: E402
 from matcher.seeding import load_reference  # noqa: E402
-from matcher.config import Settings  # noqa: E402
 from matcher.runtime import Runtime  # noqa: E402
 
 PROFILE = {"age": 11, "interests": "fodbold", "postcode": "8000"}
@@ -62,7 +61,7 @@ def main() -> None:
             session.commit()
         engine.dispose()
     engine = make_engine(url)
-    runtime = Runtime(Settings(), learn=False)
+    runtime = Runtime.from_env(learn=False)
     service, sessions = runtime.matching, runtime.sessions(engine)
     with sessions() as session:
         t0 = time.process_time()

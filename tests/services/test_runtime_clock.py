@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from matcher.clock import Clock
-from matcher.config import Settings
 from matcher.runtime import Runtime
 
 UTC = dt.timezone.utc
@@ -16,7 +15,7 @@ CHILD = {"birth_date": "2014-01-01", "gender": "girl", "interests": "fodbold", "
 
 
 def runtime_at(*when: int) -> Runtime:
-    return Runtime(Settings(), clock=Clock.fixed(dt.datetime(*when, tzinfo=UTC)), learn=False)
+    return Runtime.from_env({"MATCHER_ENV": "testing"}, clock=Clock.fixed(dt.datetime(*when, tzinfo=UTC)), learn=False)
 
 
 def titles(result) -> list[str]:
