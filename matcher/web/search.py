@@ -93,12 +93,14 @@ def club_contacts(organisation_id: int) -> list:
 
 def _child_for(raw: str | None):
     """Return the child the search is made for (``barn``: its id), audited; None without one."""
-    from matcher.web.access import followed_child
+    from matcher.web.access import followed_child, log_child_access
 
     child_id = parse_id(raw or "")
     if child_id is None or not current_user.has_role(Role.admin, Role.key_staff, Role.contact_person):
         return None
-    return followed_child(child_id)
+    child = followed_child(child_id)
+    log_child_access(child)
+    return child
 
 
 @bp.get("/tilbud/<int:offer_id>")
