@@ -19,10 +19,11 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import RecordError
-from matcher.db import make_engine, make_session_factory
+from matcher.db import make_engine
 from matcher.lasting import roll_back
 from matcher.pathways.checks import NotAllowed
 from matcher.privacy.audit import once_per_request
+from matcher.runtime import runtime_of
 
 #: Errors that mean the database cannot be reached (a restart, a dropped connection), not a bug.
 UNAVAILABLE = (OperationalError, InterfaceError)
@@ -39,7 +40,7 @@ def init_app(app: Flask) -> None:
     """Create the engine for the app and commit or roll back after each request."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["matcher.engine"] = engine
-    app.extensions["matcher.sessions"] = make_session_factory(engine)
+    app.extensions["matcher.sessions"] = runtime_of(app).sessions(engine)  # its sessions carry the runtime
     app.after_request(_finish)
     app.teardown_appcontext(_close)
 
