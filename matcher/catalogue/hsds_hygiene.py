@@ -75,13 +75,18 @@ class OrganisationLedger:
     def check(self, service: ParsedService, index: int, errors: list[RecordError]) -> bool:
         """Return False (and append an error) when the service's organisation differs from an earlier one."""
         org = service.organisation
-        digest = hashlib.sha256(json.dumps(org.source, sort_keys=True, ensure_ascii=False,
+        return self.check_source(org.external_id, org.source, service.external_id, index, errors)
+
+    def check_source(self, org_id: str, source: Any, service_id: str, index: int,
+                     errors: list[RecordError]) -> bool:
+        """Check an organisation by its id and HSDS object, as ``check`` does for a parsed service."""
+        digest = hashlib.sha256(json.dumps(source, sort_keys=True, ensure_ascii=False,
                                            default=str).encode()).digest()
-        first = self.seen.setdefault(org.external_id, (digest, index))
+        first = self.seen.setdefault(org_id, (digest, index))
         if first[0] == digest:
             return True
         errors.append(RecordError(
-            f"service[{index}] id={service.external_id}", "organization",
-            f"organisation id {org.external_id!r} appears with different content in service[{first[1]}]; "
+            f"service[{index}] id={service_id}", "organization",
+            f"organisation id {org_id!r} appears with different content in service[{first[1]}]; "
             "one id must mean one organisation"))
         return False
