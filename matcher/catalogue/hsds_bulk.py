@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Numeric, Time, bindparam, delete, select, update
@@ -392,16 +393,15 @@ class BulkWriter:
                     copy.write_row([row[c] for c in columns])
             return
         convert = self._converters(table, columns)
-        data = [tuple(row[c] for c in columns) for row in rows]
-        for j, proc in convert:  # only dates, times and decimals need converting; JSON is text already
-            memo: dict[Any, Any] = {}
-            for k, row in enumerate(data):
-                v = row[j]
-                if v is not None:
-                    out = memo.get(v)
-                    if out is None:
-                        out = memo[v] = proc(v)
-                    data[k] = (*row[:j], out, *row[j + 1:])
+        if not convert:
+            data = list(map(itemgetter(*columns), rows)) if len(columns) > 1 else [(r[columns[0]],) for r in rows]
+        else:  # only dates, times and decimals need converting (JSON is text already): column by column
+            values = [[row[c] for row in rows] for c in columns]
+            for j, proc in convert:
+                memo: dict[Any, Any] = {}
+                values[j] = [None if v is None else memo[v] if v in memo else memo.setdefault(v, proc(v))
+                             for v in values[j]]
+            data = list(zip(*values))
         placeholders = ", ".join("?" for _ in columns)
         driver.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({placeholders})", data)  # nosec B608
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -47,6 +48,16 @@ def link_problem(value: str) -> str | None:
     scheme = value.strip().split(":", 1)[0][:20] if ":" in value else ""
     shown = f"{scheme}:" if scheme else repr(value[:40])
     return f"must be an http(s), mailto or tel link, got {shown}"
+
+
+_INVISIBLE_TEXT = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
+_LINK_KEYS_TEXT = tuple(f'"{key}"' for key in sorted(URL_KEYS))
+
+
+def may_hold_bad_links_or_names(text: str) -> bool:
+    """Tell from a record's JSON text whether it can hold a link or name ``check_links_and_names`` refuses."""
+    return ("\\u" in text or _INVISIBLE_TEXT.search(text) is not None
+            or any(key in text for key in _LINK_KEYS_TEXT))
 
 
 def check_links_and_names(c: Failing, raw: Any, path: str = "") -> None:

@@ -171,7 +171,7 @@ def _kept_organisation(raw: Any, kept: dict[str, int], seen: dict[str, int]) -> 
 def _parse(raw: Any, text: str | None, i: int, found: list[RecordError], strict: bool,
            ledger: OrganisationLedger, seen: dict[str, int]) -> tuple[Any, str]:
     """Validate one record fully; return the parsed service (None when bad) and its source JSON."""
-    s = parse_service(raw, i, found, strict=strict)
+    s = parse_service(raw, i, found, strict=strict, text=text)
     if s is not None and not ledger.check(s, i, found):
         s = None  # one organisation id with two different contents in one file
     if s is not None and s.external_id in seen:

@@ -30,9 +30,9 @@ def parsed(monkeypatch):
     calls: list[int] = []
     real = hsds_import.parse_service
 
-    def counting(raw, index, errors, strict=True):
+    def counting(raw, index, errors, **kwargs):
         calls.append(index)
-        return real(raw, index, errors, strict=strict)
+        return real(raw, index, errors, **kwargs)
 
     monkeypatch.setattr(hsds_import, "parse_service", counting)
     return calls
