@@ -52,11 +52,13 @@ def link_problem(value: str) -> str | None:
 
 _INVISIBLE_TEXT = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
 _LINK_KEYS_TEXT = tuple(f'"{key}"' for key in sorted(URL_KEYS))
+# An escape that may spell an ASCII letter of a key or an invisible character (a superset of both).
+_RISKY_ESCAPE = re.compile(r"\\u(?:00[0-7]|061[cC]|180[eE]|20[0-6]|[fF][eE][fF][fF])")
 
 
 def may_hold_bad_links_or_names(text: str) -> bool:
     """Tell from a record's JSON text whether it can hold a link or name ``check_links_and_names`` refuses."""
-    return ("\\u" in text or _INVISIBLE_TEXT.search(text) is not None
+    return (("\\u" in text and _RISKY_ESCAPE.search(text) is not None) or _INVISIBLE_TEXT.search(text) is not None
             or any(key in text for key in _LINK_KEYS_TEXT))
 
 

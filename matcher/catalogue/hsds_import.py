@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
@@ -85,6 +87,23 @@ def import_services(session: Session, services: Iterable[Any], *, strict: bool =
     With ``strict=False`` (for generic HSDS directories) coordinates outside Denmark and
     non-Danish postcodes are flagged and left out instead of refusing the file.
     """
+    with _fewer_collections():
+        return _import(session, services, strict, source, progress)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while an import allocates millions of short-lived objects."""
+    saved = gc.get_threshold()
+    gc.set_threshold(max(saved[0], 100_000), max(saved[1], 50), max(saved[2], 100))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
+def _import(session: Session, services: Iterable[Any], strict: bool, source: str,
+            progress: Progress | None) -> ImportSummary:
     errors: list[RecordError] = []
     seen: dict[str, int] = {}
     ledger = OrganisationLedger()
