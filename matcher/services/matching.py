@@ -1,4 +1,4 @@
-"""Load the catalogue as plain candidates, keep a fitted ranker per process and database, and match."""
+"""Load the catalogue as plain candidates, keep a fitted ranker per runtime and database, and match."""
 
 from __future__ import annotations
 
@@ -21,8 +21,7 @@ from matcher.catalogue.models import (
 )
 from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
 from matcher.catalogue.reader import candidate, json_list, plain_text, read_offers
-from matcher.catalogue.search import catalogue_stamp, database_key, search_index
-from matcher.catalogue.search import indexes as search_indexes
+from matcher.catalogue.search import SearchIndexes, catalogue_stamp, database_key, search_index
 from matcher.catalogue.taxonomy import mapped_codes, match_terms
 from matcher.clock import local_today
 from matcher.matching.geo import default_geocoder
@@ -171,17 +170,20 @@ def propose_from_outcomes(session: Session, today: dt.date | None = None) -> Wei
 
 
 class MatchService:
-    """Keeps one fitted ranker per database and process; refits when the catalogue's revision moves.
+    """Keeps one fitted ranker per database for one runtime; refits when the catalogue's revision moves.
 
     A quick fit (a municipal catalogue, tests) is repeated inside the request that notices the
     new revision; a slow one (a national catalogue) runs in a background thread while the
     previous ranker answers (``IndexKeeper``). Under gunicorn the master fits once before it
     forks, so every worker, including one forked to replace a killed worker, starts with it.
+    ``today`` is the runtime clock's Copenhagen date, read on every match and fit.
     """
 
-    def __init__(self, weights: dict[str, float] | None = None, learn: bool = True):
+    def __init__(self, weights: dict[str, float] | None = None, learn: bool = True,
+                 today: Callable[[], dt.date] = local_today):
         self.weights = weights
         self.learn = learn
+        self.today = today
         self.indexes: IndexKeeper[Ranker] = IndexKeeper("match index", slow_seconds=SLOW_FIT_SECONDS,
                                                         refresh_interval=REFIT_INTERVAL)
 
@@ -206,7 +208,7 @@ class MatchService:
         """Fit a new ranker on the catalogue as ``session`` sees it (weights learned from outcomes if better)."""
         weights = self.weights
         if weights is None and self.learn:
-            proposal = propose_from_outcomes(session)
+            proposal = propose_from_outcomes(session, self.today())
             if proposal.use_learned:
                 weights = proposal.weights
                 log.info("using weights learned from %d outcomes (CV AUC %.3f vs default %.3f)",
@@ -237,29 +239,28 @@ class MatchService:
             raise ProfileError("kind", f"skal være en af {', '.join(KINDS)}")
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
             raise ProfileError("limit", "skal være et helt tal fra 1 til 100")
-        profile = ChildProfile.from_dict(child, today=today or local_today())
-        return self.ranker(session).rank(profile, kind=kind, limit=limit)
+        today = today or self.today()
+        profile = ChildProfile.from_dict(child, today=today)
+        return self.ranker(session).rank(profile, kind=kind, limit=limit, today=today)
 
 
-match_service = MatchService()
+def use_index_store(folder: str | Path, search: SearchIndexes, matching: MatchService) -> None:
+    """Keep slow-to-build search and match indexes of these holders as files in ``folder`` (see ``IndexStore``)."""
+    search.indexes.store = IndexStore(folder, "search")
+    matching.indexes.store = IndexStore(folder, "match")
 
 
-def use_index_store(folder: str | Path) -> None:
-    """Keep slow-to-build search and match indexes as files in ``folder`` (see ``IndexStore``)."""
-    search_indexes.store = IndexStore(folder, "search")
-    match_service.indexes.store = IndexStore(folder, "match")
-
-
-def build_indexes(session: Session, save: bool = False) -> dict[str, float]:
+def build_indexes(session: Session, search: SearchIndexes, matching: MatchService,
+                  save: bool = False) -> dict[str, float]:
     """Build (or read from the index store) the search and match indexes of the catalogue ``session`` sees.
 
     Returns the seconds each index took to build; with ``save`` both are written to the store
     however quick they were.
     """
-    search_index(session)
-    match_service.ranker(session)
+    search_index(session, search)
+    matching.ranker(session)
     key, out = database_key(session), {}
-    for name, keeper in (("search", search_indexes), ("match", match_service.indexes)):
+    for name, keeper in (("search", search.indexes), ("match", matching.indexes)):
         built = keeper.peek(key)
         out[name] = built.seconds
         if save and keeper.store is not None:
