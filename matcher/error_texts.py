@@ -65,14 +65,17 @@ ERRORS: dict[str, str] = {
     "district.no_such_id": "no district with id %(id)s",
     "district.no_such_ref": "no district with id, slug or name %(ref)s",
     # document
+    "document.after_list": "not valid JSON (near byte %(at)s): more after the end of the list",
     "document.after_service": "%(problem)s (after service[%(index)s])",
     "document.empty": "not valid JSON: the document is empty",
+    "document.gap_too_long": "more than %(max)s bytes of values between two services (near byte %(at)s)",
     "document.invalid": "not valid JSON",
     "document.invalid_near": "not valid JSON (near byte %(at)s): %(detail)s",
     "document.not_services": "expected a list of HSDS services",
     "document.text_too_long": "a text is longer than %(max)s bytes",
     "document.text_too_long_at": "a text at byte %(at)s is longer than %(max)s bytes",
     "document.too_deep": "nested deeper than %(max)s levels at byte %(at)s",
+    "document.truncated": "not valid JSON (near byte %(at)s): the document ends before its list does",
     # file
     "file.empty": "the file is empty",
     "file.not_utf8": "not UTF-8 text: %(detail)s",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Float, String, Text, cast, or_, select, type_coerce, union
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from matcher.catalogue.errors import RecordError
@@ -18,14 +17,12 @@ from matcher.catalogue.models import (
     WEEKDAYS,
     CatalogueRevision,
     District,
-    InterestTerm,
     Offer,
     OfferKind,
-    OfferSchedule,
     OfferStatus,
     Organisation,
-    offer_interests,
 )
+from matcher.catalogue.reader import listing, read_offers
 from matcher.catalogue.taxonomy import match_terms
 from matcher.clock import local_today
 from matcher.db import parse_id, session_runtime
@@ -34,7 +31,7 @@ from matcher.matching.geo import default_geocoder
 from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
 from matcher.matching.index_update import patch_search_index
 from matcher.matching.keeper import IndexKeeper
-from matcher.matching.search_index import DAYPARTS, GENDER_RULES, SORTS, Listing, SearchIndex, schedule_slots
+from matcher.matching.search_index import DAYPARTS, GENDER_RULES, SORTS, Listing, SearchIndex
 from matcher.matching.text import InterestMatcher, normalise
 
 MAX_LIMIT = 500
@@ -282,78 +279,12 @@ def interest_matcher(session: Session, holder: SearchIndexes | None = None) -> t
                     bool(session.info.get("catalogue_bumped")))
 
 
-def plain_text(column):
-    """Return ``column`` read as text, skipping the per-row conversion to enums or JSON (300,000 rows: seconds)."""
-    return cast(column, Text) if isinstance(column.type, JSON) else type_coerce(column, String)
-
-
-def json_list(raw: str | None, parsed: dict[str | None, tuple]) -> tuple:
-    """Return the JSON list in ``raw`` as a tuple, parsing each distinct text once."""
-    out = parsed.get(raw)
-    if out is None:
-        out = parsed[raw] = tuple(json.loads(raw)) if raw else ()
-    return out
-
-
-def changed_offer_ids(since: int):
-    """Return a subquery of the offers changed after revision ``since``, or whose organisation was (indexed look-ups)."""
-    return union(select(Offer.id).where(Offer.changed_rev > since),
-                 select(Offer.id).join(Organisation, Organisation.id == Offer.organisation_id)
-                 .where(Organisation.changed_rev > since)).scalar_subquery()
-
-
-def changed_offers(query, offer_id, since: int | None):
-    """Restrict ``query`` to rows of offers (``offer_id``) changed after revision ``since`` (or whose organisation was)."""
-    return query if since is None else query.where(offer_id.in_(changed_offer_ids(since)))
-
-
 def load_listings(session: Session, since: int | None = None) -> list[Listing]:
-    """Return every offer as a plain listing for the search index (three column queries, no ORM objects).
+    """Return every offer as a plain listing for the search index (``reader.read_offers``, no ORM objects).
 
     With ``since``, only offers changed after that catalogue revision (or whose organisation was).
     """
-    conn = session.connection()
-    codes: dict[int, list[str]] = {}
-    for offer_id, code in conn.execute(changed_offers(
-            select(offer_interests.c.offer_id, InterestTerm.code)
-            .join(InterestTerm, InterestTerm.id == offer_interests.c.term_id), offer_interests.c.offer_id, since)).all():
-        codes.setdefault(offer_id, []).append(code)
-    days: dict[int, set[str]] = {}
-    slots: dict[int, int] = {}
-    parsed: dict[str | None, tuple] = {}
-    shifts: dict[tuple, int] = {}  # catalogues repeat a few thousand distinct (days, opens, closes)
-    for offer_id, weekdays, opens, closes in conn.execute(changed_offers(
-            select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays), plain_text(OfferSchedule.opens_at),
-                   plain_text(OfferSchedule.closes_at)), OfferSchedule.offer_id, since)).all():
-        listed = json_list(weekdays, parsed)
-        days.setdefault(offer_id, set()).update(listed)
-        if opens is not None:
-            key = (weekdays, opens, closes)
-            mask = shifts.get(key)
-            if mask is None:
-                mask = shifts[key] = schedule_slots([(listed, _minutes(opens), _minutes(closes))])
-            slots[offer_id] = slots.get(offer_id, 0) | mask
-    query = (select(Offer.id, plain_text(Offer.status), plain_text(Offer.kind), Offer.title, Organisation.name,
-                    Offer.description, Offer.district_id, Offer.age_min, Offer.age_max,
-                    cast(Offer.monthly_fee_dkk, Float), Offer.fee_support, Offer.lat, Offer.lon,
-                    plain_text(Offer.gender), Offer.spots_free)
-             .join(Organisation, Organisation.id == Offer.organisation_id))
-    rows = conn.execute(changed_offers(query, Offer.id, since)).all()
-    return [Listing(id=r[0], status=r[1], kind=r[2], title=r[3], organisation=r[4], description=r[5] or "",
-                    interests=tuple(codes.get(r[0], ())), district_id=r[6], age_min=r[7], age_max=r[8],
-                    weekdays=tuple(days.get(r[0], ())), monthly_fee_dkk=r[9], fee_support=bool(r[10]),
-                    lat=r[11], lon=r[12], gender=r[13] or None, spots_free=r[14],
-                    slots=slots.get(r[0], 0)) for r in rows]
-
-
-def _minutes(value: Any) -> int | None:
-    """Return a schedule time (a time, or 'HH:MM[:SS]' text on some drivers) as minutes after midnight."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        hours, minutes = value.split(":")[:2]
-        return int(hours) * 60 + int(minutes)
-    return value.hour * 60 + value.minute
+    return [listing(row) for row in read_offers(session, since)]
 
 
 def _build_later(session: Session):
