@@ -77,7 +77,7 @@ def test_a_kept_record_given_twice_is_named_as_a_duplicate(reference):
     with pytest.raises(ImportFailed) as err:
         import_services(reference, read_services(_bytes([services[0], services[1], services[0]])))
     reference.rollback()
-    assert [(e.record, e.field, e.message) for e in err.value.errors] == [
+    assert [(e.record, e.field, e.text("en")) for e in err.value.errors] == [
         ("service[2] id=s0", "id", "duplicates service[0]")]
 
 
@@ -90,7 +90,7 @@ def test_a_changed_record_disagreeing_with_a_kept_one_on_its_organisation_is_ref
         import_services(reference, read_services(_bytes(services)))
     reference.rollback()
     assert [(e.record, e.field) for e in err.value.errors] == [("service[1] id=s1", "organization")]
-    assert "service[0]" in err.value.errors[0].message
+    assert "service[0]" in err.value.errors[0].text("en")
 
 
 def test_an_organisation_whose_first_service_is_kept_is_not_rewritten_by_a_later_one(reference):
