@@ -35,29 +35,12 @@ REAL_FOOTBALL_CLUBS = {
 
 # ----------------------------------------------------------------------------- helpers
 
-def _in_ring(lon: float, lat: float, ring: list) -> bool:
-    inside = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        (xi, yi), (xj, yj) = ring[i][:2], ring[j][:2]
-        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
-            inside = not inside
-        j = i
-    return inside
-
-
 @pytest.fixture(scope="module")
 def district_of():
-    gj = json.loads((SEEDS / "data" / "kk_bydele_2023.geojson").read_text(encoding="utf-8"))
-    polys = [(f["properties"]["navn"], f["geometry"]["coordinates"]) for f in gj["features"]]
+    """Return the product's point-in-district look-up (the generator places offers with the same code)."""
+    from matcher.catalogue.districts import district_at
 
-    def find(lat: float, lon: float) -> str | None:
-        for name, multipolygon in polys:
-            for poly in multipolygon:
-                if _in_ring(lon, lat, poly[0]) and not any(_in_ring(lon, lat, h) for h in poly[1:]):
-                    return name
-        return None
-    return find
+    return district_at
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +61,7 @@ def mentors():
 
 @pytest.fixture(scope="module")
 def cph_postcodes():
-    with open(SEEDS / "data" / "postnr_to_bydel.csv", encoding="utf-8", newline="") as f:
+    with open(ROOT / "matcher" / "data" / "geo" / "postnr_to_bydel.csv", encoding="utf-8", newline="") as f:
         return {r["postnr"] for r in csv.DictReader(f)}
 
 
@@ -291,10 +274,11 @@ def test_mentors(mentors, interests, cph_postcodes):
 # ----------------------------------------------------------------------------- determinism
 
 def test_generator_is_deterministic_and_matches_committed_files(tmp_path):
-    for run in ("a", "b"):
-        subprocess.run([sys.executable, str(SEEDS / "build_demo.py"), "--out", str(tmp_path / run)],
-                       check=True, capture_output=True)
+    # Once as the package (``python -m seeds.demo``), once through the old script path.
+    for run, command in (("a", ["-m", "seeds.demo"]), ("b", [str(SEEDS / "build_demo.py")])):
+        subprocess.run([sys.executable, *command, "--out", str(tmp_path / run)], check=True, capture_output=True,
+                       cwd=ROOT)
     for name in ("demo_catalogue.json", "mentors.csv"):
         a = (tmp_path / "a" / name).read_bytes()
         assert a == (tmp_path / "b" / name).read_bytes(), name
-        assert a == (SEEDS / name).read_bytes(), f"seeds/{name} is out of date: run seeds/build_demo.py"
+        assert a == (SEEDS / name).read_bytes(), f"seeds/{name} is out of date: run python -m seeds.demo"
