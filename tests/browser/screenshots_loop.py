@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tests.browser.screenshots import DESKTOP, PHONE, run, shot
+from tests.browser.screenshots import DESKTOP, OUT, PHONE, run, shot
 from tests.browser.test_club_loop import share_a_referral
 
 
-def take(base: str, browser, only: set[str] | None = None) -> list[Path]:
-    """Share a referral, let the club answer, and photograph each step (``only``: those names)."""
+def take(base: str, browser, only: set[str] | None = None, out: Path = OUT) -> list[Path]:
+    """Share a referral, let the club answer, and photograph each step into ``out`` (``only``: those names)."""
     from matcher.clock import local_today
 
     referral = share_a_referral(base, ["ar", "da"])
@@ -31,7 +31,8 @@ def take(base: str, browser, only: set[str] | None = None) -> list[Path]:
         ("til-familien-mobil", "contact_person", f"/henvisning/{referral}/til-familien?sprog=da", PHONE, None),
         ("admin-post", "admin", "/admin/post", DESKTOP, None),
     ]
-    return [shot(browser, base, name, viewport, role, path, act) for name, role, path, viewport, act in shots
+    return [shot(browser, base, name, viewport, role, path, act, out=out)
+            for name, role, path, viewport, act in shots
             if not only or name in only]
 
 
