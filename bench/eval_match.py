@@ -104,12 +104,13 @@ def catalogue_ids(seeds_dir: Path = SEEDS_DIR) -> set[str]:
 def build_database(directory: str | Path):
     """Create and seed a SQLite database in ``directory``; return an open session."""
     from matcher import seeding
-    from matcher.db import make_engine, make_session_factory
+    from matcher.db import make_engine
     from matcher.migrate import upgrade
+    from matcher.runtime import Runtime
 
     url = f"sqlite:///{Path(directory) / 'eval.db'}"
     upgrade(url)
-    session = make_session_factory(make_engine(url))()
+    session = Runtime.from_env().sessions(make_engine(url))()
     seeding.seed(session, log=lambda *_: None)
     session.commit()
     return session

@@ -15,30 +15,37 @@ from sqlalchemy.orm import Session
 from matcher.backup import BackupError
 from matcher.catalogue.errors import ImportFailed, RecordError
 from matcher.config import ConfigError, Settings
-from matcher.db import make_engine, make_session_factory
+from matcher.db import make_engine
 from matcher.jsonio import JSONInputError, loads
 from matcher.matching.profile import ProfileError
+from matcher.runtime import Runtime
 
 
 class Context:
-    """Settings and a lazily created engine for one command."""
+    """The command's runtime (settings read once, clock, indexes) and a lazily created engine."""
 
     def __init__(self) -> None:
-        self._settings: Settings | None = None
+        self._runtime: Runtime | None = None
         self._factory = None
 
     @property
+    def runtime(self) -> Runtime:
+        """Return the command's runtime, built from the environment on first use."""
+        if self._runtime is None:
+            self._runtime = Runtime.from_env()
+        return self._runtime
+
+    @property
     def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = Settings.from_env()
-        return self._settings
+        """Return the command's settings."""
+        return self.runtime.settings
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """Yield a session in one transaction: commit on success, roll back on any error."""
         if self._factory is None:
             engine = make_engine(self.settings.database_url)
-            self._factory = make_session_factory(engine)
+            self._factory = self.runtime.sessions(engine)
             click.get_current_context().call_on_close(engine.dispose)
         session = self._factory()
         try:
@@ -114,7 +121,7 @@ def seed(ctx: Context, if_empty: bool) -> None:
         if if_empty and seeding.is_seeded(session):
             click.echo("demo data already loaded")
         else:
-            seeding.seed(session, log=click.echo)
+            seeding.seed(session, seeds_dir=ctx.runtime.paths.seeds, log=click.echo)
     click.echo("demo logins (password: %s):" % seeding.DEMO_PASSWORD)
     for user in seeding.DEMO_USERS:
         click.echo(f"  {user.role:15} {user.email}")
@@ -273,8 +280,6 @@ def export_mentors(ctx: Context, path: Path) -> None:
 @pass_ctx
 def match(ctx: Context, child_path: Path, kind: str, limit: int) -> None:
     """Rank offers, leisure jobs or mentors for a child and print JSON with reasons."""
-    from matcher.services.matching import match_service
-
     try:
         child = loads(child_path.read_bytes())
     except JSONInputError as exc:
@@ -283,7 +288,7 @@ def match(ctx: Context, child_path: Path, kind: str, limit: int) -> None:
     if isinstance(child, dict) and isinstance(child.get("child"), dict):
         child = child["child"]
     with ctx.session() as session:
-        result = match_service.match(session, child, kind=kind, limit=limit)
+        result = ctx.runtime.matching.match(session, child, kind=kind, limit=limit)
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
 
 
@@ -485,22 +490,20 @@ def restore_cmd(ctx: Context, path: Path) -> None:
 @click.option("--index-cache", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Private folder (0700) for built search and match indexes: a restart reads them back, and "
                    "after a catalogue change one worker builds while the others wait for its file.")
-def serve(host: str, port: int, workers: int, timeout: int, index_cache: Path | None) -> None:
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, workers: int, timeout: int, index_cache: Path | None) -> None:
     """Serve the app under gunicorn; the search and match indexes are built once, before the workers start."""
-    import os
-    import secrets
-
     from matcher.web.serving import Server
 
-    if not os.environ.get("MATCHER_SECRET_KEY"):
-        Settings.from_env()  # refuses to start in production without a key
-        # Development: one random key shared by every worker of this server (sessions end on restart).
-        os.environ["MATCHER_SECRET_KEY"] = secrets.token_hex(32)
+    # The runtime refuses to start in production without a key; in development its one random key
+    # is shared by every worker of this server, as the app is built once in the master (sessions end on restart).
+    runtime = ctx.runtime
 
     access = ('{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
               '"bytes":"%(B)s","duration_us":%(D)s}')
     Server({"workers": workers, "bind": f"{host}:{port}", "timeout": timeout, "accesslog": "-",
-            "access_log_format": access, "forwarded_allow_ips": "127.0.0.1"}, index_cache=index_cache).run()
+            "access_log_format": access, "forwarded_allow_ips": "127.0.0.1"}, index_cache=index_cache,
+           runtime=runtime).run()
 
 
 @cli.group()
@@ -514,11 +517,9 @@ def index() -> None:
 @pass_ctx
 def index_build(ctx: Context, index_cache: Path) -> None:
     """Build the indexes of the current catalogue into the index cache (e.g. after a large import)."""
-    from matcher.services.matching import build_indexes, use_index_store
-
-    use_index_store(index_cache)
+    ctx.runtime.use_index_store(index_cache)
     with ctx.session() as session:
-        seconds = build_indexes(session, save=True)
+        seconds = ctx.runtime.build_indexes(session, save=True)
     click.echo("built " + ", ".join(f"{name} index in {s:.1f} s" for name, s in seconds.items()) + f" into {index_cache}")
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from matcher.clock import utcnow  # noqa: F401  (column defaults and operations import it from here)
+from matcher.config import RUNTIME_KEY  # the Session.info key of the runtime (see make_session_factory)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -18,6 +22,7 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
 
 
 #: The largest id an INTEGER column holds on every database (PostgreSQL's int4).
@@ -31,9 +36,6 @@ def parse_id(text: str | None) -> int | None:
     return None
 
 
-def utcnow() -> dt.datetime:
-    """Return the current time, timezone-aware in UTC."""
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class UTCDateTime(TypeDecorator):
@@ -98,7 +100,21 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return a session factory bound to ``engine``, with every model and listener loaded."""
+def make_session_factory(engine: Engine, runtime: Any = None) -> sessionmaker[Session]:
+    """Return a session factory bound to ``engine``, with every model and listener loaded.
+
+    Its sessions carry ``runtime`` (``matcher.runtime.Runtime``): code handed a session finds the
+    settings, clock and indexes of the app, command or worker that opened it (``session_runtime``).
+    """
     import matcher.models  # noqa: F401
-    return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+    info = {RUNTIME_KEY: runtime} if runtime is not None else {}
+    return sessionmaker(bind=engine, expire_on_commit=False, future=True, info=info)
+
+
+def session_runtime(session: Session) -> Any:
+    """Return the runtime that opened ``session``; LookupError when it was opened without one."""
+    runtime = session.info.get(RUNTIME_KEY)
+    if runtime is None:
+        raise LookupError("this session was opened without a runtime: open it with Runtime.sessions(engine), "
+                          "or pass the index holder explicitly")
+    return runtime

@@ -59,9 +59,11 @@ class TemplateDatabases:
         self.built: dict[str, str] = {}  # template name -> SQLite path or PostgreSQL database name
 
     def _fill(self, url: str, template: Template) -> None:
+        from matcher.runtime import Runtime
+
         engine = make_engine(url)
         try:
-            with Session(engine) as session:
+            with Runtime.from_env({"MATCHER_ENV": "testing"}).sessions(engine)() as session:
                 template.fill(session)
                 session.commit()
         finally:

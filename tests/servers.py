@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterator
 
 def live_app(url: str, secret: str, **settings):
     """Return an app on database ``url`` for a live server; ``settings`` override fields of its Settings."""
+    from matcher.runtime import runtime_of
     from matcher.web import create_app
 
     os.environ.setdefault("MATCHER_ENV", "testing")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret, "TESTING": True})
     if settings:
-        app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], **settings)
+        runtime_of(app).settings = dataclasses.replace(runtime_of(app).settings, **settings)
     return app
 
 

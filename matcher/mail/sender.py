@@ -203,12 +203,13 @@ def _send_one(factory, conn: smtplib.SMTP, row: OutboxMessage, owner: str, sende
     return conn
 
 
-def resend(session: Session, message: OutboxMessage) -> None:
-    """Put a failed or uncertain message back in the queue (an administrator's decision); flush only."""
+def resend(session: Session, message: OutboxMessage, *, actor=None, ip: str | None = None) -> None:
+    """Put a failed or uncertain message back in the queue (an administrator's decision, logged); flush only."""
     from matcher.catalogue.errors import RecordError
+    from matcher.privacy.audit import record
 
     if message.status not in ("failed", "uncertain"):
         raise RecordError(f"mail {message.id}", "status", "kun fejlede eller måske sendte mails kan sendes igen")
     message.status, message.due_at, message.handed_over_at = "pending", utcnow(), None
     message.attempts, message.coalesce_key = 0, None  # a fresh run of attempts; never merged into
-    session.flush()
+    record(session, actor, "update", "outbox_message", message.id, purpose="send mail igen", ip=ip)

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from matcher.catalogue.models import WEEKDAYS, District
 from matcher.matching.profile import ProfileError
 from matcher.pathways.models import Child, Referral
-from matcher.services.matching import match_service
 from matcher.shortlists.operations import shortlisted_offer_ids
-from matcher.web.access import followed_child
+from matcher.web import current_runtime
+from matcher.web.access import followed_child, log_child_access
 from matcher.web.auth import roles_required
 from matcher.web.children import FOLLOWERS
 from matcher.web.database import get_session
@@ -76,7 +76,7 @@ def shown_strengths(result) -> list[tuple[float, str]]:
 
 def _run(values: dict, kind: str):
     try:
-        return match_service.match(get_session(), profile_dict(values), kind=kind, limit=LIMIT), {}
+        return current_runtime().matching.match(get_session(), profile_dict(values), kind=kind, limit=LIMIT), {}
     except ProfileError as exc:
         return None, {exc.field: exc.message}
 
@@ -132,6 +132,7 @@ def ad_hoc():
 def for_child(child_id: int):
     """Match for a child: the profile comes from the record and can be adjusted before searching."""
     child = followed_child(child_id)
+    log_child_access(child)
     submitted = request.args.get("soeg") == "1"
     values = profile_from_args(request.args) if submitted else profile_from_child(child)
     return _page(child, values, True)

@@ -14,6 +14,7 @@ from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District, Offer, OfferStatus
 from matcher.catalogue.search import is_stale, parse_query, schedule_texts, search
 from matcher.db import parse_id
+from matcher.runtime import runtime_of
 from matcher.shortlists.operations import SEARCH_KEYS, saved_searches, shortlisted_offer_ids
 from matcher.web.access import can_edit_organisation
 from matcher.web.database import get_session
@@ -29,22 +30,18 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def map_settings() -> dict:
-        settings = current_app.config.get("MATCHER_SETTINGS")
-        return {"MAP_TILES": getattr(settings, "map_tiles", ""),
-                "MAP_ATTRIBUTION": getattr(settings, "map_attribution", "")}
+        settings = runtime_of(current_app).settings
+        return {"MAP_TILES": settings.map_tiles, "MAP_ATTRIBUTION": settings.map_attribution}
 
 
 def today() -> dt.date:
-    """Return today's date in Copenhagen (the server may run in UTC)."""
-    from matcher.clock import local_today
-
-    return local_today()
+    """Return today's date in Copenhagen by the app's clock (the server may run in UTC)."""
+    return runtime_of(current_app).today()
 
 
 def stale_after_days() -> int:
     """Return the configured number of days after which a listing is shown as stale."""
-    settings = current_app.config.get("MATCHER_SETTINGS")
-    return getattr(settings, "stale_after_days", 180)
+    return runtime_of(current_app).settings.stale_after_days
 
 
 @bp.get("/soeg")
@@ -96,12 +93,14 @@ def club_contacts(organisation_id: int) -> list:
 
 def _child_for(raw: str | None):
     """Return the child the search is made for (``barn``: its id), audited; None without one."""
-    from matcher.web.access import followed_child
+    from matcher.web.access import followed_child, log_child_access
 
     child_id = parse_id(raw or "")
     if child_id is None or not current_user.has_role(Role.admin, Role.key_staff, Role.contact_person):
         return None
-    return followed_child(child_id)
+    child = followed_child(child_id)
+    log_child_access(child)
+    return child
 
 
 @bp.get("/tilbud/<int:offer_id>")

@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from matcher.runtime import runtime_of
 from matcher.web.database import UNAVAILABLE, get_session
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -50,8 +51,8 @@ def secure_headers(response: Response) -> Response:
     """Add the security headers (CSP, no sniffing or framing, no caching of pages) to ``response``."""
     from flask import current_app
 
-    settings = current_app.config.get("MATCHER_SETTINGS")
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(getattr(settings, "map_tiles", "")))
+    settings = runtime_of(current_app).settings
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(settings.map_tiles))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"

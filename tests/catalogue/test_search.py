@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from matcher.catalogue import search as search_module
 from matcher.catalogue.hsds_import import import_services
 from matcher.catalogue.models import Offer, OfferSchedule
-from matcher.catalogue.search import SearchQuery, clear_cache, load_listings, search, search_index
+from matcher.catalogue.search import SearchQuery, load_listings, search, search_index
 from tests.databases import register
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -31,9 +31,7 @@ register("example_services", "reference", load_example_services)
 @pytest.fixture
 def example_services(reference):
     """Return the reference session with the Danish-profile example services, committed (a template's copy)."""
-    clear_cache()
-    yield reference
-    clear_cache()
+    return reference
 
 
 def titles(session, **kwargs) -> list[str]:
@@ -78,11 +76,11 @@ def test_a_quick_index_follows_every_commit(example_services):
     assert titles(example_services, weekday="sun") == ["Pigefodbold U12"]
 
 
-def test_a_slow_index_is_rebuilt_in_the_background_while_pages_stay_current(example_services, monkeypatch):
+def test_a_slow_index_is_rebuilt_in_the_background_while_pages_stay_current(example_services, runtime, monkeypatch):
     assert titles(example_services, text="fodbold") == ["Pigefodbold U12"]
-    monkeypatch.setattr(search_module.indexes, "slow_seconds", 0.0)  # as if building took a minute
-    monkeypatch.setattr(search_module.indexes, "refresh_interval", 0.0)
-    monkeypatch.setattr(search_module.indexes, "max_busy", 0.0)
+    monkeypatch.setattr(runtime.search.indexes, "slow_seconds", 0.0)  # as if building took a minute
+    monkeypatch.setattr(runtime.search.indexes, "refresh_interval", 0.0)
+    monkeypatch.setattr(runtime.search.indexes, "max_busy", 0.0)
     built = threading.Event()
     load = search_module.load_listings
 
@@ -107,10 +105,10 @@ def test_a_slow_index_is_rebuilt_in_the_background_while_pages_stay_current(exam
     assert search_index(example_services)[2] is search_index(example_services)[2]  # kept while the revision stands
 
 
-def test_deleted_offers_drop_out_of_a_stale_page(example_services, monkeypatch):
+def test_deleted_offers_drop_out_of_a_stale_page(example_services, runtime, monkeypatch):
     assert titles(example_services) == ["Fritidsjob som bagerhjælper", "Pigefodbold U12"]
-    monkeypatch.setattr(search_module.indexes, "slow_seconds", 0.0)
-    monkeypatch.setattr(search_module.indexes, "refresh_interval", 3600.0)  # no rebuild during this test
+    monkeypatch.setattr(runtime.search.indexes, "slow_seconds", 0.0)
+    monkeypatch.setattr(runtime.search.indexes, "refresh_interval", 3600.0)  # no rebuild during this test
     example_services.delete(example_services.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one())
     example_services.commit()
     assert titles(example_services) == ["Fritidsjob som bagerhjælper"]
