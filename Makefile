@@ -32,8 +32,11 @@ run: seed
 	@$(BIN)/matcher worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/matcher serve --host 127.0.0.1 --port 5000
 
+# Every test, spread over TEST_WORKERS processes (pytest-xdist; each worker starts its own PostgreSQL
+# server, Chromium and template databases; a test file stays on one worker). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) $(MO)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Only the property tests, with random seeds and FUZZ_FACTOR (default 5) times the examples; `make test`
 # and CI draw the same examples on every run (hypothesis profiles in tests/fuzzing.py).

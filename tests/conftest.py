@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from matcher.db import make_engine
-from matcher.migrate import upgrade
 from matcher.runtime import Runtime
+from tests.databases import TemplateDatabases, register, template_for
 from tests.fuzzing import FUZZING, PROFILE
 from tests.pg import PostgresServer
 
 os.environ.setdefault("MATCHER_ENV", "testing")
 IN_CI = os.environ.get("CI", "").lower() == "true"
-PG_TEMPLATE = "matcher_template"
 
 
 def pytest_report_header(config):
@@ -53,20 +52,27 @@ def pg_server():
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory) -> Path:
-    """Migrate one SQLite database to head per test session; tests get a copy of the file."""
-    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
-    upgrade(f"sqlite:///{path}")
-    return path
+def sqlite_templates(tmp_path_factory) -> TemplateDatabases:
+    """Return the session's SQLite template databases (see tests/databases.py), built on first use."""
+    return TemplateDatabases("sqlite", tmp_path_factory.mktemp("sqlite-templates"))
 
 
 @pytest.fixture(scope="session")
-def pg_template(pg_server) -> str:
-    """Migrate one PostgreSQL database to head per test session; tests get ``CREATE DATABASE … TEMPLATE``."""
-    url = pg_server.create_database(PG_TEMPLATE)
-    upgrade(url)
-    make_engine(url).dispose()
-    return PG_TEMPLATE
+def pg_templates(pg_server) -> TemplateDatabases:
+    """Return the session's PostgreSQL template databases (see tests/databases.py), built on first use."""
+    return TemplateDatabases("postgresql", Path(pg_server.dir), pg_server)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(sqlite_templates) -> Path:
+    """Return the path of a SQLite database migrated to head once per session (tests get copies)."""
+    return Path(sqlite_templates.source("migrated"))
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_templates) -> str:
+    """Return the name of a PostgreSQL database migrated to head once per session (``CREATE DATABASE … TEMPLATE``)."""
+    return pg_templates.source("migrated")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -77,22 +83,27 @@ def database_kind(request) -> str:
 
 @pytest.fixture
 def database_url(database_kind, request, tmp_path):
-    """Return the URL of an empty database of each kind."""
+    """Return the URL of an empty database of each kind (dropped after the test)."""
     if database_kind == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
     server = request.getfixturevalue("pg_server")
-    return server.create_database("t_" + uuid.uuid4().hex[:12])
+    name = "t_" + uuid.uuid4().hex[:12]
+    yield server.create_database(name)
+    server.drop_database(name)
 
 
 @pytest.fixture
 def migrated_url(database_kind, request, tmp_path):
-    """Return the URL of a database migrated to head: a copy of the session's migrated template."""
-    if database_kind == "sqlite":
-        path = tmp_path / "test.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    server = request.getfixturevalue("pg_server")
-    return server.create_database("t_" + uuid.uuid4().hex[:12], template=request.getfixturevalue("pg_template"))
+    """Return the URL of a database migrated to head: a private copy of the session's template.
+
+    The copy already holds what the test's data fixtures load (``reference``: districts and taxonomy; see
+    ``tests/databases.py``), loaded once per session instead of once per test.
+    """
+    templates = request.getfixturevalue("sqlite_templates" if database_kind == "sqlite" else "pg_templates")
+    url = templates.copy(template_for(request.fixturenames), tmp_path)
+    yield url
+    templates.drop(url)
 
 
 @pytest.fixture
@@ -116,11 +127,20 @@ def session(engine, runtime):
         yield s
 
 
-@pytest.fixture
-def reference(session):
-    """Load districts and the seeded interest taxonomy; commit."""
+def load_reference_data(session: Session) -> None:
+    """Load the districts and the seeded interest taxonomy (what ``reference`` holds)."""
     from matcher.seeding import load_reference
 
     load_reference(session)
-    session.commit()
+
+
+register("reference", "migrated", load_reference_data)
+
+
+@pytest.fixture
+def reference(session):
+    """Return the session on a database holding the districts and the seeded interest taxonomy, committed.
+
+    The rows come from the session's ``reference`` template (tests/databases.py), copied for this test.
+    """
     return session

@@ -39,6 +39,7 @@ class PostgresServer:
         self.dir = Path(tempfile.mkdtemp(prefix="matcher-pg-"))
         self.port = free_port()
         self.user = "matcher"
+        self._conn = None
 
     @property
     def available(self) -> bool:
@@ -72,17 +73,29 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str, template: str | None = None) -> str:
-        """Create database ``name`` (a copy of ``template`` when given); return its URL."""
+    def _admin(self):
+        """Return the session's autocommit connection to the ``postgres`` database (opened on first use)."""
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres",
-                             autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres",
+                                         autocommit=True)
+        return self._conn
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """Create database ``name`` (a copy of ``template`` when given); return its URL."""
+        conn = self._admin()
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return self.url(name)
 
+    def drop_database(self, name: str) -> None:
+        """Drop database ``name``, ending connections a test left open."""
+        self._admin().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     def stop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
         try:
             self._run(self.pg_ctl, "-D", str(self.dir / "data"), "-m", "immediate", "stop")
         finally:

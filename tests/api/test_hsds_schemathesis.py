@@ -13,39 +13,25 @@ or a JSON 404.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from matcher.catalogue.hsds_schemas import openapi_document
+from tests.api.fuzz import requests_for, require_schemathesis, run_fuzz, schemathesis
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
 OPERATIONS = [(method, path) for path, item in openapi_document()["paths"].items()
               for method in item if method in ("get", "post")]
-MISSING = "schemathesis is not installed: pip install schemathesis (the HSDS fuzz test did not run)"
-
-try:
-    import schemathesis
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
-    from schemathesis import GenerationMode
-    from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
-except ImportError:  # pragma: no cover - depends on the environment
-    schemathesis = None
 
 
 @pytest.fixture(scope="module")
 def official_schema(hsds_live):
-    if schemathesis is None:
-        if IN_CI:
-            pytest.fail(MISSING + " (CI=true: the HSDS fuzz test must run)", pytrace=False)
-        pytest.skip(MISSING)
+    """Load the official HSDS document with local schemas (fail in CI, skip elsewhere, without schemathesis)."""
+    require_schemathesis("HSDS fuzz test")
     return schemathesis.openapi.from_dict(openapi_document())
 
 
 @pytest.fixture(scope="module")
 def known_ids(hsds_live):
+    """Return up to 30 ids that exist per HSDS item path."""
     import requests
 
     def ids(path, key="id"):
@@ -58,19 +44,20 @@ def known_ids(hsds_live):
 
 def strategies(operation, known: dict[str, list[str]]):
     """Valid and invalid requests, and requests on ids that exist, so that 200 bodies are checked too."""
-    out = [operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)]
+    from hypothesis import strategies as st
+
     if operation.path in known:
-        out.append(st.sampled_from(known[operation.path]).flatmap(
+        return requests_for(operation, st.sampled_from(known[operation.path]).flatmap(
             lambda value: operation.as_strategy(path_parameters={"id": value})))
-    elif operation.path != "/":
+    if operation.path != "/":
         # Real filters: HSDS booleans and formats, so full/minimal/ndjson bodies are exercised.
-        out.append(st.fixed_dictionaries({}, optional={
+        return requests_for(operation, st.fixed_dictionaries({}, optional={
             "full": st.sampled_from(["true", "false"]), "minimal": st.sampled_from(["true", "false"]),
             "full_service": st.sampled_from(["true", "false"]), "per_page": st.sampled_from(["1", "5", "50"]),
             "page": st.sampled_from(["1", "2"]), "postcode": st.sampled_from(["2200", "2500"]),
             "proximity": st.sampled_from(["500", "3000"]), "top_only": st.sampled_from(["true", "false"]),
         }).flatmap(lambda query: operation.as_strategy(query=query)))
-    return st.one_of(out)
+    return requests_for(operation)
 
 
 def answered_as_documented_or_named_error(ctx, response, case):
@@ -87,17 +74,16 @@ def answered_as_documented_or_named_error(ctx, response, case):
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m.upper()} {p}" for m, p in OPERATIONS])
 def test_official_hsds_openapi_runs_clean(official_schema, known_ids, hsds_live, method, path):
+    from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+
     operation = official_schema[path][method]
     base = hsds_live.base + "/api/hsds"
 
-    @given(case=strategies(operation, known_ids))
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-              database=None, print_blob=True)
-    def fuzz(case):
+    def send(case):
         response = case.call(base_url=base)
         checks = [not_a_server_error, answered_as_documented_or_named_error]
         if not str((case.query or {}).get("format", "")).strip().lower() == "ndjson":
             checks += [content_type_conformance, response_schema_conformance]
         case.validate_response(response, checks=checks)
 
-    fuzz()
+    run_fuzz(strategies(operation, known_ids), send)

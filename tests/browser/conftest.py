@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, live_server, seeded_database
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, context_size, live_server, seeded_database
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -51,7 +51,7 @@ def base_url(browser, tmp_path_factory):
 @pytest.fixture
 def page(browser):
     """Return a desktop-sized page in a fresh context (no cookies)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK", bypass_csp=True)
+    context = browser.new_context(locale="da-DK", bypass_csp=True, **context_size(phone=False))
     yield context.new_page()
     context.close()
 
@@ -79,9 +79,8 @@ def as_role(browser, _sessions):
     contexts = []
 
     def open_page(role: str, phone: bool = False):
-        size = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True} if phone \
-            else {"viewport": {"width": 1280, "height": 900}}
-        context = browser.new_context(storage_state=_sessions(role), locale="da-DK", bypass_csp=True, **size)
+        context = browser.new_context(storage_state=_sessions(role), locale="da-DK", bypass_csp=True,
+                                      **context_size(phone))
         contexts.append(context)
         return context.new_page()
     yield open_page

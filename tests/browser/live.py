@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import logging
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from matcher.accounts import totp
 from matcher.accounts.models import User
 from matcher.db import make_engine
 from matcher.migrate import upgrade
-from matcher.runtime import runtime_of
 from matcher.seeding import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed
+from tests.servers import live_app, serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -47,26 +42,21 @@ def seeded_database(folder: Path) -> str:
 @contextlib.contextmanager
 def live_server(url: str, **settings) -> Iterator[str]:
     """Serve the app on a free port of 127.0.0.1 in a thread (``settings`` override Settings fields); yield its URL."""
-    from matcher.web import create_app
-
-    os.environ.setdefault("MATCHER_ENV", "testing")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "TESTING": True})
     # The tests log in dozens of times a minute from one address: no login rate limit here.
-    runtime_of(app).settings = dataclasses.replace(runtime_of(app).settings, rate_limit_login=0,
-                                                         **settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    _ENGINES[base] = app.extensions["matcher.engine"]
-    try:
-        yield base
-    finally:
-        _ENGINES.pop(base, None)
-        server.shutdown()
-        thread.join(timeout=5)
-        app.extensions["matcher.engine"].dispose()
+    app = live_app(url, "browser-tests", rate_limit_login=0, **settings)
+    with serving(app) as base:
+        _ENGINES[base] = app.extensions["matcher.engine"]
+        try:
+            yield base
+        finally:
+            _ENGINES.pop(base, None)
+
+
+def context_size(phone: bool) -> dict:
+    """Return the browser-context options of a 390×844 touch phone or a 1280×900 desktop."""
+    if phone:
+        return {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+    return {"viewport": {"width": 1280, "height": 900}}
 
 
 def log_in(page, base: str, role: str) -> None:

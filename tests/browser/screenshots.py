@@ -10,13 +10,13 @@ import tempfile
 from pathlib import Path
 
 from matcher.seeding import DEMO_PASSWORD
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, LOGINS, live_server, log_in, seeded_database
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, LOGINS, context_size, live_server, log_in, seeded_database
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 # (file name, role, path, viewport)
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP = context_size(phone=False)["viewport"]
+PHONE = context_size(phone=True)["viewport"]
 PAGES = [
     ("login", None, "/login", DESKTOP),
     ("engangskode-mobil", None, None, PHONE),
@@ -63,17 +63,53 @@ def first_child(page, base: str) -> str:
         .locator("th a").get_attribute("href")
 
 
-def take(base: str, browser, out: Path = OUT, only: set[str] | None = None) -> list[Path]:
-    """Take every screenshot in PAGES (or those named in ``only``); return the files written."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, role, path, viewport in PAGES:
-        if only and name not in only:
-            continue
-        context = browser.new_context(viewport=viewport, locale="da-DK", bypass_csp=True)
+def shot(browser, base: str, name: str, viewport: dict, role: str | None = None, path: str | None = None,
+         act=None, out: Path = OUT, full_page: bool = True) -> Path:
+    """Open a page (logged in as ``role`` unless None), go to ``path``, run ``act(page)``, save ``out/name.png``."""
+    context = browser.new_context(viewport=viewport, locale="da-DK", bypass_csp=True)
+    try:
         page = context.new_page()
         if role:
             log_in(page, base, role)
+        if path:
+            page.goto(base + path)
+        if act:
+            act(page)
+        out.mkdir(parents=True, exist_ok=True)
+        target = out / f"{name}.png"
+        page.screenshot(path=str(target), full_page=full_page)
+        return target
+    finally:
+        context.close()
+
+
+def make_changes(browser, base: str) -> None:
+    """As the club: change spots, confirm the listing and propose a new offer, so the changes list has rows."""
+    club = browser.new_context()
+    club_page = club.new_page()
+    log_in(club_page, base, "club_rep")
+    club_page.goto(f"{base}/min-forening")
+    club_page.locator("input[name=spots_free]").first.fill("2")
+    club_page.get_by_role("button", name="Gem pladser").first.click()
+    club_page.get_by_role("button", name="Oplysningerne er stadig korrekte").first.click()
+    club_page.get_by_role("link", name="Nyt tilbud").click()  # and a new offer waiting for approval
+    club_page.get_by_label("Titel").fill("Streetbasket for piger")
+    club_page.get_by_label("Alder fra (år)").fill("12")
+    club_page.get_by_label("Alder til (år)").fill("16")
+    club_page.get_by_label("Hvem kan være med").select_option("girls")
+    club_page.get_by_label("Pris pr. måned (kr.)").fill("0")
+    club_page.get_by_text("Sport", exact=True).click()
+    club_page.get_by_label("Basketball").check()
+    club_page.locator("#s0-tue").check()
+    club_page.locator("#s0-opens").fill("17:00")
+    club_page.locator("#s0-closes").fill("18:30")
+    club_page.get_by_role("button", name="Opret tilbuddet").click()
+    club.close()
+
+
+def steps(browser, base: str, name: str, path: str | None):
+    """Return what to do on the page before the screenshot ``name`` is taken."""
+    def act(page):
         if name == "engangskode-mobil":  # the second step of a staff login
             page.goto(f"{base}/login")
             page.get_by_label("E-mail").fill(LOGINS["contact_person"])
@@ -86,37 +122,12 @@ def take(base: str, browser, out: Path = OUT, only: set[str] | None = None) -> l
             page.goto(f"{base}/min-forening")
             page.get_by_role("link", name="Ret alle oplysninger").first.click()
         elif name == "aendringer":
-            # Make a change first so the list has something to show.
-            club = browser.new_context()
-            club_page = club.new_page()
-            log_in(club_page, base, "club_rep")
-            club_page.goto(f"{base}/min-forening")
-            club_page.locator("input[name=spots_free]").first.fill("2")
-            club_page.get_by_role("button", name="Gem pladser").first.click()
-            club_page.get_by_role("button", name="Oplysningerne er stadig korrekte").first.click()
-            club_page.get_by_role("link", name="Nyt tilbud").click()  # and a new offer waiting for approval
-            club_page.get_by_label("Titel").fill("Streetbasket for piger")
-            club_page.get_by_label("Alder fra (år)").fill("12")
-            club_page.get_by_label("Alder til (år)").fill("16")
-            club_page.get_by_label("Hvem kan være med").select_option("girls")
-            club_page.get_by_label("Pris pr. måned (kr.)").fill("0")
-            club_page.get_by_text("Sport", exact=True).click()
-            club_page.get_by_label("Basketball").check()
-            club_page.locator("#s0-tue").check()
-            club_page.locator("#s0-opens").fill("17:00")
-            club_page.locator("#s0-closes").fill("18:30")
-            club_page.get_by_role("button", name="Opret tilbuddet").click()
-            club.close()
+            make_changes(browser, base)
             page.goto(base + path)
         elif name == "match-foreslaaet-mobil":
             page.goto(base + path.format(child=first_child(page, base)))
             page.get_by_role("button", name="Foreslå").nth(2).click()
             page.get_by_role("status").filter(has_text="er foreslået til").wait_for()
-            target = out / f"{name}.png"
-            page.screenshot(path=str(target))  # the screen as the user sees it after the tap
-            written.append(target)
-            context.close()
-            continue
         elif name == "registreret-mobil":  # the undo box right after a tap on "Mødte op"
             page.goto(base + first_child(page, base) + "/deltagelse")
             page.get_by_role("button", name="Mødte op", exact=True).click()
@@ -125,24 +136,33 @@ def take(base: str, browser, out: Path = OUT, only: set[str] | None = None) -> l
             page.goto(base + path.format(child=first_child(page, base)))
         else:
             page.goto(base + path)
-        target = out / f"{name}.png"
-        page.screenshot(path=str(target), full_page=True)
-        written.append(target)
-        context.close()
-    return written
+    return act
 
 
-def main() -> int:
-    """Seed a database, serve it and take the screenshots."""
+def take(base: str, browser, out: Path = OUT, only: set[str] | None = None) -> list[Path]:
+    """Take every screenshot in PAGES (or those named in ``only``); return the files written."""
+    return [shot(browser, base, name, viewport, role, act=steps(browser, base, name, path), out=out,
+                 # the screen as the user sees it right after the tap, not the whole page
+                 full_page=name != "match-foreslaaet-mobil")
+            for name, role, path, viewport in PAGES if not only or name in only]
+
+
+def run(take_all, argv: list[str]) -> int:
+    """Seed a database, serve it, launch Chromium, run ``take_all(base, browser, only)`` and print the files."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, live_server(seeded_database(Path(tmp))) as base, \
             sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for path in take(base, browser, only=set(sys.argv[1:]) or None):
+        for path in take_all(base, browser, only=set(argv) or None):
             print(path)
         browser.close()
     return 0
+
+
+def main() -> int:
+    """Seed a database, serve it and take the screenshots named on the command line (default: all)."""
+    return run(take, sys.argv[1:])
 
 
 if __name__ == "__main__":

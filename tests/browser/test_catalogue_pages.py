@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.live import live_server, log_in, seeded_database
+from tests.browser.live import context_size, live_server, log_in, seeded_database
 from tests.browser.test_pages import assert_accessible
 from tests.browser.tiles import tile_server
 
@@ -167,8 +167,7 @@ def tiles_base_url(browser, tmp_path_factory):
 @pytest.mark.parametrize("phone", VIEWS)
 def test_tile_map_with_clustered_clickable_pins(browser, tiles_base_url, phone):
     base, requested = tiles_base_url
-    size = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True} if phone \
-        else {"viewport": {"width": 1280, "height": 900}}
+    size = context_size(phone)
     context = browser.new_context(locale="da-DK", **size)  # the app's own CSP applies: it must allow the tiles
     page = context.new_page()
     errors = []

@@ -15,14 +15,22 @@ from matcher.catalogue import search as search_module
 from matcher.catalogue.hsds_import import import_services
 from matcher.catalogue.models import Offer, OfferSchedule
 from matcher.catalogue.search import SearchQuery, load_listings, search, search_index
+from tests.databases import register
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
+def load_example_services(session) -> None:
+    """Import the Danish-profile example catalogue (what ``example_services`` holds)."""
+    import_services(session, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
+
+
+register("example_services", "reference", load_example_services)
+
+
 @pytest.fixture
-def catalogue(reference):
-    import_services(reference, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
-    reference.commit()
+def example_services(reference):
+    """Return the reference session with the Danish-profile example services, committed (a template's copy)."""
     return reference
 
 
@@ -30,10 +38,10 @@ def titles(session, **kwargs) -> list[str]:
     return [r.title for r in search(session, SearchQuery(**kwargs)).rows]
 
 
-def test_listings_carry_what_the_filters_and_text_need(catalogue):
-    listings = {x.title: x for x in load_listings(catalogue)}
+def test_listings_carry_what_the_filters_and_text_need(example_services):
+    listings = {x.title: x for x in load_listings(example_services)}
     football = listings["Pigefodbold U12"]
-    offer = catalogue.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
+    offer = example_services.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
     assert (football.id, football.status, football.kind, football.organisation) == (
         offer.id, "active", "activity", "Eksempel Boldklub")
     assert football.interests == tuple(t.code for t in offer.interests) and "fodbold" in football.interests
@@ -42,34 +50,34 @@ def test_listings_carry_what_the_filters_and_text_need(catalogue):
     assert football.district_id == offer.district_id and football.lat == offer.lat
 
 
-def test_search_reads_the_page_from_the_database(catalogue):
-    rows = search(catalogue, SearchQuery(text="fotbold", postcode="2500")).rows
+def test_search_reads_the_page_from_the_database(example_services):
+    rows = search(example_services, SearchQuery(text="fotbold", postcode="2500")).rows
     assert [r.title for r in rows] == ["Pigefodbold U12"]
     assert rows[0].times == ["tir, tor 16:30–17:45"] and rows[0].interests and 0 < rows[0].distance_km < 5
     assert rows[0].score == 1.0  # "fotbold" is a known misspelling of the interest fodbold
-    assert search(catalogue, SearchQuery(text="fodbold", limit=1, offset=1)).rows == []
-    assert search(catalogue, SearchQuery(text="fodbold")).total == 1
+    assert search(example_services, SearchQuery(text="fodbold", limit=1, offset=1)).rows == []
+    assert search(example_services, SearchQuery(text="fodbold")).total == 1
 
 
-def test_uncommitted_catalogue_changes_are_searched_by_their_own_session(catalogue):
-    assert titles(catalogue, text="fodbold") == ["Pigefodbold U12"]
-    offer = catalogue.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
+def test_uncommitted_catalogue_changes_are_searched_by_their_own_session(example_services):
+    assert titles(example_services, text="fodbold") == ["Pigefodbold U12"]
+    offer = example_services.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
     offer.title = "Pigehåndbold U12"
-    assert titles(catalogue, text="pigehaandbold") == ["Pigehåndbold U12"]  # this session's index
-    catalogue.rollback()
-    assert titles(catalogue, text="pigehaandbold") == []
+    assert titles(example_services, text="pigehaandbold") == ["Pigehåndbold U12"]  # this session's index
+    example_services.rollback()
+    assert titles(example_services, text="pigehaandbold") == []
 
 
-def test_a_quick_index_follows_every_commit(catalogue):
-    assert titles(catalogue, weekday="sun") == []
-    offer = catalogue.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
+def test_a_quick_index_follows_every_commit(example_services):
+    assert titles(example_services, weekday="sun") == []
+    offer = example_services.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
     offer.schedules.append(OfferSchedule(weekdays=["sun"]))
-    catalogue.commit()
-    assert titles(catalogue, weekday="sun") == ["Pigefodbold U12"]
+    example_services.commit()
+    assert titles(example_services, weekday="sun") == ["Pigefodbold U12"]
 
 
-def test_a_slow_index_is_rebuilt_in_the_background_while_pages_stay_current(catalogue, runtime, monkeypatch):
-    assert titles(catalogue, text="fodbold") == ["Pigefodbold U12"]
+def test_a_slow_index_is_rebuilt_in_the_background_while_pages_stay_current(example_services, runtime, monkeypatch):
+    assert titles(example_services, text="fodbold") == ["Pigefodbold U12"]
     monkeypatch.setattr(runtime.search.indexes, "slow_seconds", 0.0)  # as if building took a minute
     monkeypatch.setattr(runtime.search.indexes, "refresh_interval", 0.0)
     monkeypatch.setattr(runtime.search.indexes, "max_busy", 0.0)
@@ -83,24 +91,24 @@ def test_a_slow_index_is_rebuilt_in_the_background_while_pages_stay_current(cata
             built.set()
 
     monkeypatch.setattr(search_module, "load_listings", counted)
-    offer = catalogue.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
+    offer = example_services.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
     offer.spots_free, offer.fee_support = 2, False
-    catalogue.commit()
-    stale = search(catalogue, SearchQuery(fee_support=True)).rows
+    example_services.commit()
+    stale = search(example_services, SearchQuery(fee_support=True)).rows
     assert [r.title for r in stale] == ["Pigefodbold U12"]  # membership from the previous index ...
     assert stale[0].spots_free == 2 and stale[0].fee_support is False  # ... facts from the database
     assert built.wait(120)  # limits only stop a hung test; no speed is asserted
     deadline = time.monotonic() + 120
-    while titles(catalogue, fee_support=True) and time.monotonic() < deadline:
+    while titles(example_services, fee_support=True) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert titles(catalogue, fee_support=True) == []
-    assert search_index(catalogue)[2] is search_index(catalogue)[2]  # kept while the revision stands
+    assert titles(example_services, fee_support=True) == []
+    assert search_index(example_services)[2] is search_index(example_services)[2]  # kept while the revision stands
 
 
-def test_deleted_offers_drop_out_of_a_stale_page(catalogue, runtime, monkeypatch):
-    assert titles(catalogue) == ["Fritidsjob som bagerhjælper", "Pigefodbold U12"]
+def test_deleted_offers_drop_out_of_a_stale_page(example_services, runtime, monkeypatch):
+    assert titles(example_services) == ["Fritidsjob som bagerhjælper", "Pigefodbold U12"]
     monkeypatch.setattr(runtime.search.indexes, "slow_seconds", 0.0)
     monkeypatch.setattr(runtime.search.indexes, "refresh_interval", 3600.0)  # no rebuild during this test
-    catalogue.delete(catalogue.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one())
-    catalogue.commit()
-    assert titles(catalogue) == ["Fritidsjob som bagerhjælper"]
+    example_services.delete(example_services.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one())
+    example_services.commit()
+    assert titles(example_services) == ["Fritidsjob som bagerhjælper"]

@@ -48,15 +48,15 @@ def allows(gender: str | None, rule: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def catalogue():
+def synthetic_index():
     rows = make(400, 13)
     return rows, SearchIndex([x for x, _s in rows])
 
 
 @pytest.mark.parametrize("weekday", [None, "tue", "sat"])
 @pytest.mark.parametrize("part", list(DAYPARTS))
-def test_daypart_filter_matches_the_schedules(catalogue, weekday, part):
-    rows, index = catalogue
+def test_daypart_filter_matches_the_schedules(synthetic_index, weekday, part):
+    rows, index = synthetic_index
     got = set(index.ids[index.filter(weekday=weekday, daypart=part)].tolist())
     want = {x.id for x, schedules in rows if meets(schedules, weekday, part)
             and (weekday is None or weekday in x.weekdays)}
@@ -64,20 +64,20 @@ def test_daypart_filter_matches_the_schedules(catalogue, weekday, part):
 
 
 @pytest.mark.parametrize("rule", ["girl", "boy", "girls-only", "boys-only"])
-def test_gender_filter(catalogue, rule):
-    rows, index = catalogue
+def test_gender_filter(synthetic_index, rule):
+    rows, index = synthetic_index
     got = set(index.ids[index.filter(gender=rule)].tolist())
     assert got == {x.id for x, _s in rows if allows(x.gender, rule)} and got
 
 
-def test_outside_a_district(catalogue):
-    rows, index = catalogue
+def test_outside_a_district(synthetic_index):
+    rows, index = synthetic_index
     got = set(index.ids[index.filter(not_district_id=2)].tolist())
     assert got == {x.id for x, _s in rows if x.district_id != 2}
 
 
-def test_sorts_put_cheapest_nearest_and_most_spots_first(catalogue):
-    rows, index = catalogue
+def test_sorts_put_cheapest_nearest_and_most_spots_first(synthetic_index):
+    rows, index = synthetic_index
     by_id = {x.id: x for x, _s in rows}
     cheap = index.search(None, {}, {}, sort="price", limit=400)
     fees = [by_id[i].monthly_fee_dkk for i in cheap.ids]
@@ -93,8 +93,8 @@ def test_sorts_put_cheapest_nearest_and_most_spots_first(catalogue):
     assert first_fee == [i for i in index.search(None, {}, {}, limit=400).ids if by_id[i].monthly_fee_dkk == 0.0]
 
 
-def test_text_search_sorted_by_price_keeps_only_text_matches(catalogue):
-    _rows, index = catalogue
+def test_text_search_sorted_by_price_keeps_only_text_matches(synthetic_index):
+    _rows, index = synthetic_index
     relevant = set(index.search("hold 1", {}, {}, limit=400).ids)
     by_price = index.search("hold 1", {}, {}, sort="price", limit=400)
     assert set(by_price.ids) == relevant and by_price.total == len(relevant)
@@ -107,6 +107,6 @@ def test_schedule_slots():
     assert schedule_slots([(["wed"], 11 * 60 + 30, None)]) == (1 << 6) | (1 << 7)  # an hour assumed
 
 
-def test_unknown_sort_is_refused(catalogue):
+def test_unknown_sort_is_refused(synthetic_index):
     with pytest.raises(ValueError):
-        catalogue[1].search(None, {}, {}, sort="colour")
+        synthetic_index[1].search(None, {}, {}, sort="colour")

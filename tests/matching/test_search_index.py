@@ -105,14 +105,14 @@ def indexed(index, text, codes, aliases, *, origin=None, max_km=None, **filters)
 
 
 @pytest.fixture(scope="module")
-def catalogue():
+def listings_index():
     listings = make_listings(600, seed=4)
     return listings, SearchIndex(listings)
 
 
 @pytest.mark.parametrize("text", [None, *QUERIES])
-def test_text_matches_score_and_order_like_one_by_one(catalogue, matcher, text):
-    listings, index = catalogue
+def test_text_matches_score_and_order_like_one_by_one(listings_index, matcher, text):
+    listings, index = listings_index
     codes = matcher.expand(text) if text else {}
     aliases = {"fodbold": {"fodbold", "street-soccer"}}
     got, total = indexed(index, text, codes, aliases)
@@ -128,16 +128,16 @@ FILTERS = [
 
 @pytest.mark.parametrize("filters", FILTERS)
 @pytest.mark.parametrize("text", [None, "fodbold", "kor"])
-def test_filters_match_one_by_one(catalogue, matcher, filters, text):
-    listings, index = catalogue
+def test_filters_match_one_by_one(listings_index, matcher, filters, text):
+    listings, index = listings_index
     codes = matcher.expand(text) if text else {}
     assert indexed(index, text, codes, {}, **filters)[0] == reference(listings, text, codes, {}, **filters)
 
 
 @pytest.mark.parametrize("max_km", [None, 0.5, 3.0, 8.0, 100.0])
 @pytest.mark.parametrize("text", [None, "børn", "heste"])
-def test_distance_filter_and_order(catalogue, matcher, max_km, text):
-    listings, index = catalogue
+def test_distance_filter_and_order(listings_index, matcher, max_km, text):
+    listings, index = listings_index
     codes = matcher.expand(text) if text else {}
     origin = (55.70, 12.55)
     got, _ = indexed(index, text, codes, {}, origin=origin, max_km=max_km)
@@ -146,15 +146,15 @@ def test_distance_filter_and_order(catalogue, matcher, max_km, text):
         assert all(d is not None and d <= max_km for _, _, d in got)
 
 
-def test_pages_are_slices_of_the_whole_order(catalogue):
-    _, index = catalogue
+def test_pages_are_slices_of_the_whole_order(listings_index):
+    _, index = listings_index
     whole = index.search("klub", {}, {}, offset=0, limit=10_000)
     page = index.search("klub", {}, {}, offset=5, limit=7)
     assert page.ids == whole.ids[5:12] and page.total == whole.total > 12
 
 
-def test_a_narrow_filter_scores_only_what_it_left_and_agrees_with_the_cache(catalogue, matcher):
-    listings, index = catalogue
+def test_a_narrow_filter_scores_only_what_it_left_and_agrees_with_the_cache(listings_index, matcher):
+    listings, index = listings_index
     codes = matcher.expand("fotbold")
     narrow = index.filter(district_id=3, age=10)
     assert narrow.sum() * 4 < len(index)
@@ -206,10 +206,10 @@ def test_index_modules_pull_in_neither_flask_nor_sqlalchemy():
     assert out.stdout.strip() == ""
 
 
-def test_an_index_read_back_from_a_file_answers_the_same(catalogue, matcher, tmp_path):
+def test_an_index_read_back_from_a_file_answers_the_same(listings_index, matcher, tmp_path):
     from matcher.matching.store import IndexStore
 
-    _, index = catalogue
+    _, index = listings_index
     codes = matcher.expand("fotbold")
     index.search("fotbold", codes, {}, limit=10_000)  # fills the query cache, which is not stored
     store = IndexStore(tmp_path, "search")

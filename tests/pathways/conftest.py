@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
-from matcher.accounts.models import Role, User
+from matcher.accounts.models import User
 from matcher.catalogue.models import District, Mentor, Offer, OfferKind, OfferStatus, Organisation, OrganisationKind
 from matcher.pathways import operations as ops
+from tests.databases import register
+from tests.factories import make_child, make_organisation, make_referral, make_user
 
 D = dt.date
 
@@ -37,29 +39,33 @@ def district(session, name: str) -> District:
     return session.scalars(select(District).where(District.name == name)).one()
 
 
+#: The staff fixture's users: (Staff field, e-mail, role, district); the club representative is Testklubben's.
+STAFF = (("admin", "a@t.dk", "admin", None), ("cp", "cp@t.dk", "contact_person", "Nørrebro"),
+         ("cp2", "cp2@t.dk", "contact_person", "Valby"), ("key", "key@t.dk", "key_staff", "Nørrebro"),
+         ("club", "club@t.dk", "club_rep", None))
+
+
+def load_staff(session) -> None:
+    """Create Testklubben and the five staff users through the factories (what ``staff`` holds)."""
+    club = make_organisation(session, "Testklubben", OrganisationKind.sports_club)
+    for _field, email, role, district_name in STAFF:
+        make_user(session, email, role, district_name=district_name,
+                  organisation=club if role == "club_rep" else None)
+
+
+register("staff", "reference", load_staff)
+
+
 @pytest.fixture
 def staff(reference) -> Staff:
-    session = reference
-    n, v = district(session, "Nørrebro"), district(session, "Valby")
-    org = Organisation(name="Testklubben", kind=OrganisationKind.sports_club)
-    session.add(org)
-    session.flush()
-
-    def user(email, role, district_id=None, organisation_id=None):
-        u = User(email=email, role=Role(role), password_hash="x", district_id=district_id,
-                 organisation_id=organisation_id)
-        session.add(u)
-        return u
-
-    s = Staff(admin=user("a@t.dk", "admin"), cp=user("cp@t.dk", "contact_person", n.id),
-              cp2=user("cp2@t.dk", "contact_person", v.id), key=user("key@t.dk", "key_staff", n.id),
-              club=user("club@t.dk", "club_rep", organisation_id=org.id))
-    session.flush()
-    return s
+    """Return the five staff users (from the session's ``staff`` template, copied for this test)."""
+    users = {u.email: u for u in reference.scalars(select(User))}
+    return Staff(**{field: users[email] for field, email, _role, _district in STAFF})
 
 
 @pytest.fixture
-def catalogue(staff, session) -> Catalogue:
+def pathway_catalogue(staff, session) -> Catalogue:
+    """Return four offers (activity, leisure job, mentoring, paused) and a mentor in Nørrebro and Valby."""
     n, v = district(session, "Nørrebro"), district(session, "Valby")
     club = Organisation(name="Nørrebro IF", kind=OrganisationKind.sports_club, district_id=n.id)
     shop = Organisation(name="Butikken", kind=OrganisationKind.leisure_job_employer, district_id=n.id)
@@ -82,6 +88,12 @@ def catalogue(staff, session) -> Catalogue:
     return c
 
 
+@pytest.fixture
+def catalogue(pathway_catalogue) -> Catalogue:
+    """Old name of ``pathway_catalogue``, kept for tests written before the rename."""
+    return pathway_catalogue
+
+
 @dataclass
 class History:
     staff: Staff
@@ -93,11 +105,9 @@ class History:
 
 def _referral(session, h: History, name: str, child, user, *, offer=None, mentor=None, steps=(), k=0.0):
     """Create referral ``name`` and apply ``steps`` = [(status, date, end_reason)]."""
-    r = ops.create_referral(session, child, user=user, offer=offer, mentor=mentor, on=steps[0][1],
-                            match_components={"interest": k, "distance": 0.5})
-    for status, on, *reason in steps[1:]:
-        change = ops.change_status(session, r, status, user=user, on=on, end_reason=reason[0] if reason else None)
-        h.warnings += change.warnings
+    r, warnings = make_referral(session, child, user, offer=offer, mentor=mentor, on=steps[0][1], steps=steps[1:],
+                                match_components={"interest": k, "distance": 0.5})
+    h.warnings += warnings
     h.referrals[name] = r
     return r
 
@@ -108,13 +118,13 @@ def _attend(session, r, user, *days, attended=True, network_person=None):
 
 
 @pytest.fixture
-def history(staff, catalogue, session) -> History:
+def history(staff, pathway_catalogue, session) -> History:
     """Build the synthetic history described in test_indicators.py; commit."""
-    h = History(staff, catalogue)
-    cp, cp2, c = staff.cp, staff.cp2, catalogue
+    h = History(staff, pathway_catalogue)
+    cp, cp2, c = staff.cp, staff.cp2, pathway_catalogue
     n, v = district(session, "Nørrebro").id, district(session, "Valby").id
-    kids = {name: ops.create_child(session, f"T-{name}", district_id=n if name in "C1 C2 C3 C4 C5" else v,
-                                   birth_year=2012, contact_person=cp if name in "C1 C2 C3 C4 C5" else cp2)
+    kids = {name: make_child(session, f"T-{name}", cp if name in "C1 C2 C3 C4 C5" else cp2,
+                             district_id=n if name in "C1 C2 C3 C4 C5" else v, birth_year=2012)
             for name in ("C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8")}
     h.children = kids
     moster = ops.add_network_person(session, kids["C3"], "moster", relation="moster")

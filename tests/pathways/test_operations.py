@@ -18,7 +18,7 @@ D = dt.date
 
 
 @pytest.fixture
-def child(staff, catalogue, session):
+def child(staff, pathway_catalogue, session):
     kid = ops.create_child(session, "bu-7f3k2", postcode="2200", birth_year=2013, gender="girl",
                            interests="fodbold, tegning", languages=["da", "ar"], weekdays=["tue", "thu"],
                            contact_person=staff.cp)
@@ -26,8 +26,8 @@ def child(staff, catalogue, session):
     return kid
 
 
-def referral(session, child, staff, catalogue, on=D(2025, 1, 10)):
-    return ops.create_referral(session, child, user=staff.cp, offer=catalogue.activity, on=on,
+def referral(session, child, staff, pathway_catalogue, on=D(2025, 1, 10)):
+    return ops.create_referral(session, child, user=staff.cp, offer=pathway_catalogue.activity, on=on,
                                match_score=0.8, match_components={"interest": 0.9})
 
 
@@ -98,8 +98,8 @@ def test_database_refuses_an_abrupt_stop_or_two_open_phases(child, session):
     session.rollback()
 
 
-def test_status_machine_and_history(child, staff, catalogue, session):
-    r = referral(session, child, staff, catalogue)
+def test_status_machine_and_history(child, staff, pathway_catalogue, session):
+    r = referral(session, child, staff, pathway_catalogue)
     assert (r.status, r.suggested_on, r.match_score, r.phase) == ("suggested", D(2025, 1, 10), 0.8, None)
     ops.change_status(session, r, "contacted", user=staff.cp, on=D(2025, 1, 12))
     for bad in ("suggested", "contacted", "paused"):
@@ -131,16 +131,16 @@ def test_status_machine_and_history(child, staff, catalogue, session):
     (None, None, "end_reason"), ("bored", None, "end_reason"), ("other", None, "end_note"),
     ("other", "  ", "end_note"), ("conflict", "se 010203-1234", "end_note"),
 ])
-def test_ending_requires_a_reason_from_the_list(child, staff, catalogue, session, reason, note, field):
-    r = referral(session, child, staff, catalogue)
+def test_ending_requires_a_reason_from_the_list(child, staff, pathway_catalogue, session, reason, note, field):
+    r = referral(session, child, staff, pathway_catalogue)
     with pytest.raises(RecordError) as err:
         ops.change_status(session, r, "ended", user=staff.cp, on=D(2025, 2, 1), end_reason=reason, end_note=note)
     assert err.value.field == field
     assert r.status == "suggested"
 
 
-def test_ending_with_other_and_a_note(child, staff, catalogue, session):
-    r = referral(session, child, staff, catalogue)
+def test_ending_with_other_and_a_note(child, staff, pathway_catalogue, session):
+    r = referral(session, child, staff, pathway_catalogue)
     ops.change_status(session, r, "ended", user=staff.cp, on=D(2025, 2, 1), end_reason="other",
                       end_note="Familien valgte en anden klub")
     session.commit()
@@ -150,28 +150,29 @@ def test_ending_with_other_and_a_note(child, staff, catalogue, session):
         ops.change_status(session, r, "active", user=staff.cp, on=D(2025, 2, 2))
 
 
-def test_database_refuses_ended_without_reason_and_two_targets(child, staff, catalogue, session):
-    r = referral(session, child, staff, catalogue)
+def test_database_refuses_ended_without_reason_and_two_targets(child, staff, pathway_catalogue, session):
+    r = referral(session, child, staff, pathway_catalogue)
     session.commit()
     r.status = "ended"
     with pytest.raises(IntegrityError):
         session.flush()
     session.rollback()
-    r.mentor_id = catalogue.mentor.id
+    r.mentor_id = pathway_catalogue.mentor.id
     with pytest.raises(IntegrityError):
         session.flush()
     session.rollback()
     with pytest.raises(RecordError) as err:
-        ops.create_referral(session, child, user=staff.cp, offer=catalogue.activity, mentor=catalogue.mentor)
+        ops.create_referral(session, child, user=staff.cp, offer=pathway_catalogue.activity,
+                            mentor=pathway_catalogue.mentor)
     assert err.value.field == "offer_id"
     with pytest.raises(RecordError):
         ops.create_referral(session, child, user=staff.cp)
 
 
-def test_ending_the_last_referral_in_a_running_phase_warns(child, staff, catalogue, session):
+def test_ending_the_last_referral_in_a_running_phase_warns(child, staff, pathway_catalogue, session):
     ops.start_phase(session, child, "fritidspakke", start_date=D(2025, 1, 1))
-    a = referral(session, child, staff, catalogue)
-    b = ops.create_referral(session, child, user=staff.cp, mentor=catalogue.mentor, on=D(2025, 1, 11))
+    a = referral(session, child, staff, pathway_catalogue)
+    b = ops.create_referral(session, child, user=staff.cp, mentor=pathway_catalogue.mentor, on=D(2025, 1, 11))
     assert a.phase is not None and a.phase.kind == "fritidspakke"
     first = ops.change_status(session, a, "ended", user=staff.cp, on=D(2025, 2, 1), end_reason="too_far")
     assert first.warnings == []                                            # b is still open
@@ -182,14 +183,14 @@ def test_ending_the_last_referral_in_a_running_phase_warns(child, staff, catalog
         "since": "2025-02-03"}]
 
 
-def test_no_warning_without_a_running_phase(child, staff, catalogue, session):
-    r = referral(session, child, staff, catalogue)
+def test_no_warning_without_a_running_phase(child, staff, pathway_catalogue, session):
+    r = referral(session, child, staff, pathway_catalogue)
     assert ops.change_status(session, r, "ended", user=staff.cp, on=D(2025, 2, 1),
                              end_reason="moved").warnings == []
 
 
-def test_participation_permissions(child, staff, catalogue, session):
-    r = referral(session, child, staff, catalogue)
+def test_participation_permissions(child, staff, pathway_catalogue, session):
+    r = referral(session, child, staff, pathway_catalogue)
     for user in (staff.cp2, staff.club):                                 # someone else's child / a club
         with pytest.raises(NotAllowed):
             ops.log_participation(session, r, user, date=D(2025, 2, 1), attended=True)
@@ -203,8 +204,8 @@ def test_participation_permissions(child, staff, catalogue, session):
     assert session.scalar(select(func.count(Participation.id))) == 3
 
 
-def test_participation_date_and_state_rules(child, staff, catalogue, session):
-    r = referral(session, child, staff, catalogue)
+def test_participation_date_and_state_rules(child, staff, pathway_catalogue, session):
+    r = referral(session, child, staff, pathway_catalogue)
     with pytest.raises(RecordError) as err:
         ops.log_participation(session, r, staff.cp, date=D(2025, 3, 2), attended=True, today=D(2025, 3, 1))
     assert err.value.field == "date"
@@ -227,10 +228,10 @@ def test_participation_date_and_state_rules(child, staff, catalogue, session):
     assert err.value.field == "status"
 
 
-def test_idempotency_key_returns_the_first_entry(child, staff, catalogue, session):
+def test_idempotency_key_returns_the_first_entry(child, staff, pathway_catalogue, session):
     from matcher.pathways.idempotency import KeyReused, once
 
-    r = referral(session, child, staff, catalogue)
+    r = referral(session, child, staff, pathway_catalogue)
 
     def log(attended: bool):
         def act():
@@ -247,8 +248,8 @@ def test_idempotency_key_returns_the_first_entry(child, staff, catalogue, sessio
     assert session.scalar(select(func.count(Participation.id))) == 1
 
 
-def test_corrections_are_kept_as_history(child, staff, catalogue, session):
-    r = referral(session, child, staff, catalogue)
+def test_corrections_are_kept_as_history(child, staff, pathway_catalogue, session):
+    r = referral(session, child, staff, pathway_catalogue)
     aunt = ops.add_network_person(session, child, "moster", relation="moster")
     first = ops.log_participation(session, r, staff.cp, date=D(2025, 2, 1), attended=True, note="Glad")
     later = ops.log_participation(session, r, staff.cp, date=D(2025, 2, 8), attended=True)
@@ -273,10 +274,10 @@ def test_corrections_are_kept_as_history(child, staff, catalogue, session):
     assert [p.id for p in current] == [fixed.id]
 
 
-def test_erase_child_keeps_dated_rows(child, staff, catalogue, session):
+def test_erase_child_keeps_dated_rows(child, staff, pathway_catalogue, session):
     ops.start_phase(session, child, "fritidspakke", start_date=D(2025, 1, 1), goal="Finde en sport")
     ops.add_network_person(session, child, "moster", note="Henter om tirsdagen")
-    r = referral(session, child, staff, catalogue)
+    r = referral(session, child, staff, pathway_catalogue)
     ops.log_participation(session, r, staff.cp, date=D(2025, 2, 1), attended=True, note="Glad")
     ops.erase_child(session, child)
     session.commit()
@@ -294,8 +295,8 @@ def test_erase_child_keeps_dated_rows(child, staff, catalogue, session):
     assert session.scalars(select(Phase)).one().goal is None
 
 
-def test_share_with_club_needs_consent_scope_and_only_a_first_name(child, staff, catalogue, session):
-    r = referral(session, child, staff, catalogue)
+def test_share_with_club_needs_consent_scope_and_only_a_first_name(child, staff, pathway_catalogue, session):
+    r = referral(session, child, staff, pathway_catalogue)
     for name, field in (("Sara Hansen", "shared_with_club_name"), ("S1", "shared_with_club_name"),
                         ("", "shared_with_club_name")):
         with pytest.raises(RecordError) as err:

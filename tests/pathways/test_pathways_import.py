@@ -28,9 +28,9 @@ def csv_text(rows: list[dict]) -> str:
 
 
 @pytest.fixture
-def running(staff, catalogue):
+def running(staff, pathway_catalogue):
     """A pathway that started a year ago: a Fritidspakke bridged to a Fritidsjob, two referrals, sessions."""
-    catalogue.activity.external_id, catalogue.mentor.external_id = "fodbold-u12", "mentor-sara"
+    pathway_catalogue.activity.external_id, pathway_catalogue.mentor.external_id = "fodbold-u12", "mentor-sara"
     return [
         {"record": "barn", "code": "bu-imp1", "birth_year": "2012", "gender": "boy", "postcode": "2200",
          "interests": "fodbold", "languages": "dansk; arabisk", "weekdays": "mon;wed", "contact_person": "cp@t.dk"},
@@ -47,7 +47,7 @@ def running(staff, catalogue):
     ]
 
 
-def test_a_running_pathway_is_imported_with_its_history(session, running, catalogue, staff):
+def test_a_running_pathway_is_imported_with_its_history(session, running, pathway_catalogue, staff):
     summary = import_pathways(session, csv_text(running), source="golive.csv")
     session.commit()
     assert (summary.created, summary.updated, summary.unchanged) == (8, 0, 0)
@@ -62,7 +62,8 @@ def test_a_running_pathway_is_imported_with_its_history(session, running, catalo
     assert (first.status, first.suggested_on, first.active_since, first.ended_on, first.end_reason) == \
         ("ended", D(2025, 1, 10), D(2025, 1, 20), D(2025, 4, 30), "moved")
     assert first.phase_id == phases[0].id and second.phase_id == phases[1].id
-    assert (second.status, second.status_since, second.mentor_id) == ("trial", D(2025, 5, 5), catalogue.mentor.id)
+    assert (second.status, second.status_since, second.mentor_id) == ("trial", D(2025, 5, 5),
+                                                                      pathway_catalogue.mentor.id)
     assert first.first_session_on == D(2025, 1, 20)
     assert session.scalar(select(func.count(Participation.id))) == 3
     created = session.scalars(select(AuditEvent).where(AuditEvent.child_id == child.id,

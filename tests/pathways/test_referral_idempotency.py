@@ -16,11 +16,11 @@ PATH = "/api/v1/referrals/1"
 
 
 @pytest.fixture
-def two(staff, catalogue, session):
+def two(staff, pathway_catalogue, session):
     """Return two children of the contact person, each with a suggested referral; commit."""
     kids = [ops.create_child(session, code, postcode="2200", birth_year=2013, contact_person=staff.cp)
             for code in ("BU-IDEM1", "BU-IDEM2")]
-    referrals = [ops.create_referral(session, kid, user=staff.cp, offer=catalogue.activity, on=D(2025, 1, 10))
+    referrals = [ops.create_referral(session, kid, user=staff.cp, offer=pathway_catalogue.activity, on=D(2025, 1, 10))
                  for kid in kids]
     session.commit()
     return list(zip(kids, referrals))

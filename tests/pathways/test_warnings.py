@@ -14,7 +14,7 @@ AS_OF = D(2025, 9, 30)
 
 
 @pytest.fixture
-def kids(staff, catalogue, session):
+def kids(staff, pathway_catalogue, session):
     n, v = district(session, "Nørrebro").id, district(session, "Valby").id
     out = {name: ops.create_child(session, f"W-{name}", district_id=d, contact_person=cp)
            for name, d, cp in (("A", n, staff.cp), ("B", n, staff.cp), ("C", v, staff.cp2))}
@@ -32,13 +32,13 @@ def of_type(warnings, kind):
     return [w for w in warnings if w["type"] == kind]
 
 
-def test_no_participation_for_14_days(kids, staff, catalogue, session):
-    quiet = active(session, kids["A"], staff.cp, offer=catalogue.activity)
+def test_no_participation_for_14_days(kids, staff, pathway_catalogue, session):
+    quiet = active(session, kids["A"], staff.cp, offer=pathway_catalogue.activity)
     ops.log_participation(session, quiet, staff.cp, date=D(2025, 9, 16), attended=True)   # 14 days before
     ops.log_participation(session, quiet, staff.cp, date=D(2025, 9, 23), attended=False)  # a miss is no participation
-    fresh = active(session, kids["B"], staff.cp, offer=catalogue.activity)
+    fresh = active(session, kids["B"], staff.cp, offer=pathway_catalogue.activity)
     ops.log_participation(session, fresh, staff.cp, date=D(2025, 9, 17), attended=True)   # 13 days before
-    never = active(session, kids["C"], staff.cp2, offer=catalogue.activity, on=D(2025, 9, 10))
+    never = active(session, kids["C"], staff.cp2, offer=pathway_catalogue.activity, on=D(2025, 9, 10))
     session.commit()
     found = of_type(warnings_for(session, staff.admin, AS_OF, WarningSettings()), "no_participation")
     assert found == [
@@ -51,12 +51,12 @@ def test_no_participation_for_14_days(kids, staff, catalogue, session):
                    "no_participation") == []
 
 
-def test_missed_three_in_a_row(kids, staff, catalogue, session):
-    r = active(session, kids["A"], staff.cp, offer=catalogue.activity)
+def test_missed_three_in_a_row(kids, staff, pathway_catalogue, session):
+    r = active(session, kids["A"], staff.cp, offer=pathway_catalogue.activity)
     ops.log_participation(session, r, staff.cp, date=D(2025, 9, 1), attended=True)
     for day in (8, 15, 22):
         ops.log_participation(session, r, staff.cp, date=D(2025, 9, day), attended=False)
-    two = active(session, kids["B"], staff.cp, offer=catalogue.activity)
+    two = active(session, kids["B"], staff.cp, offer=pathway_catalogue.activity)
     ops.log_participation(session, two, staff.cp, date=D(2025, 9, 8), attended=False)
     ops.log_participation(session, two, staff.cp, date=D(2025, 9, 15), attended=True)
     ops.log_participation(session, two, staff.cp, date=D(2025, 9, 22), attended=False)
@@ -73,10 +73,10 @@ def test_missed_three_in_a_row(kids, staff, catalogue, session):
                                               "missed_in_row")} == {r.id}
 
 
-def test_fritidspakke_without_a_bridge(kids, staff, catalogue, session):
+def test_fritidspakke_without_a_bridge(kids, staff, pathway_catalogue, session):
     ops.start_phase(session, kids["A"], "fritidspakke", start_date=D(2025, 3, 31))       # 183 days before
     ops.start_phase(session, kids["B"], "fritidspakke", start_date=D(2025, 3, 1))
-    ops.create_referral(session, kids["B"], user=staff.cp, offer=catalogue.job, on=D(2025, 9, 1))   # bridge planned
+    ops.create_referral(session, kids["B"], user=staff.cp, offer=pathway_catalogue.job, on=D(2025, 9, 1))  # bridge
     ops.start_phase(session, kids["C"], "fritidspakke", start_date=D(2025, 4, 1))        # 182 days
     session.commit()
     found = of_type(warnings_for(session, staff.admin, AS_OF, WarningSettings()), "fritidspakke_no_bridge")
@@ -85,26 +85,26 @@ def test_fritidspakke_without_a_bridge(kids, staff, catalogue, session):
                                  "Fritidsliv med Mentor", "since": "2025-03-31"}]
 
 
-def test_mentor_childcert_expiring(kids, staff, catalogue, session):
-    catalogue.mentor.childcert_valid_until = D(2025, 10, 30)                            # 30 days ahead
-    r = ops.create_referral(session, kids["A"], user=staff.cp, mentor=catalogue.mentor, on=D(2025, 9, 1))
+def test_mentor_childcert_expiring(kids, staff, pathway_catalogue, session):
+    pathway_catalogue.mentor.childcert_valid_until = D(2025, 10, 30)                            # 30 days ahead
+    r = ops.create_referral(session, kids["A"], user=staff.cp, mentor=pathway_catalogue.mentor, on=D(2025, 9, 1))
     session.commit()
     found = of_type(warnings_for(session, staff.admin, AS_OF, WarningSettings()), "childcert_expiring")
     assert found == [{"type": "childcert_expiring", "child_id": kids["A"].id, "referral_id": r.id,
                       "message": "Mentor Saras børneattest udløber 30.10.2025", "since": "2025-09-30"}]
-    catalogue.mentor.childcert_valid_until = D(2025, 10, 31)
+    pathway_catalogue.mentor.childcert_valid_until = D(2025, 10, 31)
     session.commit()
     assert of_type(warnings_for(session, staff.admin, AS_OF, WarningSettings()), "childcert_expiring") == []
-    catalogue.mentor.childcert_valid_until = D(2025, 9, 1)
+    pathway_catalogue.mentor.childcert_valid_until = D(2025, 9, 1)
     session.commit()
     expired = of_type(warnings_for(session, staff.admin, AS_OF, WarningSettings()), "childcert_expiring")
     assert expired[0]["message"] == "Mentor Saras børneattest udløb 1.9.2025"
 
 
-def test_referral_stuck_in_suggested(kids, staff, catalogue, session):
-    stuck = ops.create_referral(session, kids["A"], user=staff.cp, offer=catalogue.activity, on=D(2025, 9, 16))
-    ops.create_referral(session, kids["B"], user=staff.cp, offer=catalogue.activity, on=D(2025, 9, 17))
-    moved = ops.create_referral(session, kids["C"], user=staff.cp2, offer=catalogue.activity, on=D(2025, 8, 1))
+def test_referral_stuck_in_suggested(kids, staff, pathway_catalogue, session):
+    stuck = ops.create_referral(session, kids["A"], user=staff.cp, offer=pathway_catalogue.activity, on=D(2025, 9, 16))
+    ops.create_referral(session, kids["B"], user=staff.cp, offer=pathway_catalogue.activity, on=D(2025, 9, 17))
+    moved = ops.create_referral(session, kids["C"], user=staff.cp2, offer=pathway_catalogue.activity, on=D(2025, 8, 1))
     ops.change_status(session, moved, "contacted", user=staff.cp2, on=D(2025, 8, 3))
     session.commit()
     found = of_type(warnings_for(session, staff.admin, AS_OF, WarningSettings()), "suggested_stale")
@@ -112,9 +112,9 @@ def test_referral_stuck_in_suggested(kids, staff, catalogue, session):
         (stuck.id, "2025-09-16", "Foreslået 16.9.2025 og endnu ikke kontaktet – 14 dage")]
 
 
-def test_who_sees_which_warnings(kids, staff, catalogue, session):
+def test_who_sees_which_warnings(kids, staff, pathway_catalogue, session):
     for name, cp in (("A", staff.cp), ("C", staff.cp2)):
-        ops.create_referral(session, kids[name], user=cp, offer=catalogue.activity, on=D(2025, 8, 1))
+        ops.create_referral(session, kids[name], user=cp, offer=pathway_catalogue.activity, on=D(2025, 8, 1))
     session.commit()
     seen = {who: {w["child_id"] for w in warnings_for(session, user, AS_OF, WarningSettings())}
             for who, user in (("admin", staff.admin), ("cp", staff.cp), ("cp2", staff.cp2), ("key", staff.key),
@@ -125,8 +125,8 @@ def test_who_sees_which_warnings(kids, staff, catalogue, session):
     assert {w["child_id"] for w in warnings_for(session, staff.admin, AS_OF, WarningSettings())} == {kids["C"].id}
 
 
-def test_ended_referrals_do_not_warn(kids, staff, catalogue, session):
-    r = ops.create_referral(session, kids["A"], user=staff.cp, offer=catalogue.activity, on=D(2025, 6, 1))
+def test_ended_referrals_do_not_warn(kids, staff, pathway_catalogue, session):
+    r = ops.create_referral(session, kids["A"], user=staff.cp, offer=pathway_catalogue.activity, on=D(2025, 6, 1))
     ops.change_status(session, r, "ended", user=staff.cp, on=D(2025, 6, 5), end_reason="cost")
     session.commit()
     assert warnings_for(session, staff.admin, AS_OF, WarningSettings()) == []
@@ -143,10 +143,10 @@ def test_settings_from_environment():
             WarningSettings.from_env({"MATCHER_WARN_MISSED_IN_ROW": bad})
 
 
-def test_a_running_phase_with_every_referral_ended(kids, staff, catalogue, session):
+def test_a_running_phase_with_every_referral_ended(kids, staff, pathway_catalogue, session):
     ops.start_phase(session, kids["A"], "fritidspakke", start_date=D(2025, 6, 1))
-    first = ops.create_referral(session, kids["A"], user=staff.cp, offer=catalogue.activity, on=D(2025, 6, 2))
-    second = ops.create_referral(session, kids["A"], user=staff.cp, offer=catalogue.job, on=D(2025, 6, 3))
+    first = ops.create_referral(session, kids["A"], user=staff.cp, offer=pathway_catalogue.activity, on=D(2025, 6, 2))
+    second = ops.create_referral(session, kids["A"], user=staff.cp, offer=pathway_catalogue.job, on=D(2025, 6, 3))
     ops.change_status(session, second, "ended", user=staff.cp, on=D(2025, 9, 1), end_reason="cost")
     ops.change_status(session, first, "ended", user=staff.cp, on=D(2025, 8, 1), end_reason="too_far")
     ops.start_phase(session, kids["B"], "fritidspakke", start_date=D(2025, 9, 20))      # nothing ended yet
@@ -155,5 +155,5 @@ def test_a_running_phase_with_every_referral_ended(kids, staff, catalogue, sessi
     assert found == [{"type": "last_referral_ended", "child_id": kids["A"].id, "referral_id": second.id,
                       "message": "Barnets sidste aktive fællesskab er afsluttet – planlæg hvad der skal følge",
                       "since": "2025-09-01"}]
-    ops.create_referral(session, kids["A"], user=staff.cp, mentor=catalogue.mentor, on=D(2025, 9, 25))
+    ops.create_referral(session, kids["A"], user=staff.cp, mentor=pathway_catalogue.mentor, on=D(2025, 9, 25))
     assert of_type(warnings_for(session, staff.cp, AS_OF, WarningSettings()), "last_referral_ended") == []

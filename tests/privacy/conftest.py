@@ -1,3 +1,3 @@
 """Reuse the pathways fixtures: staff, a tiny catalogue and the synthetic year."""
 
-from tests.pathways.conftest import catalogue, history, staff  # noqa: F401
+from tests.pathways.conftest import catalogue, history, pathway_catalogue, staff  # noqa: F401

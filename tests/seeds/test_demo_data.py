@@ -35,29 +35,12 @@ REAL_FOOTBALL_CLUBS = {
 
 # ----------------------------------------------------------------------------- helpers
 
-def _in_ring(lon: float, lat: float, ring: list) -> bool:
-    inside = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        (xi, yi), (xj, yj) = ring[i][:2], ring[j][:2]
-        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
-            inside = not inside
-        j = i
-    return inside
-
-
 @pytest.fixture(scope="module")
 def district_of():
-    gj = json.loads((SEEDS / "data" / "kk_bydele_2023.geojson").read_text(encoding="utf-8"))
-    polys = [(f["properties"]["navn"], f["geometry"]["coordinates"]) for f in gj["features"]]
+    """Return the product's point-in-district look-up (the generator places offers with the same code)."""
+    from matcher.catalogue.districts import district_at
 
-    def find(lat: float, lon: float) -> str | None:
-        for name, multipolygon in polys:
-            for poly in multipolygon:
-                if _in_ring(lon, lat, poly[0]) and not any(_in_ring(lon, lat, h) for h in poly[1:]):
-                    return name
-        return None
-    return find
+    return district_at
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +49,7 @@ def interests():
 
 
 @pytest.fixture(scope="module")
-def catalogue():
+def demo_services():
     return json.loads((SEEDS / "demo_catalogue.json").read_text(encoding="utf-8"))
 
 
@@ -78,7 +61,7 @@ def mentors():
 
 @pytest.fixture(scope="module")
 def cph_postcodes():
-    with open(SEEDS / "data" / "postnr_to_bydel.csv", encoding="utf-8", newline="") as f:
+    with open(ROOT / "matcher" / "data" / "geo" / "postnr_to_bydel.csv", encoding="utf-8", newline="") as f:
         return {r["postnr"] for r in csv.DictReader(f)}
 
 
@@ -137,29 +120,29 @@ def test_interest_taxonomy_covers_brief(interests):
 
 # ----------------------------------------------------------------------------- catalogue
 
-def test_catalogue_validates_against_hsds_31(catalogue):
+def test_catalogue_validates_against_hsds_31(demo_services):
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
-    errors = [(s["id"], e.message) for s in catalogue for e in validator.iter_errors(s)]
+    errors = [(s["id"], e.message) for s in demo_services for e in validator.iter_errors(s)]
     assert errors == []
 
 
-def test_counts_and_kinds(catalogue):
+def test_counts_and_kinds(demo_services):
     orgs = {}
-    for s in catalogue:
+    for s in demo_services:
         orgs.setdefault(s["organization"]["id"], org_kind(s))
     assert len(orgs) >= 160
-    assert len(catalogue) >= 450
+    assert len(demo_services) >= 450
     assert set(orgs.values()) == ORG_KINDS
-    assert {offer_kind(s) for s in catalogue} == OFFER_KINDS
-    kinds = collections.Counter(offer_kind(s) for s in catalogue)
+    assert {offer_kind(s) for s in demo_services} == OFFER_KINDS
+    kinds = collections.Counter(offer_kind(s) for s in demo_services)
     assert kinds["leisure-job"] >= 30 and kinds["mentoring"] >= 5
 
 
-def test_every_district_well_covered(catalogue, district_of):
+def test_every_district_well_covered(demo_services, district_of):
     per_district = collections.Counter()
     orgs_per_district = collections.defaultdict(set)
-    for s in catalogue:
+    for s in demo_services:
         loc = location(s)
         d = district_of(loc["latitude"], loc["longitude"])
         per_district[d] += 1
@@ -170,8 +153,8 @@ def test_every_district_well_covered(catalogue, district_of):
         assert len(orgs_per_district[d]) >= 12, d
 
 
-def test_coordinates_and_postcodes_in_copenhagen(catalogue, cph_postcodes):
-    for s in catalogue:
+def test_coordinates_and_postcodes_in_copenhagen(demo_services, cph_postcodes):
+    for s in demo_services:
         loc = location(s)
         assert 55.60 <= loc["latitude"] <= 55.74 and 12.44 <= loc["longitude"] <= 12.66, s["id"]
         (addr,) = loc["addresses"]
@@ -179,13 +162,13 @@ def test_coordinates_and_postcodes_in_copenhagen(catalogue, cph_postcodes):
         assert addr["location_id"] == loc["id"]
 
 
-def test_ids_unique_and_consistent(catalogue):
-    service_ids = [s["id"] for s in catalogue]
+def test_ids_unique_and_consistent(demo_services):
+    service_ids = [s["id"] for s in demo_services]
     assert len(service_ids) == len(set(service_ids))
     child_ids = []
     orgs: dict[str, str] = {}
     locations: dict[str, str] = {}
-    for s in catalogue:
+    for s in demo_services:
         for key in ("service_at_locations", "schedules", "cost_options", "capacities", "languages", "attributes"):
             child_ids += [x["id"] for x in s[key]]
             for x in s[key]:
@@ -198,16 +181,16 @@ def test_ids_unique_and_consistent(catalogue):
     assert not set(child_ids) & set(service_ids)
 
 
-def test_organisation_level_attributes_consistent(catalogue):
+def test_organisation_level_attributes_consistent(demo_services):
     per_org = collections.defaultdict(set)
-    for s in catalogue:
+    for s in demo_services:
         per_org[s["organization"]["id"]].add((org_kind(s), tuple(sorted(values(s, "inclusion")))))
     assert all(len(v) == 1 for v in per_org.values())
 
 
-def test_offer_fields(catalogue, interests):
+def test_offer_fields(demo_services, interests):
     codes = {t["code"] for t in interests}
-    for s in catalogue:
+    for s in demo_services:
         assert 6 <= s["minimum_age"] <= s["maximum_age"] <= 17, s["name"]
         assert s["status"] in {"active", "temporarily closed", "inactive"}
         ints = values(s, "interest")
@@ -227,27 +210,27 @@ def test_offer_fields(catalogue, interests):
             assert term["taxonomy_term"]["language"] == "da"
 
 
-def test_realistic_spread(catalogue):
-    n = len(catalogue)
-    stale = sum(dt.date.fromisoformat(s["assured_date"]) < TODAY - dt.timedelta(days=182) for s in catalogue)
-    oldest = min(dt.date.fromisoformat(s["assured_date"]) for s in catalogue)
+def test_realistic_spread(demo_services):
+    n = len(demo_services)
+    stale = sum(dt.date.fromisoformat(s["assured_date"]) < TODAY - dt.timedelta(days=182) for s in demo_services)
+    oldest = min(dt.date.fromisoformat(s["assured_date"]) for s in demo_services)
     assert 0.1 * n < stale < 0.5 * n and oldest >= TODAY - dt.timedelta(days=550)
-    assert 0 < sum(s["status"] != "active" for s in catalogue) < 0.15 * n
-    assert 0 < sum(s["capacities"][0]["available"] == 0 for s in catalogue) < 0.25 * n
-    assert sum(bool(values(s, "gender")) for s in catalogue) > 20
-    langs = collections.Counter(lang["code"] for s in catalogue for lang in s["languages"])
+    assert 0 < sum(s["status"] != "active" for s in demo_services) < 0.15 * n
+    assert 0 < sum(s["capacities"][0]["available"] == 0 for s in demo_services) < 0.25 * n
+    assert sum(bool(values(s, "gender")) for s in demo_services) > 20
+    langs = collections.Counter(lang["code"] for s in demo_services for lang in s["languages"])
     assert {"da", "en", "ar", "tr", "so", "ur", "pl"} <= set(langs) and langs["da"] == n
-    paid = [s for s in catalogue if s["cost_options"][0]["amount"] > 0]
+    paid = [s for s in demo_services if s["cost_options"][0]["amount"] > 0]
     assert sum(bool(values(s, "support")) for s in paid) > 0.6 * len(paid)
-    assert {s["organization"]["name"] for s in catalogue} >= REAL_FOOTBALL_CLUBS
+    assert {s["organization"]["name"] for s in demo_services} >= REAL_FOOTBALL_CLUBS
 
 
 def _minutes(t: str) -> int:
     return int(t[:2]) * 60 + int(t[3:5])
 
 
-def test_leisure_jobs_mostly_respect_young_worker_rules(catalogue):
-    jobs = [s for s in catalogue if offer_kind(s) == "leisure-job"]
+def test_leisure_jobs_mostly_respect_young_worker_rules(demo_services):
+    jobs = [s for s in demo_services if offer_kind(s) == "leisure-job"]
     assert all(s["minimum_age"] >= 13 for s in jobs)
     breaking = 0
     for s in jobs:
@@ -291,10 +274,11 @@ def test_mentors(mentors, interests, cph_postcodes):
 # ----------------------------------------------------------------------------- determinism
 
 def test_generator_is_deterministic_and_matches_committed_files(tmp_path):
-    for run in ("a", "b"):
-        subprocess.run([sys.executable, str(SEEDS / "build_demo.py"), "--out", str(tmp_path / run)],
-                       check=True, capture_output=True)
+    # Once as the package (``python -m seeds.demo``), once through the old script path.
+    for run, command in (("a", ["-m", "seeds.demo"]), ("b", [str(SEEDS / "build_demo.py")])):
+        subprocess.run([sys.executable, *command, "--out", str(tmp_path / run)], check=True, capture_output=True,
+                       cwd=ROOT)
     for name in ("demo_catalogue.json", "mentors.csv"):
         a = (tmp_path / "a" / name).read_bytes()
         assert a == (tmp_path / "b" / name).read_bytes(), name
-        assert a == (SEEDS / name).read_bytes(), f"seeds/{name} is out of date: run seeds/build_demo.py"
+        assert a == (SEEDS / name).read_bytes(), f"seeds/{name} is out of date: run python -m seeds.demo"

@@ -14,9 +14,9 @@ from tests.services.conftest import GIRL
 
 
 @pytest.fixture
-def catalogue(catalogue):
+def example_catalogue(example_catalogue):
     """The example catalogue plus a mapped term on an offer and a schedule without times."""
-    reference = catalogue
+    reference = example_catalogue
     football = reference.scalars(select(InterestTerm).where(InterestTerm.code == "fodbold")).one()
     street = InterestTerm(code="street-soccer", name="Gadefodbold", synonyms=[], mapped_to=football)
     offer = reference.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
@@ -26,14 +26,14 @@ def catalogue(catalogue):
     return reference
 
 
-def test_loaded_candidates_equal_those_built_from_orm_objects(catalogue):
-    matcher = InterestMatcher(load_terms(catalogue))
-    mapped = {t.code: t.mapped_to.code for t in catalogue.scalars(select(InterestTerm)) if t.mapped_to}
+def test_loaded_candidates_equal_those_built_from_orm_objects(example_catalogue):
+    matcher = InterestMatcher(load_terms(example_catalogue))
+    mapped = {t.code: t.mapped_to.code for t in example_catalogue.scalars(select(InterestTerm)) if t.mapped_to}
     centroids = {pc: (lat, lon) for pc, (lat, lon, _) in default_geocoder().postcodes().items()}
-    offers = catalogue.scalars(select(Offer).where(Offer.kind != OfferKind.mentoring).order_by(Offer.id)).all()
-    mentors = catalogue.scalars(select(Mentor).order_by(Mentor.id)).all()
+    offers = example_catalogue.scalars(select(Offer).where(Offer.kind != OfferKind.mentoring).order_by(Offer.id)).all()
+    mentors = example_catalogue.scalars(select(Mentor).order_by(Mentor.id)).all()
     expected = [offer_candidate(o, mapped) for o in offers] + [mentor_candidate(m, matcher, centroids) for m in mentors]
-    got = load_candidates(catalogue, matcher)
+    got = load_candidates(example_catalogue, matcher)
     assert got == expected
     football = next(c for c in got if c.name == "Pigefodbold U12")
     assert football.interests.count("fodbold") == 1 and "street-soccer" not in football.interests
@@ -50,15 +50,15 @@ def wait_for(predicate, seconds: float = 120.0) -> bool:
     return False
 
 
-def test_a_slow_index_answers_from_the_previous_fit_while_it_refits(catalogue):
+def test_a_slow_index_answers_from_the_previous_fit_while_it_refits(example_catalogue):
     service = MatchService(learn=False)
-    assert service.match(catalogue, GIRL).results
+    assert service.match(example_catalogue, GIRL).results
     indexes = service.indexes
     indexes.slow_seconds, indexes.refresh_interval, indexes.max_busy = 0.0, 0.0, 0.0  # as if the fit took a minute
-    offer = catalogue.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
+    offer = example_catalogue.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one()
     offer.spots_free = 0
     offer.title = "Pigefodbold U12 (fuldt hold)"  # a new text cannot be applied row by row: a refit follows
-    catalogue.commit()
+    example_catalogue.commit()
     fitted = threading.Event()
     fit = service.fit
 
@@ -69,6 +69,6 @@ def test_a_slow_index_answers_from_the_previous_fit_while_it_refits(catalogue):
             fitted.set()
 
     service.fit = slow_fit
-    assert service.match(catalogue, GIRL).results  # the previous index, no waiting
+    assert service.match(example_catalogue, GIRL).results  # the previous index, no waiting
     assert fitted.wait(120)
-    assert wait_for(lambda: service.match(catalogue, GIRL).excluded.get("no_free_spots") == 1)
+    assert wait_for(lambda: service.match(example_catalogue, GIRL).excluded.get("no_free_spots") == 1)

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from matcher.accounts import totp
 from matcher.accounts.totp_keys import DEVELOPMENT_KEY, seal
 from matcher.accounts.models import User
-from matcher.accounts.operations import create_user, issue_token
+from matcher.accounts.operations import issue_token
 from matcher.catalogue.hsds_import import import_services
-from matcher.catalogue.models import District, InterestTerm, Offer, Organisation
+from matcher.catalogue.models import InterestTerm, Offer, Organisation
 from matcher.clock import local_today
 from matcher.db import make_engine
 from matcher.migrate import upgrade
@@ -25,9 +25,9 @@ from matcher.pathways import operations as ops
 from matcher.pathways.models import Child, Participation, Referral
 from matcher.seeding import load_reference
 from matcher.web import create_app
+from tests.factories import PASSWORD, make_child, make_referral, make_user
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-PASSWORD = "Test-kodeord-123"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # every fixture user's authenticator app
 ROLES = ("admin", "key_staff", "contact_person", "club_rep")  # key_staff@kk.dk oversees Nørrebro
 CLUB_ORG = "412cf209-21e4-597d-bf75-0cad7a07263b"  # Eksempel Boldklub, the club_rep's organisation
@@ -52,11 +52,9 @@ def build_fixture_database(url: str) -> None:
     with Session(engine) as session:
         load_reference(session)
         import_services(session, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
-        noerrebro = session.scalars(select(District).where(District.slug == "noerrebro")).one()
         for role in ROLES:
-            create_user(session, f"{role}@kk.dk", role, PASSWORD,
-                        organisation=CLUB_ORG if role == "club_rep" else None,
-                        district_id=noerrebro.id if role == "key_staff" else None)
+            make_user(session, f"{role}@kk.dk", role, organisation=CLUB_ORG if role == "club_rep" else None,
+                      district_name="noerrebro" if role == "key_staff" else None)
         add_pathways(session)
         for user in session.scalars(select(User)):
             if user.requires_two_factor:
@@ -87,20 +85,19 @@ def send_code(app, client, email: str):
 
 def add_pathways(session: Session) -> None:
     """Add two contact persons' children, each with a referral and a logged session, and a Valby key staff."""
-    valby = session.scalars(select(District).where(District.slug == "valby")).one()
-    other_cp = create_user(session, "other_cp@kk.dk", "contact_person", PASSWORD, name="Anden Kontaktperson")
-    create_user(session, "valby_key@kk.dk", "key_staff", PASSWORD, district_id=valby.id)
+    other_cp = make_user(session, "other_cp@kk.dk", "contact_person", name="Anden Kontaktperson")
+    make_user(session, "valby_key@kk.dk", "key_staff", district_name="valby")
     cp = session.scalars(select(User).where(User.email == "contact_person@kk.dk")).one()
     start = local_today() - dt.timedelta(days=60)
     for code, user, postcode, offer_ext, share in ((OWN_CHILD, cp, "2200", OWN_OFFER, True),
                                                   (OTHER_CHILD, other_cp, "2500", OTHER_OFFER, False)):
-        child = ops.create_child(session, code, postcode=postcode, birth_year=local_today().year - 11,
-                                 interests="fodbold, tegne", weekdays=["tue", "thu"], contact_person=user)
+        child = make_child(session, code, user, postcode=postcode, birth_year=local_today().year - 11,
+                           interests="fodbold, tegne", weekdays=["tue", "thu"])
         ops.start_phase(session, child, "fritidspakke", start_date=start, responsible=user)
         ops.add_network_person(session, child, "Moster", relation="moster")
         offer = session.scalars(select(Offer).where(Offer.external_id == offer_ext)).one()
-        referral = ops.create_referral(session, child, user=user, offer=offer, on=start)
-        ops.change_status(session, referral, "active", user=user, on=start + dt.timedelta(days=7))
+        referral, _ = make_referral(session, child, user, offer=offer, on=start,
+                                    steps=[("active", start + dt.timedelta(days=7))])
         ops.log_participation(session, referral, user, date=start + dt.timedelta(days=7), attended=True)
         if share:
             ops.share_with_club(session, referral, user, consent_on=start, scope="Kommer med sin moster første gang",

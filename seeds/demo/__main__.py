@@ -1,0 +1,5 @@
+"""``python -m seeds.demo``: write the demo catalogue and mentors."""
+
+from seeds.demo.cli import main
+
+main()
