@@ -108,7 +108,8 @@ def run(url: str, n: int, seed: int) -> list[tuple[str, int, float, float, float
 
     from matcher.catalogue.models import Offer
     from matcher.catalogue.search import SearchQuery, parse_query, search
-    from matcher.db import make_engine, make_session_factory
+    from matcher.db import make_engine
+    from matcher.models import make_session_factory
 
     engine = make_engine(url)
     factory = make_session_factory(engine)

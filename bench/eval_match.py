@@ -104,7 +104,8 @@ def catalogue_ids(seeds_dir: Path = SEEDS_DIR) -> set[str]:
 def build_database(directory: str | Path):
     """Create and seed a SQLite database in ``directory``; return an open session."""
     from matcher import seeding
-    from matcher.db import make_engine, make_session_factory
+    from matcher.db import make_engine
+    from matcher.models import make_session_factory
     from matcher.migrate import upgrade
 
     url = f"sqlite:///{Path(directory) / 'eval.db'}"

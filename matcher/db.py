@@ -1,4 +1,4 @@
-"""SQLAlchemy base, engine and session factory."""
+"""SQLAlchemy base (naming convention, UTC timestamps) and engine; sessions come from ``matcher.models``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -96,9 +96,3 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.close()
-
-
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return a session factory bound to ``engine``, with every model and listener loaded."""
-    import matcher.models  # noqa: F401
-    return sessionmaker(bind=engine, expire_on_commit=False, future=True)

@@ -1,4 +1,12 @@
-"""Import every model so that ``Base.metadata`` knows the whole schema."""
+"""Every model and listener, so that ``Base.metadata`` knows the whole schema; the session factory.
+
+The session factory lives here and not in ``matcher.db`` because a session needs every model mapped and
+every listener (``modified``, ``revision``, ``waiting``) registered; ``matcher.db`` stays below the models.
+"""
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
 
 from matcher.accounts.models import User  # noqa: F401
 from matcher.catalogue import modified, revision  # noqa: F401  (keep updated_at and the revision current)
@@ -31,3 +39,8 @@ from matcher.clubs.models import ClubAnswer, WaitingListEntry  # noqa: F401
 from matcher.clubs import waiting  # noqa: F401  (tells contact persons at once when a spot frees)
 
 metadata = Base.metadata
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory bound to ``engine``, with every model and listener loaded."""
+    return sessionmaker(bind=engine, expire_on_commit=False, future=True)

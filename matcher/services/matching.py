@@ -43,7 +43,7 @@ from matcher.matching.store import IndexStore
 from matcher.matching.learning import WeightProposal, propose_weights
 from matcher.matching.profile import ChildProfile
 from matcher.matching.ranker import Ranker
-from matcher.matching.text import InterestMatcher
+from matcher.matching.interests import InterestMatcher
 from matcher.matching.types import COMPONENTS, Candidate, InterestTerm, RankResult
 
 KINDS = ("activity", "leisure-job", "mentor")

@@ -6,7 +6,8 @@ from flask import Flask, Response, current_app, g
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from matcher.db import make_engine, make_session_factory
+from matcher.db import make_engine
+from matcher.models import make_session_factory
 from matcher.privacy.audit import rewrite, take_pending
 
 #: Errors that mean the database cannot be reached (a restart, a dropped connection), not a bug.
