@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -19,6 +20,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+
+#: Errors that mean the database cannot be reached (a restart, a dropped connection), not a bug.
+UNAVAILABLE = (OperationalError, InterfaceError)
 
 #: The largest id an INTEGER column holds on every database (PostgreSQL's int4).
 MAX_ID = 2**31 - 1

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from matcher.accounts import lockout
 from matcher.accounts.ratelimit import purge
 from matcher.cli.context import Context, transactional
-from matcher.privacy.subject import erase, export_child, find_child, run_retention
+from matcher.services.subject import erase, export_child, find_child, run_retention
 
 
 @click.group()

@@ -32,9 +32,7 @@ STATUS_MESSAGES = {"active": "Tilbuddet er åbnet igen.", "paused": "Tilbuddet e
 
 
 def init_app(app: Flask) -> None:
-    """Register the club blueprint (with the new-offer views of ``club_offers``)."""
-    from matcher.web import club_offers  # noqa: F401  (adds its routes to bp)
-
+    """Register the club blueprint (``club_offers`` adds its new-offer views to it before)."""
     app.register_blueprint(bp)
 
 

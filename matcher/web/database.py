@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, g
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from matcher.db import make_engine
+from matcher.db import UNAVAILABLE, make_engine
 from matcher.models import make_session_factory
 from matcher.privacy.audit import rewrite, take_pending
-
-#: Errors that mean the database cannot be reached (a restart, a dropped connection), not a bug.
-UNAVAILABLE = (OperationalError, InterfaceError)
+from matcher.web.security import database_unavailable, secure_headers
 
 
 def init_app(app: Flask) -> None:
@@ -47,8 +44,6 @@ def _finish(response: Response) -> Response:
         # The database went away after the view had run (e.g. a restart during the commit). This runs
         # after the error handlers, so answer the 503 here: the client retries, and writes that a
         # retry could double carry an Idempotency-Key.
-        from matcher.web.security import database_unavailable, secure_headers
-
         _discard(session)
         return secure_headers(database_unavailable(exc))
     return response

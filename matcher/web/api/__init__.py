@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, request
 from flask_cors import CORS
 from flask_login import current_user
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -13,6 +13,7 @@ from matcher.db import MAX_ID, parse_id
 from matcher.jsonio import MAX_DEPTH, JSONInputError, loads
 from matcher.pathways.checks import NotAllowed
 from matcher.web.api.limits import oversized
+from matcher.web.errors import error_body, error_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Endpoints anyone may read without a token.
@@ -25,14 +26,6 @@ class ApiError(Exception):
     def __init__(self, status: int, message: str, field: str | None = None):
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
-
-
-def error_body(message: str, field: str | None = None, status: int = 400):
-    """Return a JSON error response."""
-    body = {"error": {"message": message}}
-    if field:
-        body["error"]["field"] = field
-    return jsonify(body), status
 
 
 def init_app(app: Flask) -> None:
@@ -59,8 +52,6 @@ def _unrouted(exc: HTTPException):
         message = (f"Ingen API-adresse {request.path} (id'er i stien er hele tal fra 0 til {MAX_ID})"
                    if isinstance(exc, NotFound) else f"Metoden {request.method} findes ikke for {request.path}")
         return error_body(message, "path" if isinstance(exc, NotFound) else "method", exc.code or 404)
-    from matcher.web.errors import error_page
-
     return error_page(exc)
 
 
