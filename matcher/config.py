@@ -68,6 +68,8 @@ from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from matcher.accounts.totp_keys import DEVELOPMENT_KEY, parse_keys
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "matcher.db"
 
@@ -87,8 +89,6 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
 
 
 def _totp_keys(env: dict[str, str], mode: str) -> tuple[str, ...]:
-    from matcher.accounts.totp_keys import DEVELOPMENT_KEY, parse_keys
-
     raw = env.get("MATCHER_TOTP_KEY", "").strip()
     if not raw:
         if mode == "production":

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from matcher.catalogue.errors import RecordError
 from matcher.db import utcnow
 from matcher.mail.models import OutboxMessage
 from matcher.mail.smtp import SmtpTarget, build_message
@@ -205,8 +206,6 @@ def _send_one(factory, conn: smtplib.SMTP, row: OutboxMessage, owner: str, sende
 
 def resend(session: Session, message: OutboxMessage) -> None:
     """Put a failed or uncertain message back in the queue (an administrator's decision); flush only."""
-    from matcher.catalogue.errors import RecordError
-
     if message.status not in ("failed", "uncertain"):
         raise RecordError(f"mail {message.id}", "status", "kun fejlede eller måske sendte mails kan sendes igen")
     message.status, message.due_at, message.handed_over_at = "pending", utcnow(), None

@@ -7,6 +7,10 @@ from flask_login import current_user
 
 from matcher.accounts.models import Role
 from matcher.catalogue.models import Offer, Organisation
+from matcher.pathways.checks import can_follow
+from matcher.pathways.models import Child, Referral
+from matcher.privacy.audit import record
+from matcher.privacy.models import AuditEvent
 from matcher.web.database import get_session
 
 EDITORS = (Role.admin, Role.key_staff, Role.club_rep)
@@ -43,9 +47,6 @@ def editable_organisation(organisation_id: int) -> Organisation:
 
 def followed_child(child_id: int):
     """Return the child the current user follows; 404 when unknown or erased, 403 when not theirs."""
-    from matcher.pathways.checks import can_follow
-    from matcher.pathways.models import Child
-
     child = get_session().get(Child, child_id)
     if child is None or child.erased_at is not None:
         abort(404, description=f"Intet barn med id {child_id}")
@@ -57,8 +58,6 @@ def followed_child(child_id: int):
 
 def followed_referral(referral_id: int):
     """Return the referral of a child the current user follows (404 unknown, 403 not theirs)."""
-    from matcher.pathways.models import Referral
-
     referral = get_session().get(Referral, referral_id)
     if referral is None:
         abort(404, description=f"Ingen henvisning med id {referral_id}")
@@ -86,7 +85,6 @@ def log_child_access(child, action: str | None = None, purpose: str | None = Non
     """Append who looked at or changed a child's record, when and why to the audit log."""
     from flask import request
 
-    from matcher.privacy.audit import record
 
     action = action or ("view" if request.method in ("GET", "HEAD") else "update")
     record(get_session(), current_user, action, "child", child.id, child_id=child.id,
@@ -97,7 +95,6 @@ def log_children_listed(child_ids, purpose: str) -> None:
     """Append one 'view' event per child shown in a list (the child's access request names each look-up)."""
     from flask import request
 
-    from matcher.privacy.models import AuditEvent
 
     user = current_user.user
     session = get_session()

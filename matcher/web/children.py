@@ -27,6 +27,7 @@ from matcher.pathways.models import (
 from matcher.pathways.queries import child_overview, visible_children
 from matcher.pathways.warning_actions import MAX_SNOOZE_DAYS, current_warnings
 from matcher.pathways.warnings import WARNING_TYPES
+from matcher.privacy.models import AuditEvent
 from matcher.shortlists.operations import shortlist
 from matcher.web.access import followed_child, log_children_listed
 from matcher.web.auth import roles_required
@@ -159,8 +160,6 @@ def edit(child_id: int):
 
 def profile_history(session, child: Child) -> list:
     """Return the logged creations and changes of the child's profile, newest first (field names only)."""
-    from matcher.privacy.models import AuditEvent
-
     rows = session.scalars(select(AuditEvent).where(
         AuditEvent.child_id == child.id, AuditEvent.object_type == "child",
         AuditEvent.action.in_(("create", "update"))).order_by(AuditEvent.id.desc())).all()

@@ -16,6 +16,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_login import current_user
 
 from matcher.accounts.ratelimit import hit, peek
+from matcher.web.auth import bearer_token, is_api_request
 
 # Requests that count against the login limit.
 LOGIN_ENDPOINTS = {"auth.login", "auth.one_time_code", "auth.one_time_code_setup"}
@@ -50,8 +51,6 @@ def _check_api():
     An address over the failure limit is refused before its token is even looked up, so a right
     guess cannot be told from a wrong one while the limit lasts.
     """
-    from matcher.web.auth import bearer_token, is_api_request
-
     settings, engine = current_app.config["MATCHER_SETTINGS"], current_app.extensions["matcher.engine"]
     failures, failure_limit = f"api-token-failed-ip:{request.remote_addr}", settings.rate_limit_login
     token = bearer_token() if is_api_request() else None  # the public /api/hsds feed takes no token

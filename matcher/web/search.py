@@ -9,13 +9,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from matcher.accounts.models import Role
+from matcher.accounts.models import Role, User
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District, Offer, OfferStatus
 from matcher.catalogue.search import is_stale, parse_query, schedule_texts, search
+from matcher.clock import local_today
 from matcher.db import parse_id
 from matcher.shortlists.operations import SEARCH_KEYS, saved_searches, shortlisted_offer_ids
-from matcher.web.access import can_edit_organisation
+from matcher.web.access import can_edit_organisation, followed_child
 from matcher.web.database import get_session
 from matcher.web.mapsvg import base_map, map_pins, project_points
 
@@ -36,8 +37,6 @@ def init_app(app: Flask) -> None:
 
 def today() -> dt.date:
     """Return today's date in Copenhagen (the server may run in UTC)."""
-    from matcher.clock import local_today
-
     return local_today()
 
 
@@ -85,8 +84,6 @@ def venue_lines(offer: Offer) -> list[str]:
 
 def club_contacts(organisation_id: int) -> list:
     """Return the organisation's active club representatives (name and e-mail) for staff to contact."""
-    from matcher.accounts.models import User
-
     if not current_user.has_role(Role.admin, Role.key_staff, Role.contact_person):
         return []
     return list(get_session().scalars(select(User).where(User.organisation_id == organisation_id,
@@ -96,8 +93,6 @@ def club_contacts(organisation_id: int) -> list:
 
 def _child_for(raw: str | None):
     """Return the child the search is made for (``barn``: its id), audited; None without one."""
-    from matcher.web.access import followed_child
-
     child_id = parse_id(raw or "")
     if child_id is None or not current_user.has_role(Role.admin, Role.key_staff, Role.contact_person):
         return None

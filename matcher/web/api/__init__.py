@@ -12,6 +12,7 @@ from matcher.catalogue.errors import ImportFailed, RecordError
 from matcher.db import MAX_ID, parse_id
 from matcher.jsonio import MAX_DEPTH, JSONInputError, loads
 from matcher.pathways.checks import NotAllowed
+from matcher.web import csrf
 from matcher.web.api.limits import oversized
 from matcher.web.errors import error_body, error_page
 
@@ -30,7 +31,6 @@ class ApiError(Exception):
 
 def init_app(app: Flask) -> None:
     """Register the API blueprint; it uses bearer tokens, so it needs no CSRF token."""
-    from matcher.web import csrf
     from matcher.web.api import hsds
 
     csrf.exempt(bp)
@@ -94,8 +94,6 @@ def _http_error(exc: HTTPException):
 @bp.errorhandler(InterfaceError)
 def _database_unavailable(exc: OperationalError | InterfaceError):
     """The blueprint's catch-all below would shadow the app's 503 handlers: answer them here too."""
-    from matcher.web.security import database_unavailable
-
     return database_unavailable(exc)
 
 
@@ -174,3 +172,4 @@ from matcher.web.api import (  # noqa: E402,F401  (registers routes)
     organisations,
     shortlists,
 )
+from matcher.web.security import database_unavailable
