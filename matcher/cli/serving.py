@@ -13,7 +13,6 @@ from matcher.config import Settings
 from matcher.db import make_engine
 from matcher.mail.smtp import SmtpTarget
 from matcher.models import make_session_factory
-from matcher.web.serving import Server
 from matcher.worker import run_forever, run_once
 
 ACCESS_LOG = ('{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
@@ -31,6 +30,8 @@ ACCESS_LOG = ('{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s",
                    "after a catalogue change one worker builds while the others wait for its file.")
 def serve(host: str, port: int, workers: int, timeout: int, index_cache: Path | None) -> None:
     """Serve the app under gunicorn; the search and match indexes are built once, before the workers start."""
+    from matcher.web.serving import Server  # imported when run: the other commands need no web app
+
     if not os.environ.get("MATCHER_SECRET_KEY"):
         Settings.from_env()  # refuses to start in production without a key
         # Development: one random key shared by every worker of this server (sessions end on restart).
