@@ -37,6 +37,7 @@ from matcher.catalogue.errors import RecordError
 from matcher.db import utcnow
 from matcher.mail.models import OutboxMessage
 from matcher.mail.smtp import SmtpTarget, build_message
+from matcher.privacy.audit import record
 
 log = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=5)
@@ -204,10 +205,10 @@ def _send_one(factory, conn: smtplib.SMTP, row: OutboxMessage, owner: str, sende
     return conn
 
 
-def resend(session: Session, message: OutboxMessage) -> None:
-    """Put a failed or uncertain message back in the queue (an administrator's decision); flush only."""
+def resend(session: Session, message: OutboxMessage, *, actor=None, ip: str | None = None) -> None:
+    """Put a failed or uncertain message back in the queue (an administrator's decision, logged); flush only."""
     if message.status not in ("failed", "uncertain"):
         raise RecordError(f"mail {message.id}", "status", "kun fejlede eller måske sendte mails kan sendes igen")
     message.status, message.due_at, message.handed_over_at = "pending", utcnow(), None
     message.attempts, message.coalesce_key = 0, None  # a fresh run of attempts; never merged into
-    session.flush()
+    record(session, actor, "update", "outbox_message", message.id, purpose="send mail igen", ip=ip)

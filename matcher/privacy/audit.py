@@ -4,64 +4,92 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, column, event, func, select, table
+from sqlalchemy import Select, column, func, select, table
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import RecordError
 from matcher import csvfile
 from matcher.clock import COPENHAGEN
 from matcher.db import parse_id
+from matcher.lasting import write_lasting
 from matcher.privacy.models import ACTIONS, AuditEvent
 
 #: The children table, by name only: like ``AuditEvent.child_id`` (no foreign key), the log does not depend
 #: on the pathway models; it only looks a child's code up to filter by it.
 CHILDREN = table("children", column("id"), column("code"))
 
-PENDING = "audit_pending"
 CHILD_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
 _COLUMNS = [c.key for c in AuditEvent.__table__.columns if c.key != "id"]
+#: Events that happened whatever the answer: they stay in the log when the request is rolled back.
+LASTING_ACTIONS = frozenset({"view", "login_failed", "export"})
+SEEN = "matcher.audit.seen"  # the lasting events of this request, by what they name (see ``once_per_request``)
 
 
 def record(session: Session, actor: Any, action: str, object_type: str, object_id: int | None = None, *,
            child_id: int | None = None, purpose: str | None = None, ip: str | None = None,
-           detail: dict[str, Any] | None = None) -> AuditEvent:
-    """Append one event; ``actor`` is a User (or None for the system); flush only."""
+           detail: dict[str, Any] | None = None, lasting: bool | None = None) -> AuditEvent | None:
+    """Append one event; ``actor`` is a User (or None for the system); flush only.
+
+    A lasting event (a look-up, a failed login, an export; ``lasting`` overrides the action's
+    default) stays in the log when the transaction is rolled back (``matcher.lasting``). In a
+    request scope (``once_per_request``) a second lasting event naming the same actor, action and
+    record is not written again, and None is returned.
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     user = getattr(actor, "user", actor)  # accept the web's SessionUser wrapper too
-    entry = AuditEvent(
-        actor_id=getattr(user, "id", None), actor_email=getattr(user, "email", None),
-        actor_role=getattr(getattr(user, "role", None), "value", None), action=action,
-        object_type=object_type, object_id=object_id, child_id=child_id, purpose=purpose, ip=ip, detail=detail)
+    values = dict(actor_id=getattr(user, "id", None), actor_email=getattr(user, "email", None),
+                  actor_role=getattr(getattr(user, "role", None), "value", None), action=action,
+                  object_type=object_type, object_id=object_id, child_id=child_id, purpose=purpose, ip=ip,
+                  detail=detail)
+    if not (action in LASTING_ACTIONS if lasting is None else lasting):
+        return _add(session, values)
+    seen = session.info.get(SEEN)
+    if seen is not None:
+        key = (values["actor_id"], action, object_type, object_id, child_id)
+        if key in seen:
+            return None
+        seen.add(key)
+    return write_lasting(session, functools.partial(_add, values=values))
+
+
+def _add(session: Session, values: dict[str, Any]) -> AuditEvent:
+    entry = AuditEvent(**values)
     session.add(entry)
     session.flush()
-    # Kept as plain values: if the transaction is rolled back the look-up is written again.
-    session.info.setdefault(PENDING, []).append({key: getattr(entry, key) for key in _COLUMNS})
     return entry
 
 
-def take_pending(session: Session) -> list[dict[str, Any]]:
-    """Return (and forget) the values of the events written in the current transaction."""
-    return session.info.pop(PENDING, [])
+def record_lookups(session: Session, actor: Any, child_ids: Iterable[int], purpose: str, ip: str | None) -> None:
+    """Append one lasting 'view' event per child shown in a list (each look-up is named), in one flush."""
+    user = getattr(actor, "user", actor)
+    seen = session.info.get(SEEN)
+    rows = []
+    for cid in dict.fromkeys(child_ids):
+        key = (user.id, "view", "child", cid, cid)
+        if seen is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        rows.append(dict(actor_id=user.id, actor_email=user.email, actor_role=user.role.value, action="view",
+                         object_type="child", object_id=cid, child_id=cid, purpose=purpose, ip=ip))
+    if rows:
+        write_lasting(session, functools.partial(_add_all, rows=rows))
 
 
-def rewrite(session: Session, values: list[dict[str, Any]]) -> None:
-    """Write events again after their transaction was rolled back.
-
-    A request that answers with an error rolls back its changes, but a look-up of a child's
-    record still happened and must stay in the log.
-    """
-    session.add_all(AuditEvent(**v) for v in values)
+def _add_all(session: Session, rows: list[dict[str, Any]]) -> None:
+    session.add_all(AuditEvent(**values) for values in rows)
 
 
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    session.info.pop(PENDING, None)  # written for good: nothing to rewrite after a later rollback
+def once_per_request(session: Session) -> None:
+    """Make ``session`` a request's: each look-up of one record by one actor is logged once in it."""
+    session.info[SEEN] = set()
 
 
 def events_for_child(session: Session, child_id: int) -> list[AuditEvent]:
@@ -142,6 +170,16 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 CSV_COLUMNS = ("id", "at", "actor", "role", "action", "object_type", "object_id", "child_id", "purpose", "ip")
+
+
+def export_csv(session: Session, actor: Any, query: AuditQuery, ip: str | None = None) -> Iterator[str]:
+    """Log the export of the matching events (a lasting event) and return their CSV lines, to stream.
+
+    The event is written before the first line: the caller's transaction boundary commits it, and
+    keeps it if the answer fails, before a single row leaves.
+    """
+    record(session, actor, "export", "audit_log", purpose=query.describe(), ip=ip)
+    return iter_csv(session, query)
 
 
 def iter_csv(session: Session, query: AuditQuery) -> Iterator[str]:

@@ -1,16 +1,20 @@
-"""Who may edit which listing: club representatives their own organisation, key staff and admins any."""
+"""Who may see or edit what: the getters load and authorise only; the views log a child's look-up.
+
+Club representatives edit their own organisation, key staff and admins any. A view that shows or
+changes a child's record calls ``log_child_access`` once; the audit log keeps one look-up per
+record and request, and keeps it when the request is refused (``matcher.lasting``).
+"""
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
 from matcher.accounts.models import Role
 from matcher.catalogue.models import Offer, Organisation
 from matcher.pathways.checks import can_follow
 from matcher.pathways.models import Child, Referral
-from matcher.privacy.audit import record
-from matcher.privacy.models import AuditEvent
+from matcher.privacy.audit import record, record_lookups
 from matcher.web.database import get_session
 
 EDITORS = (Role.admin, Role.key_staff, Role.club_rep)
@@ -52,12 +56,11 @@ def followed_child(child_id: int):
         abort(404, description=f"Intet barn med id {child_id}")
     if not can_follow(current_user.user, child):
         abort(403, description="Du kan kun se de børn, du selv følger")
-    log_child_access(child)
     return child
 
 
 def followed_referral(referral_id: int):
-    """Return the referral of a child the current user follows (404 unknown, 403 not theirs)."""
+    """Return the referral of a child the current user follows; 404 when unknown, 403 when not theirs."""
     referral = get_session().get(Referral, referral_id)
     if referral is None:
         abort(404, description=f"Ingen henvisning med id {referral_id}")
@@ -82,22 +85,16 @@ PURPOSES = {"children.page": "barnets side", "matching.for_child": "find fælles
 
 
 def log_child_access(child, action: str | None = None, purpose: str | None = None) -> None:
-    """Append who looked at or changed a child's record, when and why to the audit log."""
-    from flask import request
+    """Log who looked at a child's record (to read it, or to change it), when and why; once per request.
 
-
+    The event stays in the log when the request is refused and rolled back.
+    """
     action = action or ("view" if request.method in ("GET", "HEAD") else "update")
     record(get_session(), current_user, action, "child", child.id, child_id=child.id,
-           purpose=purpose or PURPOSES.get(request.endpoint or "", request.endpoint), ip=request.remote_addr)
+           purpose=purpose or PURPOSES.get(request.endpoint or "", request.endpoint), ip=request.remote_addr,
+           lasting=True)
 
 
 def log_children_listed(child_ids, purpose: str) -> None:
-    """Append one 'view' event per child shown in a list (the child's access request names each look-up)."""
-    from flask import request
-
-
-    user = current_user.user
-    session = get_session()
-    session.add_all(AuditEvent(actor_id=user.id, actor_email=user.email, actor_role=user.role.value, action="view",
-                               object_type="child", object_id=cid, child_id=cid, purpose=purpose,
-                               ip=request.remote_addr) for cid in dict.fromkeys(child_ids))
+    """Log one 'view' event per child shown in a list (the child's access request names each look-up)."""
+    record_lookups(get_session(), current_user, child_ids, purpose, request.remote_addr)

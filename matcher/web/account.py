@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
-from matcher.accounts.operations import check_password_policy, end_all_sessions
+from matcher.accounts.audited import change_own_password
+from matcher.accounts.operations import check_password_policy
 from matcher.catalogue.errors import RecordError
-from matcher.privacy.audit import record
 from matcher.web.auth import SessionUser
 from matcher.web.database import get_session
 
@@ -47,9 +47,7 @@ def change_password():
             errors["new"] = f"Adgangskoden {exc.message}."
     if errors:
         return render_template("account/index.html", errors=errors), 400
-    user.password_hash = generate_password_hash(new)
-    end_all_sessions(user)
-    record(get_session(), user, "password_changed", "user", user.id, ip=request.remote_addr)
+    change_own_password(get_session(), user, new, request.remote_addr)
     started = session.get("login_at")
     login_user(SessionUser(user))  # this session carries the new session version; the others die
     session["login_at"], session["seen_at"] = started, session.get("seen_at")

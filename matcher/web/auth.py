@@ -13,16 +13,15 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import or_, select, update
-from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from matcher.accounts import lockout, totp, totp_keys
+from matcher.accounts import audited, lockout, totp, totp_keys
+from matcher.accounts import login as login_ops
 from matcher.accounts.lockout import LOCKOUT, MAX_FAILED_LOGINS  # noqa: F401  (re-exported for tests)
 from matcher.accounts.models import Role, User
-from matcher.accounts.operations import end_all_sessions, hash_token
+from matcher.accounts.operations import hash_token
 from matcher.db import utcnow
-from matcher.privacy.audit import record
 from matcher.web import SESSION_ABSOLUTE, SESSION_IDLE
 from matcher.web.database import get_session
 
@@ -35,8 +34,6 @@ login_manager.session_protection = "strong"
 # Between a right password and the one-time code: who, when, and where to go afterwards.
 PENDING = "pending_2fa"
 PENDING_TTL = dt.timedelta(minutes=5)
-# Compared against when the e-mail is unknown, so both paths cost the same (no user enumeration).
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class LoginForm(FlaskForm):
@@ -167,27 +164,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user when the password is right and the account is open; count and log failures.
-
-    Success is not logged here, nor are the failure counters reset: the login is complete only after
-    the one-time code (see ``_complete_login``), so wrong codes keep counting towards the lockout.
-    """
-    db = get_session()
-    user = db.scalars(select(User).where(User.email == email.strip().lower())).first()
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        record(db, None, "login_failed", "user", purpose="ukendt e-mail", ip=request.remote_addr)
-        db.commit()
-        return None
-    if _locked(user):
-        check_password_hash(_DUMMY_HASH, password)
-        record(db, user, "login_failed", "user", user.id, purpose="kontoen er låst", ip=request.remote_addr)
-        db.commit()
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
-        _count_failure(user, "forkert adgangskode")
-        return None
-    return user
+    """Return the user when the password is right and the account is open; failures are counted and logged."""
+    return login_ops.authenticate(get_session(), email, password, request.remote_addr)
 
 
 def _locked(user: User) -> bool:
@@ -195,17 +173,13 @@ def _locked(user: User) -> bool:
 
 
 def _count_failure(user: User, purpose: str) -> None:
-    """Count a failed password or code for this account and address (5 lock the pair), log it and commit."""
-    db = get_session()
-    lockout.count_failure(db, user, request.remote_addr)
-    record(db, user, "login_failed", "user", user.id, purpose=purpose, ip=request.remote_addr)
-    db.commit()  # failures must count even though the request answers 4xx
+    """Count a failed password or code for this account and address; it stays counted on the 401 answer."""
+    login_ops.count_failure(get_session(), user, request.remote_addr, purpose)
 
 
 def _complete_login(user: User, next_url: str | None):
     """Start a fresh session for ``user`` (no fixation), log the login and go on to ``next_url``."""
-    lockout.clear(get_session(), user, request.remote_addr)
-    record(get_session(), user, "login", "user", user.id, ip=request.remote_addr)
+    login_ops.complete_login(get_session(), user, request.remote_addr)
     session.clear()
     login_user(SessionUser(user))
     session["login_at"] = session["seen_at"] = utcnow().timestamp()
@@ -335,14 +309,13 @@ def one_time_code_setup():
     secret = _secret(user)
     if secret is None:  # none yet (or one no key opens any more): a new one, sealed with MATCHER_TOTP_KEY
         secret = totp.new_secret()
-        user.totp_secret = totp_keys.seal(secret, _keys())
-        get_session().commit()  # the same secret on a reload, so a scanned code stays valid
+        # Kept even when this answer is a wrong first code: the same secret on a reload, so a scanned code stays valid.
+        login_ops.keep_totp_secret(get_session(), user, totp_keys.seal(secret, _keys()))
     form = CodeForm()
     status = 200
     if form.validate_on_submit():
         if _accept_code(user, form.code.data):
-            user.totp_confirmed_at = utcnow()
-            record(get_session(), user, "totp_enrolled", "user", user.id, ip=request.remote_addr)
+            audited.confirm_two_factor(get_session(), user, request.remote_addr)
             return _complete_login(user, session[PENDING].get("next"))
         _count_failure(user, "forkert engangskode ved opsætning")
         if _locked(user):
@@ -359,8 +332,7 @@ def one_time_code_setup():
 @login_required
 def logout():
     """Log out: every session of the user ends (a copied session cookie stops working, too)."""
-    record(get_session(), current_user, "logout", "user", current_user.id, ip=request.remote_addr)
-    end_all_sessions(current_user.user)
+    audited.log_out(get_session(), current_user.user, request.remote_addr)
     logout_user()
     session.clear()
     flash("Du er logget ud.", "info")

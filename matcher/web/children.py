@@ -29,9 +29,9 @@ from matcher.pathways.warning_actions import MAX_SNOOZE_DAYS, current_warnings
 from matcher.pathways.warnings import WARNING_TYPES
 from matcher.privacy.models import AuditEvent
 from matcher.shortlists.operations import shortlist
-from matcher.web.access import followed_child, log_children_listed
+from matcher.web.access import followed_child, log_child_access, log_children_listed
 from matcher.web.auth import roles_required
-from matcher.web.database import get_session
+from matcher.web.database import form_errors, form_operation, get_session
 from matcher.web.search import today
 
 bp = Blueprint("children", __name__)
@@ -112,30 +112,38 @@ def _form_context(values: dict, errors: dict) -> dict:
             "weekdays": WEEKDAYS, "common_languages": COMMON_LANGUAGES}
 
 
+def _new_refused(exc: RecordError | NotAllowed):
+    return render_template("children/new.html", **_form_context(_child_form(request.form),
+                                                                form_errors(exc))), 400
+
+
 @bp.route("/boern/ny", methods=["GET", "POST"])
 @roles_required(*FOLLOWERS)
+@form_operation(_new_refused)
 def new():
     """Create a pseudonymous child: code (or a generated one), birth year or date, gender, place, interests."""
-    values, errors, status = {"gender": "unknown", "weekdays": [], "languages": ["da"]}, {}, 200
     if request.method == "POST":
         values = _child_form(request.form)
-        try:
-            child = ops.create_child(get_session(), values["code"] or None, user=current_user.user,
-                                     ip=request.remote_addr, **_profile(values))
-        except (RecordError, NotAllowed) as exc:
-            get_session().rollback()
-            errors, status = {exc.field or "-": exc.message}, 400
-        else:
-            flash(f"Barnet er oprettet med koden {child.code}.", "info")
-            return redirect(url_for("children.page", child_id=child.id), code=303)
-    return render_template("children/new.html", **_form_context(values, errors)), status
+        child = ops.create_child(get_session(), values["code"] or None, user=current_user.user,
+                                 ip=request.remote_addr, **_profile(values))
+        flash(f"Barnet er oprettet med koden {child.code}.", "info")
+        return redirect(url_for("children.page", child_id=child.id), code=303)
+    values = {"gender": "unknown", "weekdays": [], "languages": ["da"]}
+    return render_template("children/new.html", **_form_context(values, {}))
+
+
+def _edit_refused(exc: RecordError | NotAllowed, child_id: int):
+    return render_template("children/edit.html", child=followed_child(child_id),
+                           **_form_context(_child_form(request.form), form_errors(exc))), 400
 
 
 @bp.route("/boern/<int:child_id>/rediger", methods=["GET", "POST"])
 @roles_required(*FOLLOWERS)
+@form_operation(_edit_refused)
 def edit(child_id: int):
     """Edit a child's profile: interests, place, weekdays, languages, gender and birth year or date."""
     child = followed_child(child_id)
+    log_child_access(child)
     if request.method == "GET":
         values = {"birth_year": str(child.birth_date.year) if child.birth_year_only and child.birth_date else "",
                   "birth_date": "" if child.birth_year_only or not child.birth_date else child.birth_date.isoformat(),
@@ -144,16 +152,10 @@ def edit(child_id: int):
                   "interests": child.interests or "", "languages": list(child.languages or []),
                   "weekdays": list(child.weekdays or [])}
         return render_template("children/edit.html", child=child, **_form_context(values, {}))
-    values = _child_form(request.form)
-    try:
-        profile = _profile(values)
-        if profile["postcode"] != child.postcode and profile["district_id"] == child.district_id:
-            profile["district_id"] = None  # a new postcode with the district left as it was: follow the postcode
-        changed = ops.update_child(get_session(), child, current_user.user, ip=request.remote_addr, **profile)
-    except (RecordError, NotAllowed) as exc:
-        get_session().rollback()
-        return render_template("children/edit.html", child=followed_child(child_id),
-                               **_form_context(values, {exc.field or "-": exc.message})), 400
+    profile = _profile(_child_form(request.form))
+    if profile["postcode"] != child.postcode and profile["district_id"] == child.district_id:
+        profile["district_id"] = None  # a new postcode with the district left as it was: follow the postcode
+    changed = ops.update_child(get_session(), child, current_user.user, ip=request.remote_addr, **profile)
     flash("Profilen er gemt." if changed else "Intet var ændret.", "info")
     return redirect(url_for("children.page", child_id=child.id, _anchor="profil"), code=303)
 
@@ -204,57 +206,69 @@ def render_child(child: Child, status: int = 200, errors: dict | None = None, fo
 @roles_required(*FOLLOWERS)
 def page(child_id: int):
     """Show a child's profile, pathway, network, referrals, participation and warnings."""
-    return render_child(followed_child(child_id))
+    child = followed_child(child_id)
+    log_child_access(child)
+    return render_child(child)
+
+
+def _form_values(*keys: str) -> dict:
+    return {k: request.form.get(k, "") for k in keys}
+
+
+PHASE_FIELDS = ("kind", "start_date", "goal")
+CLOSE_FIELDS = ("closing_reason", "end_date", "closing_note")
+NETWORK_FIELDS = ("label", "relation")
+
+
+def _refused_on_page(form: str, fields: tuple[str, ...]):
+    """Return an error renderer: the child page again with the refused ``form`` and its field named."""
+    def render(exc: RecordError, child_id: int):
+        return render_child(followed_child(child_id), 400, form_errors(exc), form, _form_values(*fields))
+    return render
 
 
 @bp.post("/boern/<int:child_id>/fase")
 @roles_required(*FOLLOWERS)
+@form_operation(_refused_on_page("phase", PHASE_FIELDS))
 def start_phase(child_id: int):
     """Start the next phase; a running phase ends the same day (the bridge)."""
     child = followed_child(child_id)
-    values = {k: request.form.get(k, "") for k in ("kind", "start_date", "goal")}
-    try:
-        phase = ops.start_phase(get_session(), child, values["kind"],
-                                start_date=parse_date(values["start_date"], "start_date", "fase") or today(),
-                                goal=values["goal"].strip() or None, responsible=current_user.user)
-    except RecordError as exc:
-        get_session().rollback()
-        return render_child(followed_child(child_id), 400, {exc.field: exc.message}, "phase", values)
+    log_child_access(child)
+    values = _form_values(*PHASE_FIELDS)
+    phase = ops.start_phase(get_session(), child, values["kind"],
+                            start_date=parse_date(values["start_date"], "start_date", "fase") or today(),
+                            goal=values["goal"].strip() or None, responsible=current_user.user)
     flash(f"Fasen {phase.label} er startet.", "info")
     return redirect(url_for("children.page", child_id=child.id, _anchor="forloeb"), code=303)
 
 
 @bp.post("/boern/<int:child_id>/fase/afslut")
 @roles_required(*FOLLOWERS)
+@form_operation(_refused_on_page("close", CLOSE_FIELDS))
 def close_phase(child_id: int):
     """End the running phase with a reason from the fixed list."""
     child = followed_child(child_id)
-    values = {k: request.form.get(k, "") for k in ("closing_reason", "end_date", "closing_note")}
+    log_child_access(child)
+    values = _form_values(*CLOSE_FIELDS)
     phase = ops.open_phase(get_session(), child)
-    try:
-        if phase is None:
-            raise RecordError("fase", "closing_reason", "barnet har ingen igangværende fase")
-        ops.close_phase(get_session(), phase, reason=values["closing_reason"],
-                        end_date=parse_date(values["end_date"], "end_date", "fase") or today(),
-                        note=values["closing_note"].strip() or None)
-    except RecordError as exc:
-        get_session().rollback()
-        return render_child(followed_child(child_id), 400, {exc.field: exc.message}, "close", values)
+    if phase is None:
+        raise RecordError("fase", "closing_reason", "barnet har ingen igangværende fase")
+    ops.close_phase(get_session(), phase, reason=values["closing_reason"],
+                    end_date=parse_date(values["end_date"], "end_date", "fase") or today(),
+                    note=values["closing_note"].strip() or None)
     flash("Fasen er afsluttet.", "info")
     return redirect(url_for("children.page", child_id=child.id, _anchor="forloeb"), code=303)
 
 
 @bp.post("/boern/<int:child_id>/netvaerk")
 @roles_required(*FOLLOWERS)
+@form_operation(_refused_on_page("network", NETWORK_FIELDS))
 def add_network(child_id: int):
     """Add someone from the family's network (first name or role)."""
     child = followed_child(child_id)
-    values = {k: request.form.get(k, "") for k in ("label", "relation")}
-    try:
-        person = ops.add_network_person(get_session(), child, values["label"], relation=values["relation"])
-    except RecordError as exc:
-        get_session().rollback()
-        return render_child(followed_child(child_id), 400, {exc.field: exc.message}, "network", values)
+    log_child_access(child)
+    values = _form_values(*NETWORK_FIELDS)
+    person = ops.add_network_person(get_session(), child, values["label"], relation=values["relation"])
     flash(f"{person.label} er tilføjet til netværket.", "info")
     return redirect(url_for("children.page", child_id=child.id, _anchor="netvaerk"), code=303)
 

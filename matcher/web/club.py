@@ -23,7 +23,7 @@ from matcher.db import parse_id
 from matcher.web.access import EDITORS, editable_offer, editable_organisation
 from matcher.web.auth import roles_required
 from matcher.web.clubloop import shared_for_page
-from matcher.web.database import get_session
+from matcher.web.database import form_errors, form_operation, get_session
 from matcher.web.labels import INTEREST_GROUP_NAMES
 from matcher.web.search import stale_after_days, today
 
@@ -95,16 +95,19 @@ def manage(org_id: int):
     return _render_org(editable_organisation(org_id))
 
 
+def _organisation_refused(exc: RecordError, org_id: int):
+    changes = {f: request.form.get(f, "") for f in ORG_FORM_FIELDS}
+    return _render_org(editable_organisation(org_id), 400, org_errors=form_errors(exc), org_values=changes)
+
+
 @bp.post("/forening/<int:org_id>/oplysninger")
 @roles_required(*EDITORS)
+@form_operation(_organisation_refused)
 def save_organisation(org_id: int):
     """Save the organisation's facts."""
     org = editable_organisation(org_id)
     changes = {f: request.form.get(f, "") for f in ORG_FORM_FIELDS}
-    try:
-        recorded = update_organisation(get_session(), org, changes, current_user.user)
-    except RecordError as exc:
-        return _render_org(org, 400, org_errors={exc.field: exc.message}, org_values=changes)
+    recorded = update_organisation(get_session(), org, changes, current_user.user)
     flash("Foreningens oplysninger er gemt." if recorded else "Ingen ændringer at gemme.", "info")
     return _back(org.id)
 
@@ -154,13 +157,22 @@ def form_context() -> dict:
             "max_schedules": MAX_SCHEDULES}
 
 
+def _offer_refused(exc: RecordError, offer_id: int):
+    if isinstance(exc, EditConflict):
+        return _conflict(offer_id, exc)
+    offer = editable_offer(offer_id)
+    changes = offer_changes(request.form)
+    return render_template("club/offer_form.html", offer=offer, values=changes, errors=form_errors(exc),
+                           schedules=schedule_rows(offer, changes["schedules"]), version=offer.version,
+                           **form_context()), 400
+
+
 @bp.route("/tilbud/<int:offer_id>/rediger", methods=["GET", "POST"])
 @roles_required(*EDITORS)
+@form_operation(_offer_refused)
 def edit_offer(offer_id: int):
     """Edit all public facts of one offer."""
     offer = editable_offer(offer_id)
-    values = offer_values(offer)
-    errors, status, schedules = {}, 200, schedule_rows(offer)
     if request.method == "POST" and request.form.get("more_rows"):  # "Tilføj flere mødetider": show more, save nothing
         changes = offer_changes(request.form)
         return render_template("club/offer_form.html", offer=offer, values=changes, errors={}, version=offer.version,
@@ -169,23 +181,15 @@ def edit_offer(offer_id: int):
         changes = offer_changes(request.form)
         if offer.status.value == "pending":
             changes.pop("status", None)
-        try:
-            recorded = update_offer(get_session(), offer, changes, current_user.user, _version(request.form),
-                                    confirms=club_saves(), today=today())
-        except EditConflict as exc:
-            get_session().rollback()
-            return _conflict(offer_id, exc)
-        except RecordError as exc:
-            errors, status = {exc.field: exc.message}, 400
-            values, schedules = changes, schedule_rows(offer, changes["schedules"])
+        recorded = update_offer(get_session(), offer, changes, current_user.user, _version(request.form),
+                                confirms=club_saves(), today=today())
+        if club_saves():
+            flash(f"»{offer.title}« er gemt og bekræftet som korrekt i dag.", "info")
         else:
-            if club_saves():
-                flash(f"»{offer.title}« er gemt og bekræftet som korrekt i dag.", "info")
-            else:
-                flash(f"»{offer.title}« er gemt." if recorded else "Ingen ændringer at gemme.", "info")
-            return _back(offer.organisation_id)
-    return render_template("club/offer_form.html", offer=offer, values=values, errors=errors,
-                           schedules=schedules, version=offer.version, **form_context()), status
+            flash(f"»{offer.title}« er gemt." if recorded else "Ingen ændringer at gemme.", "info")
+        return _back(offer.organisation_id)
+    return render_template("club/offer_form.html", offer=offer, values=offer_values(offer), errors={},
+                           schedules=schedule_rows(offer), version=offer.version, **form_context())
 
 
 def _conflict(offer_id: int, exc: EditConflict):
@@ -197,21 +201,22 @@ def _conflict(offer_id: int, exc: EditConflict):
 
 def _quick(offer_id: int, changes: dict, message: str):
     offer = editable_offer(offer_id)
-    try:
-        update_offer(get_session(), offer, changes, current_user.user, _version(request.form), confirms=club_saves(),
-                     today=today())
-    except RecordError as exc:
-        if isinstance(exc, EditConflict):
-            get_session().rollback()
-            offer = get_session().get(Offer, offer_id)
-        code = 409 if isinstance(exc, EditConflict) else 400
-        return _render_org(offer.organisation, code, quick_errors={offer.id: exc.message})
+    update_offer(get_session(), offer, changes, current_user.user, _version(request.form), confirms=club_saves(),
+                 today=today())
     flash(message.format(title=offer.title), "info")
     return _back(offer.organisation_id)
 
 
+def _quick_refused(exc: RecordError, offer_id: int):
+    """Show the organisation's page again with the refused quick change named at its offer."""
+    offer = get_session().get(Offer, offer_id)
+    code = 409 if isinstance(exc, EditConflict) else 400
+    return _render_org(offer.organisation, code, quick_errors={offer.id: exc.message})
+
+
 @bp.post("/tilbud/<int:offer_id>/ledige-pladser")
 @roles_required(*EDITORS)
+@form_operation(_quick_refused)
 def save_spots(offer_id: int):
     """Update only the number of free spots."""
     return _quick(offer_id, {"spots_free": request.form.get("spots_free", "")},
@@ -220,6 +225,7 @@ def save_spots(offer_id: int):
 
 @bp.post("/tilbud/<int:offer_id>/status")
 @roles_required(*EDITORS)
+@form_operation(_quick_refused)
 def save_status(offer_id: int):
     """Pause, close or reopen an offer."""
     editable_offer(offer_id)
@@ -231,14 +237,10 @@ def save_status(offer_id: int):
 
 @bp.post("/tilbud/<int:offer_id>/bekraeft")
 @roles_required(*EDITORS)
+@form_operation(_quick_refused)
 def confirm(offer_id: int):
     """Stamp that the listing is still correct."""
     offer = editable_offer(offer_id)
-    try:
-        confirm_offer(get_session(), offer, current_user.user, today(), _version(request.form))
-    except EditConflict as exc:
-        get_session().rollback()
-        offer = get_session().get(Offer, offer_id)
-        return _render_org(offer.organisation, 409, quick_errors={offer.id: exc.message})
+    confirm_offer(get_session(), offer, current_user.user, today(), _version(request.form))
     flash(f"Tak! »{offer.title}« er bekræftet som korrekt i dag.", "info")
     return _back(offer.organisation_id)

@@ -16,10 +16,10 @@ from matcher.clubs.operations import audit_club_lookup
 from matcher.db import parse_id
 from matcher.pathways.checks import NotAllowed
 from matcher.pathways.models import Participation
-from matcher.web.access import followed_referral
+from matcher.web.access import followed_referral, log_child_access
 from matcher.web.auth import roles_required
 from matcher.web.children import FOLLOWERS, parse_date
-from matcher.web.database import get_session
+from matcher.web.database import form_errors, form_operation, get_session
 from matcher.web.referrals import shared_referrals
 from matcher.web.search import stale_after_days, today
 
@@ -86,29 +86,36 @@ def referral_page(referral_id: int):
     return _render(_club_referral(referral_id, "Min forening: se delt henvisning"))
 
 
+ANSWER_FIELDS = ("answer", "first_session_on", "met_by", "message", "suggested_offer_id")
+ATTENDANCE_FIELDS = ("date", "attended", "note")
+
+
+def _refused(form: str, fields: tuple[str, ...], purpose: str):
+    """Return an error renderer: the referral page again with the refused ``form`` and its field named."""
+    def render(exc: RecordError, referral_id: int):
+        values = {k: request.form.get(k, "") for k in fields}
+        return _render(_club_referral(referral_id, purpose), 400, form_errors(exc), form, values)
+    return render
+
+
 @bp.post("/min-forening/henvisning/<int:referral_id>/svar")
 @roles_required(Role.club_rep)
+@form_operation(_refused("answer", ANSWER_FIELDS, "Min forening: svar på henvisning"))
 def answer(referral_id: int):
     """Answer the referral: Velkommen with the first session, or Ingen plads."""
     referral = _club_referral(referral_id, "Min forening: svar på henvisning")
-    keys = ("answer", "first_session_on", "met_by", "message", "suggested_offer_id")
-    values = {k: request.form.get(k, "") for k in keys}
-    try:
-        suggested = values["suggested_offer_id"].strip()
-        if suggested and parse_id(suggested) is None:
-            raise RecordError("henvisning", "suggested_offer_id", "vælg et af jeres tilbud")
-        welcome = values["answer"] == "welcome"
-        club_ops.answer_referral(
-            get_session(), current_user.user, referral, answer=values["answer"] or None,
-            first_session_on=parse_date(values["first_session_on"], "first_session_on", "henvisning") if welcome
-            else None, met_by=values["met_by"].strip() or None if welcome else None,
-            message=values["message"].strip() or None,
-            suggested_offer_id=parse_id(suggested) if suggested and not welcome else None, today=today(),
-            ip=request.remote_addr)
-    except RecordError as exc:
-        get_session().rollback()
-        referral = _club_referral(referral_id, "Min forening: svar på henvisning (fejl)")
-        return _render(referral, 400, {exc.field: exc.message}, "answer", values)
+    values = {k: request.form.get(k, "") for k in ANSWER_FIELDS}
+    suggested = values["suggested_offer_id"].strip()
+    if suggested and parse_id(suggested) is None:
+        raise RecordError("henvisning", "suggested_offer_id", "vælg et af jeres tilbud")
+    welcome = values["answer"] == "welcome"
+    club_ops.answer_referral(
+        get_session(), current_user.user, referral, answer=values["answer"] or None,
+        first_session_on=parse_date(values["first_session_on"], "first_session_on", "henvisning") if welcome
+        else None, met_by=values["met_by"].strip() or None if welcome else None,
+        message=values["message"].strip() or None,
+        suggested_offer_id=parse_id(suggested) if suggested and not welcome else None, today=today(),
+        ip=request.remote_addr)
     flash("Tak for svaret. Kontaktpersonen får besked." if values["answer"] == "no_room" else
           "Tak! Kontaktpersonen får besked om datoen for første gang.", "info")
     return redirect(url_for("clubloop.referral_page", referral_id=referral.id), code=303)
@@ -116,54 +123,54 @@ def answer(referral_id: int):
 
 @bp.post("/min-forening/henvisning/<int:referral_id>/fremmoede")
 @roles_required(Role.club_rep)
+@form_operation(_refused("attendance", ATTENDANCE_FIELDS, "Min forening: registrér fremmøde"))
 def attendance(referral_id: int):
     """Log that the child came or did not come on a date."""
     referral = _club_referral(referral_id, "Min forening: registrér fremmøde")
-    values = {k: request.form.get(k, "") for k in ("date", "attended", "note")}
-    try:
-        if values["attended"] not in ("1", "0"):
-            raise RecordError("deltagelse", "attended", "tryk på »Kom« eller »Kom ikke«")
-        entry = club_ops.log_attendance(
-            get_session(), current_user.user, referral,
-            date=parse_date(values["date"], "date", "deltagelse") or today(), attended=values["attended"] == "1",
-            note=values["note"].strip() or None, today=today(), ip=request.remote_addr)
-    except RecordError as exc:
-        get_session().rollback()
-        referral = _club_referral(referral_id, "Min forening: registrér fremmøde (fejl)")
-        return _render(referral, 400, {exc.field: exc.message}, "attendance", values)
+    values = {k: request.form.get(k, "") for k in ATTENDANCE_FIELDS}
+    if values["attended"] not in ("1", "0"):
+        raise RecordError("deltagelse", "attended", "tryk på »Kom« eller »Kom ikke«")
+    entry = club_ops.log_attendance(
+        get_session(), current_user.user, referral,
+        date=parse_date(values["date"], "date", "deltagelse") or today(), attended=values["attended"] == "1",
+        note=values["note"].strip() or None, today=today(), ip=request.remote_addr)
     flash(f"Registreret: {'Kom' if entry.attended else 'Kom ikke'} den {entry.date.day}/{entry.date.month}.", "info")
     return redirect(url_for("clubloop.referral_page", referral_id=referral.id), code=303)
 
 
+def _link_refused(exc: RecordError, token: str):
+    return render_template("clubloop/link_error.html", message=exc.message), 410
+
+
 @bp.route("/bekraeft-tilbud/<token>", methods=["GET", "POST"])
+@form_operation(_link_refused)
 def confirm_listings(token: str):
     """Confirm a club's stale listings from the mailed single-use link (GET shows them, POST confirms)."""
     session = get_session()
-    try:
-        org = link_organisation(session, token)
-        offers = stale_offers(session, org.id, today(), stale_after_days())
-        if request.method == "POST":
-            confirmed = confirm_by_link(session, token, today(), stale_after_days(), ip=request.remote_addr)
-            return render_template("clubloop/confirmed.html", org=org, offers=confirmed)
-    except RecordError as exc:
-        get_session().rollback()
-        return render_template("clubloop/link_error.html", message=exc.message), 410
+    org = link_organisation(session, token)
+    offers = stale_offers(session, org.id, today(), stale_after_days())
+    if request.method == "POST":
+        confirmed = confirm_by_link(session, token, today(), stale_after_days(), ip=request.remote_addr)
+        return render_template("clubloop/confirmed.html", org=org, offers=confirmed)
     return render_template("clubloop/confirm.html", org=org, offers=offers, token=token)
+
+
+def _waiting_refused(exc: RecordError, referral_id: int):
+    flash(exc.message[:1].upper() + exc.message[1:] + ".", "error")
+    return redirect(url_for("referrals.page", referral_id=referral_id), code=303)
 
 
 @bp.post("/henvisning/<int:referral_id>/venteliste")
 @roles_required(*FOLLOWERS)
+@form_operation(_waiting_refused)
 def waiting_list(referral_id: int):
     """Put the referred child on the offer's waiting list, or take it off."""
     referral = followed_referral(referral_id)
-    try:
-        if request.form.get("action") == "remove":
-            waiting.remove_from_waiting_list(get_session(), referral, current_user.user)
-            flash("Barnet er taget af ventelisten.", "info")
-        else:
-            waiting.put_on_waiting_list(get_session(), referral, current_user.user)
-            flash("Barnet står nu på venteliste. Du får en mail, så snart foreningen melder en ledig plads.", "info")
-    except RecordError as exc:
-        get_session().rollback()
-        flash(exc.message[:1].upper() + exc.message[1:] + ".", "error")
+    log_child_access(referral.child)
+    if request.form.get("action") == "remove":
+        waiting.remove_from_waiting_list(get_session(), referral, current_user.user)
+        flash("Barnet er taget af ventelisten.", "info")
+    else:
+        waiting.put_on_waiting_list(get_session(), referral, current_user.user)
+        flash("Barnet står nu på venteliste. Du får en mail, så snart foreningen melder en ledig plads.", "info")
     return redirect(url_for("referrals.page", referral_id=referral_id), code=303)

@@ -22,7 +22,7 @@ from matcher.pathways.warning_actions import MAX_SNOOZE_DAYS, act_on_warning, cu
 from matcher.web.access import log_children_listed
 from matcher.web.auth import roles_required
 from matcher.web.children import parse_date
-from matcher.web.database import get_session
+from matcher.web.database import form_errors, form_operation, get_session
 from matcher.web.labels import danish_date
 from matcher.web.search import today
 
@@ -134,20 +134,25 @@ def _render_warnings(status: int = 200, errors: dict | None = None, failed: str 
                            snooze_max=(now + dt.timedelta(days=MAX_SNOOZE_DAYS)).isoformat()), status
 
 
+WARNING_FIELDS = ("warning", "action", "note", "snoozed_until")
+
+
+def _act_refused(exc: RecordError):
+    values = {k: request.form.get(k, "") for k in WARNING_FIELDS}
+    return _render_warnings(400, form_errors(exc), values["warning"], values)
+
+
 @bp.post("/advarsler/handling")
 @roles_required(*FOLLOWERS)
+@form_operation(_act_refused)
 def act():
     """Mark a warning handled with a note, or snooze it until a day; audited."""
-    values = {k: request.form.get(k, "") for k in ("warning", "action", "note", "snoozed_until")}
-    try:
-        until = None
-        if values["action"] == "snoozed":
-            until = parse_date(values["snoozed_until"], "snoozed_until", "advarsel")
-        act_on_warning(get_session(), current_user.user, values["warning"], values["action"],
-                       note=values["note"].strip() or None, until=until, as_of=today(), ip=request.remote_addr)
-    except RecordError as exc:
-        get_session().rollback()
-        return _render_warnings(400, {exc.field: exc.message}, values["warning"], values)
+    values = {k: request.form.get(k, "") for k in WARNING_FIELDS}
+    until = None
+    if values["action"] == "snoozed":
+        until = parse_date(values["snoozed_until"], "snoozed_until", "advarsel")
+    act_on_warning(get_session(), current_user.user, values["warning"], values["action"],
+                   note=values["note"].strip() or None, until=until, as_of=today(), ip=request.remote_addr)
     if values["action"] == "handled":
         flash("Advarslen er markeret som håndteret.", "info")
     else:

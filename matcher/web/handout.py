@@ -12,7 +12,7 @@ from matcher import i18n
 from matcher.catalogue.models import WEEKDAYS, Offer
 from matcher.clubs.operations import latest_answer
 from matcher.i18n import LANGUAGES, pick_language
-from matcher.web.access import followed_referral
+from matcher.web.access import followed_referral, log_child_access
 from matcher.web.auth import roles_required
 from matcher.web.children import FOLLOWERS
 from matcher.web.database import get_session
@@ -107,6 +107,7 @@ def for_offer(offer_id: int):
 def for_referral(referral_id: int):
     """Show the handout of a referral in the first of the child's languages we have (or the one chosen)."""
     referral = followed_referral(referral_id)
+    log_child_access(referral.child)
     if referral.offer is None:
         abort(404)
     answer = latest_answer(get_session(), referral.id)

@@ -12,7 +12,7 @@ from matcher.matching.profile import ProfileError
 from matcher.pathways.models import Child, Referral
 from matcher.services.matching import match_service
 from matcher.shortlists.operations import shortlisted_offer_ids
-from matcher.web.access import followed_child
+from matcher.web.access import followed_child, log_child_access
 from matcher.web.auth import roles_required
 from matcher.web.children import FOLLOWERS
 from matcher.web.database import get_session
@@ -132,6 +132,7 @@ def ad_hoc():
 def for_child(child_id: int):
     """Match for a child: the profile comes from the record and can be adjusted before searching."""
     child = followed_child(child_id)
+    log_child_access(child)
     submitted = request.args.get("soeg") == "1"
     values = profile_from_args(request.args) if submitted else profile_from_child(child)
     return _page(child, values, True)

@@ -25,10 +25,10 @@ from matcher.pathways.models import (
 )
 from matcher.pathways.idempotency import KeyReused, once
 from matcher.pathways.referral_operations import ORDER
-from matcher.web.access import followed_child, followed_referral
+from matcher.web.access import followed_child, followed_referral, log_child_access
 from matcher.web.auth import roles_required, safe_next
 from matcher.web.children import FOLLOWERS, parse_date
-from matcher.web.database import get_session
+from matcher.web.database import form_errors, form_operation, get_session
 from matcher.web.labels import error_sentence
 from matcher.web.search import today
 
@@ -66,11 +66,25 @@ def _render_referral(referral: Referral, status: int = 200, errors: dict | None 
 @roles_required(*FOLLOWERS)
 def page(referral_id: int):
     """Show a referral: its status history, the status change and what is shared with the club."""
-    return _render_referral(followed_referral(referral_id))
+    referral = followed_referral(referral_id)
+    log_child_access(referral.child)
+    return _render_referral(referral)
+
+
+STATUS_FIELDS = ("status", "end_reason", "end_note", "on")
+
+
+def _status_refused(exc: RecordError, referral_id: int):
+    values = {k: request.form.get(k, "") for k in (*STATUS_FIELDS, "idempotency_key")}
+    if isinstance(exc, KeyReused):
+        values.pop("idempotency_key")  # sent before with other values (the browser's back button): start over
+        return _render_referral(followed_referral(referral_id), 422, {"-": STATUS_FORM_REUSED}, "status", values)
+    return _render_referral(followed_referral(referral_id), 400, form_errors(exc), "status", values)
 
 
 @bp.post("/henvisning/<int:referral_id>/status")
 @roles_required(*FOLLOWERS)
+@form_operation(_status_refused)
 def change_status(referral_id: int):
     """Move the referral to a later status; ending needs a reason (and a note for 'other').
 
@@ -78,7 +92,8 @@ def change_status(referral_id: int):
     submit gets the first answer again (the same messages and redirect).
     """
     referral = followed_referral(referral_id)
-    fields = ("status", "end_reason", "end_note", "on")
+    log_child_access(referral.child)
+    fields = STATUS_FIELDS
     values = {k: request.form.get(k, "") for k in (*fields, "idempotency_key")}
     session = get_session()
 
@@ -92,17 +107,9 @@ def change_status(referral_id: int):
         return 303, {"location": url_for("children.page", child_id=referral.child_id, _anchor="henvisninger"),
                      "messages": messages}
 
-    try:
-        _status, answer, _repeat = once(session, current_user.user, form_key(values), method=request.method,
-                                        path=request.path, body={k: values[k] for k in fields},
-                                        child=referral.child, act=act)
-    except KeyReused:
-        session.rollback()
-        values.pop("idempotency_key")  # sent before with other values (the browser's back button): start over
-        return _render_referral(followed_referral(referral_id), 422, {"-": STATUS_FORM_REUSED}, "status", values)
-    except RecordError as exc:
-        session.rollback()
-        return _render_referral(followed_referral(referral_id), 400, {exc.field: exc.message}, "status", values)
+    _status, answer, _repeat = once(session, current_user.user, form_key(values), method=request.method,
+                                    path=request.path, body={k: values[k] for k in fields},
+                                    child=referral.child, act=act)
     _flash_once(answer["messages"])
     return redirect(answer["location"], code=303)
 
@@ -120,23 +127,27 @@ def _flash_once(messages) -> None:
             flash(message, category)
 
 
+SHARE_FIELDS = ("shared_with_club_on", "shared_with_club_scope", "shared_with_club_name")
+
+
+def _share_refused(exc: RecordError, referral_id: int):
+    values = {k: request.form.get(k, "") for k in SHARE_FIELDS}
+    return _render_referral(followed_referral(referral_id), 400, form_errors(exc), "share", values)
+
+
 @bp.post("/henvisning/<int:referral_id>/del")
 @roles_required(*FOLLOWERS)
+@form_operation(_share_refused)
 def share(referral_id: int):
     """Record what the club may see about the child, with the date of consent."""
     referral = followed_referral(referral_id)
-    keys = ("shared_with_club_on", "shared_with_club_scope", "shared_with_club_name")
-    values = {k: request.form.get(k, "") for k in keys}
-    try:
-        if not request.form.get("consent"):
-            raise RecordError("henvisning", "consent", "bekræft at barnet og forældrene har givet samtykke")
-        share_referral(get_session(), referral, current_user.user,
-                            consent_on=parse_date(values["shared_with_club_on"], "shared_with_club_on",
-                                                  "henvisning") or today(),
-                            scope=values["shared_with_club_scope"], shared_name=values["shared_with_club_name"])
-    except RecordError as exc:
-        get_session().rollback()
-        return _render_referral(followed_referral(referral_id), 400, {exc.field: exc.message}, "share", values)
+    log_child_access(referral.child)
+    values = {k: request.form.get(k, "") for k in SHARE_FIELDS}
+    if not request.form.get("consent"):
+        raise RecordError("henvisning", "consent", "bekræft at barnet og forældrene har givet samtykke")
+    share_referral(get_session(), referral, current_user.user,
+                   consent_on=parse_date(values["shared_with_club_on"], "shared_with_club_on", "henvisning") or today(),
+                   scope=values["shared_with_club_scope"], shared_name=values["shared_with_club_name"])
     flash("Foreningen kan nu se det delte fornavn og beskrivelsen – intet andet om barnet.", "info")
     return redirect(url_for("referrals.page", referral_id=referral.id), code=303)
 
@@ -159,15 +170,27 @@ def _render_log(child, status: int = 200, errors: dict | None = None, values: di
                            errors=errors or {}, today=today(), target_name=target_name), status
 
 
+LOG_FIELDS = ("referral_id", "date", "accompanied_by", "network_person_id", "note", "attended", "idempotency_key")
+
+
+def _log_refused(exc: RecordError, child_id: int):
+    values = {k: request.form.get(k, "") for k in LOG_FIELDS}
+    if isinstance(exc, KeyReused):
+        values.pop("idempotency_key")  # the form was sent before with other choices: show it again, new key
+        return _render_log(followed_child(child_id), 422, {"-": LOG_FORM_REUSED}, values)
+    return _render_log(followed_child(child_id), 400, form_errors(exc), values)
+
+
 @bp.route("/boern/<int:child_id>/deltagelse", methods=["GET", "POST"])
 @roles_required(*FOLLOWERS)
+@form_operation(_log_refused)
 def log(child_id: int):
     """Log a session in two taps: the referral and today are preselected; tap attended or not."""
     child = followed_child(child_id)
+    log_child_access(child)
     if request.method == "GET":
         return _render_log(child)
-    keys = ("referral_id", "date", "accompanied_by", "network_person_id", "note", "attended", "idempotency_key")
-    values = {k: request.form.get(k, "") for k in keys}
+    values = {k: request.form.get(k, "") for k in LOG_FIELDS}
     session = get_session()
 
     def act():
@@ -184,67 +207,68 @@ def log(child_id: int):
         # The child page shows "Registreret: … [Fortryd]" for this entry (see ``children.undoable``).
         return 303, {"location": url_for("children.page", child_id=child.id, registreret=entry.id), "messages": []}
 
-    try:
-        _status, answer, _repeat = once(session, current_user.user, form_key(values), method=request.method,
-                                        path=request.path, body={k: v for k, v in values.items()
-                                                                 if k != "idempotency_key"},
-                                        child=child, act=act)
-    except KeyReused:
-        session.rollback()
-        values.pop("idempotency_key")  # the form was sent before with other choices: show it again, new key
-        return _render_log(followed_child(child_id), 422, {"-": LOG_FORM_REUSED}, values)
-    except RecordError as exc:
-        session.rollback()
-        return _render_log(followed_child(child_id), 400, {exc.field: exc.message}, values)
+    _status, answer, _repeat = once(session, current_user.user, form_key(values), method=request.method,
+                                    path=request.path, body={k: v for k, v in values.items() if k != "idempotency_key"},
+                                    child=child, act=act)
     _flash_once(answer["messages"])
     return redirect(answer["location"], code=303)
 
 
+def _undo_refused(exc: RecordError, entry_id: int):
+    flash(error_sentence(exc.field, exc.message), "error")
+    child_id = get_session().get(Participation, entry_id).referral.child_id
+    return redirect(url_for("children.page", child_id=child_id, _anchor="deltagelse"), code=303)
+
+
 @bp.post("/deltagelse/<int:entry_id>/fortryd")
 @roles_required(*FOLLOWERS)
+@form_operation(_undo_refused)
 def undo(entry_id: int):
     """Withdraw a session logged a moment ago (kept in the history as withdrawn)."""
     entry = get_session().get(Participation, entry_id)
     if entry is None:
         abort(404)
     child = followed_child(entry.referral.child_id)
-    try:
-        ops.correct_participation(get_session(), entry, current_user.user, voided=True, today=today())
-    except RecordError as exc:
-        get_session().rollback()
-        flash(error_sentence(exc.field, exc.message), "error")
-        return redirect(url_for("children.page", child_id=child.id, _anchor="deltagelse"), code=303)
+    log_child_access(child)
+    ops.correct_participation(get_session(), entry, current_user.user, voided=True, today=today())
     flash("Registreringen er fortrudt. Den står som slettet i historikken.", "info")
     return redirect(url_for("referrals.log", child_id=child.id, henvisning=entry.referral_id), code=303)
 
 
+CORRECT_FIELDS = ("date", "attended", "accompanied_by", "note", "voided")
+
+
+def _render_correct(entry: Participation, values: dict, errors: dict, status: int = 200):
+    return render_template("referrals/correct.html", entry=entry, child=entry.referral.child, values=values,
+                           errors=errors, name=target_name(entry.referral), today=today()), status
+
+
+def _correct_refused(exc: RecordError, entry_id: int):
+    values = {k: request.form.get(k, "") for k in CORRECT_FIELDS}
+    return _render_correct(get_session().get(Participation, entry_id), values, form_errors(exc), 400)
+
+
 @bp.route("/deltagelse/<int:entry_id>/ret", methods=["GET", "POST"])
 @roles_required(*FOLLOWERS)
+@form_operation(_correct_refused)
 def correct(entry_id: int):
     """Correct a logged session (kept as history) or withdraw it when it was logged by mistake."""
     entry = get_session().get(Participation, entry_id)
     if entry is None:
         abort(404)
     child = followed_child(entry.referral.child_id)
+    log_child_access(child)
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in CORRECT_FIELDS}
+        ops.correct_participation(
+            get_session(), entry, current_user.user, date=parse_date(values["date"], "date", "deltagelse"),
+            attended=values["attended"] == "1", accompanied_by=values["accompanied_by"] or None,
+            note=values["note"].strip() or None, voided=bool(values["voided"]), today=today())
+        flash("Registreringen er rettet. Den oprindelige er gemt i historikken.", "info")
+        return redirect(url_for("children.page", child_id=child.id, _anchor="deltagelse"), code=303)
     values = {"date": entry.date.isoformat(), "attended": "1" if entry.attended else "0",
               "accompanied_by": entry.accompanied_by, "note": entry.note or "", "voided": ""}
-    errors, status = {}, 200
-    if request.method == "POST":
-        values = {k: request.form.get(k, "") for k in ("date", "attended", "accompanied_by", "note", "voided")}
-        try:
-            ops.correct_participation(
-                get_session(), entry, current_user.user, date=parse_date(values["date"], "date", "deltagelse"),
-                attended=values["attended"] == "1", accompanied_by=values["accompanied_by"] or None,
-                note=values["note"].strip() or None, voided=bool(values["voided"]), today=today())
-        except RecordError as exc:
-            get_session().rollback()
-            entry = get_session().get(Participation, entry_id)
-            errors, status = {exc.field: exc.message}, 400
-        else:
-            flash("Registreringen er rettet. Den oprindelige er gemt i historikken.", "info")
-            return redirect(url_for("children.page", child_id=child.id, _anchor="deltagelse"), code=303)
-    return render_template("referrals/correct.html", entry=entry, child=entry.referral.child, values=values,
-                           errors=errors, name=target_name(entry.referral), today=today()), status
+    return _render_correct(entry, values, {})
 
 
 def _components(raw: str) -> dict[str, float] | None:
@@ -257,11 +281,18 @@ def _components(raw: str) -> dict[str, float] | None:
     return {str(k): float(v) for k, v in data.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
+def _suggest_refused(exc: RecordError, child_id: int):
+    flash(error_sentence(exc.field, exc.message), "error")
+    return redirect(url_for("children.page", child_id=child_id, _anchor="henvisninger"), code=303)
+
+
 @bp.post("/boern/<int:child_id>/henvisninger")
 @roles_required(*FOLLOWERS)
+@form_operation(_suggest_refused)
 def suggest(child_id: int):
     """Suggest the child for one offer or mentor from the match results, keeping the matcher's score."""
     child = followed_child(child_id)
+    log_child_access(child)
     session = get_session()
     offer_id, mentor_id = request.form.get("offer_id", ""), request.form.get("mentor_id", "")
     offer = session.get(Offer, parse_id(offer_id)) if parse_id(offer_id) else None
@@ -272,15 +303,10 @@ def suggest(child_id: int):
         score = float(request.form.get("match_score", "")) if request.form.get("match_score") else None
     except ValueError:
         score = None
-    try:
-        referral = ops.create_referral(session, child, user=current_user.user, offer=offer, mentor=mentor,
-                                       match_score=score, on=parse_date(request.form.get("suggested_on"),
-                                                                        "suggested_on", "henvisning"),
-                                       match_components=_components(request.form.get("match_components", "")))
-    except RecordError as exc:
-        session.rollback()
-        flash(error_sentence(exc.field, exc.message), "error")
-        return redirect(url_for("children.page", child_id=child.id, _anchor="henvisninger"), code=303)
+    referral = ops.create_referral(session, child, user=current_user.user, offer=offer, mentor=mentor,
+                                   match_score=score, on=parse_date(request.form.get("suggested_on"),
+                                                                    "suggested_on", "henvisning"),
+                                   match_components=_components(request.form.get("match_components", "")))
     back = safe_next(request.form.get("next"))
     if back:  # from the match page: back to the same results, the confirmation shown at the offer or mentor
         target = f"{'mentor' if mentor else 'offer'}-{(mentor or offer).id}"

@@ -16,7 +16,7 @@ from matcher.catalogue.search import is_stale, parse_query, schedule_texts, sear
 from matcher.clock import local_today
 from matcher.db import parse_id
 from matcher.shortlists.operations import SEARCH_KEYS, saved_searches, shortlisted_offer_ids
-from matcher.web.access import can_edit_organisation, followed_child
+from matcher.web.access import can_edit_organisation, followed_child, log_child_access
 from matcher.web.database import get_session
 from matcher.web.mapsvg import base_map, map_pins, project_points
 
@@ -96,7 +96,9 @@ def _child_for(raw: str | None):
     child_id = parse_id(raw or "")
     if child_id is None or not current_user.has_role(Role.admin, Role.key_staff, Role.contact_person):
         return None
-    return followed_child(child_id)
+    child = followed_child(child_id)
+    log_child_access(child)
+    return child
 
 
 @bp.get("/tilbud/<int:offer_id>")

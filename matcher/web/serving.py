@@ -28,8 +28,7 @@ def warm(app: Flask) -> None:
     except DBAPIError as exc:  # unreachable or not migrated yet: the workers build them on first use instead
         log.warning("indexes not built before serving: %s", exc)
     finally:
-        session.rollback()
-        session.close()
+        session.close()  # read only: closing ends the transaction
         app.extensions["matcher.engine"].dispose()  # no connection may be shared with the workers
 
 

@@ -15,10 +15,10 @@ from matcher.pathways.models import Child, Referral
 from matcher.pathways.queries import visible_children
 from matcher.shortlists import operations as ops
 from matcher.shortlists.models import SOURCES
-from matcher.web.access import followed_child, log_children_listed
+from matcher.web.access import followed_child, log_child_access, log_children_listed
 from matcher.web.auth import roles_required, safe_next
 from matcher.web.children import FOLLOWERS
-from matcher.web.database import get_session
+from matcher.web.database import form_operation, get_session
 
 bp = Blueprint("shortlists", __name__)
 
@@ -33,39 +33,43 @@ def _back(default: str):
     return redirect(safe_next(request.form.get("next")) or default, code=303)
 
 
+def _add_refused(exc: RecordError, child_id: int):
+    flash(f"Ikke sat på kortlisten: {exc.message}.", "error")
+    return _back(url_for("children.page", child_id=child_id, _anchor="kortliste"))
+
+
 @bp.post("/boern/<int:child_id>/kortliste")
 @roles_required(*FOLLOWERS)
+@form_operation(_add_refused)
 def add(child_id: int):
     """Put an offer on the child's shortlist."""
     child = followed_child(child_id)
+    log_child_access(child)
     session = get_session()
     offer = session.get(Offer, parse_id(request.form.get("offer_id", "")) or 0)
     back = url_for("children.page", child_id=child.id, _anchor="kortliste")
-    try:
-        item, created = ops.add_to_shortlist(session, child, offer, current_user.user,
-                                             source=request.form.get("source", "search"),
-                                             note=request.form.get("note") or None, ip=request.remote_addr)
-    except RecordError as exc:
-        session.rollback()
-        flash(f"Ikke sat på kortlisten: {exc.message}.", "error")
-        return _back(back)
+    item, created = ops.add_to_shortlist(session, child, offer, current_user.user,
+                                         source=request.form.get("source", "search"),
+                                         note=request.form.get("note") or None, ip=request.remote_addr)
     flash(f"»{item.offer.title}« står nu på {child.code}s kortliste." if created
           else f"»{item.offer.title}« stod allerede på {child.code}s kortliste.", "info")
     return _back(back)
 
 
+def _remove_refused(exc: RecordError, child_id: int, item_id: int):
+    flash(f"Intet fjernet: {exc.message}.", "error")
+    return redirect(url_for("children.page", child_id=child_id, _anchor="kortliste"), code=303)
+
+
 @bp.post("/boern/<int:child_id>/kortliste/<int:item_id>/fjern")
 @roles_required(*FOLLOWERS)
+@form_operation(_remove_refused)
 def remove(child_id: int, item_id: int):
     """Take an offer off the child's shortlist."""
     child = followed_child(child_id)
-    try:
-        item = ops.remove_from_shortlist(get_session(), child, item_id, current_user.user, ip=request.remote_addr)
-    except RecordError as exc:
-        get_session().rollback()
-        flash(f"Intet fjernet: {exc.message}.", "error")
-    else:
-        flash(f"»{item.offer.title}« er fjernet fra kortlisten.", "info")
+    log_child_access(child)
+    item = ops.remove_from_shortlist(get_session(), child, item_id, current_user.user, ip=request.remote_addr)
+    flash(f"»{item.offer.title}« er fjernet fra kortlisten.", "info")
     return redirect(url_for("children.page", child_id=child.id, _anchor="kortliste"), code=303)
 
 
@@ -91,36 +95,44 @@ def refer(offer_id: int):
                                error=("Vælg et barn" if "barn" in request.args else None)), \
             400 if "barn" in request.args else 200
     child = followed_child(child_id)
+    log_child_access(child)
     referred = session.scalar(select(Referral.id).where(Referral.child_id == child.id, Referral.offer_id == offer.id,
                                                         Referral.status != "ended").limit(1))
     return render_template("shortlists/refer.html", offer=offer, child=child, children=None, error=None,
                            referred=referred)
 
 
+def _search_args() -> dict:
+    return {k: v for k, v in request.form.items() if k in ops.SEARCH_KEYS}
+
+
+def _save_refused(exc: RecordError):
+    flash(f"Søgningen er ikke gemt: {exc.message}.", "error")
+    args = _search_args()
+    return redirect(url_for("search.search_page") + ("?" + urlencode(args) if args else ""), code=303)
+
+
 @bp.post("/soeg/gem")
 @login_required
+@form_operation(_save_refused)
 def save_search():
     """Keep the current search under a name."""
-    args = {k: v for k, v in request.form.items() if k in ops.SEARCH_KEYS}
-    try:
-        saved, created = ops.save_search(get_session(), current_user.user, request.form.get("search_name", ""), args)
-    except RecordError as exc:
-        get_session().rollback()
-        flash(f"Søgningen er ikke gemt: {exc.message}.", "error")
-        return redirect(url_for("search.search_page") + ("?" + urlencode(args) if args else ""), code=303)
+    saved, created = ops.save_search(get_session(), current_user.user, request.form.get("search_name", ""),
+                                     _search_args())
     flash(f"Søgningen »{saved.name}« er gemt." if created else f"Søgningen »{saved.name}« er opdateret.", "info")
     return redirect(url_for("search.search_page", **saved.query), code=303)
 
 
+def _delete_refused(exc: RecordError, search_id: int):
+    flash(f"Intet slettet: {exc.message}.", "error")
+    return redirect(url_for("search.search_page"), code=303)
+
+
 @bp.post("/soeg/gemte/<int:search_id>/slet")
 @login_required
+@form_operation(_delete_refused)
 def delete_search(search_id: int):
     """Delete one of your saved searches."""
-    try:
-        saved = ops.delete_saved_search(get_session(), current_user.user, search_id)
-    except RecordError as exc:
-        get_session().rollback()
-        flash(f"Intet slettet: {exc.message}.", "error")
-    else:
-        flash(f"Søgningen »{saved.name}« er slettet.", "info")
+    saved = ops.delete_saved_search(get_session(), current_user.user, search_id)
+    flash(f"Søgningen »{saved.name}« er slettet.", "info")
     return redirect(url_for("search.search_page"), code=303)

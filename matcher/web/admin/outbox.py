@@ -10,9 +10,8 @@ from matcher.catalogue.errors import RecordError
 from matcher.mail.models import OUTBOX_STATUSES, JobLease, OutboxMessage
 from matcher.mail.sender import resend
 from matcher.mail.smtp import SmtpTarget
-from matcher.privacy.audit import record
 from matcher.web.admin import bp
-from matcher.web.database import get_session
+from matcher.web.database import form_operation, get_session
 
 PAGE = 100
 
@@ -56,20 +55,19 @@ def outbox_message(message_id: int):
     return render_template("admin/outbox_message.html", message=message, readable=_readable())
 
 
+def _resend_refused(exc: RecordError, message_id: int):
+    flash(exc.message[:1].upper() + exc.message[1:] + ".", "error")
+    return redirect(url_for("admin.outbox"), code=303)
+
+
 @bp.post("/post/<int:message_id>/send-igen")
+@form_operation(_resend_refused)
 def outbox_resend(message_id: int):
     """Queue a failed or maybe-sent mail again (an administrator's decision; logged)."""
     session = get_session()
     message = session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)
-    try:
-        resend(session, message)
-    except RecordError as exc:
-        session.rollback()
-        flash(exc.message[:1].upper() + exc.message[1:] + ".", "error")
-        return redirect(url_for("admin.outbox"), code=303)
-    record(session, current_user, "update", "outbox_message", message.id, purpose="send mail igen",
-           ip=request.remote_addr)
+    resend(session, message, actor=current_user, ip=request.remote_addr)
     flash("Mailen er sat i kø igen og sendes ved næste kørsel.", "info")
     return redirect(url_for("admin.outbox"), code=303)

@@ -6,22 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
-from werkzeug.security import generate_password_hash
 
-from matcher.accounts import lockout
+from matcher.accounts import audited
 from matcher.accounts.models import Role, User
-from matcher.accounts.operations import (
-    check_password_policy,
-    create_user,
-    end_all_sessions,
-    reset_two_factor,
-    update_user,
-)
+from matcher.accounts.operations import create_user, end_all_sessions
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import District, Organisation
 from matcher.db import parse_id
 from matcher.web.admin import bp
-from matcher.privacy.audit import record
 from matcher.web.database import get_session
 
 USER_FIELDS = ("email", "name", "role", "organisation", "district", "password")
@@ -81,15 +73,12 @@ def edit_user(user_id: int):
             errors, status = {"role": "Du kan ikke ændre din egen rolle."}, 400
         else:
             try:
-                changed = update_user(session, user, name=values["name"], role=values["role"],
-                                      organisation=values["organisation"] or None,
-                                      district_id=parse_id(values["district"]))
+                changed = audited.edit_user(session, current_user, user, ip=request.remote_addr, name=values["name"],
+                                    role=values["role"], organisation=values["organisation"] or None,
+                                    district_id=parse_id(values["district"]))
             except RecordError as exc:
                 errors, status = {exc.field: exc.message}, 400
             else:
-                if changed:
-                    record(session, current_user, "update", "user", user.id, ip=request.remote_addr,
-                           detail={"changed": changed})
                 flash(f"{user.email} er gemt." + (" Brugeren er logget ud overalt, fordi adgangen er ændret."
                                                   if {"role", "organisation_id"} & set(changed) else ""), "info")
                 return redirect(url_for("admin.users"), code=303)
@@ -130,14 +119,10 @@ def reset_password(user_id: int):
     if request.method == "POST":
         password = request.form.get("password", "")
         try:
-            check_password_policy(password, email=user.email)
+            audited.reset_password(get_session(), current_user, user, password, request.remote_addr)
         except RecordError as exc:
             errors, status = {"password": f"Adgangskoden {exc.message}."}, 400
         else:
-            user.password_hash = generate_password_hash(password)
-            lockout.clear(get_session(), user)  # a new password: forget failures from every address
-            end_all_sessions(user)
-            record(get_session(), current_user, "password_reset", "user", user.id, ip=request.remote_addr)
             flash(f"{user.email} har fået en ny adgangskode og er logget ud overalt. "
                   "Giv den videre ad en sikker vej.", "info")
             return redirect(url_for("admin.users"), code=303)
@@ -148,8 +133,7 @@ def reset_password(user_id: int):
 def reset_user_two_factor(user_id: int):
     """Forget a user's authenticator app (lost phone): the next login sets up a new one."""
     user = _user_or_404(user_id)
-    reset_two_factor(user)
-    record(get_session(), current_user, "totp_reset", "user", user.id, ip=request.remote_addr)
+    audited.reset_user_two_factor(get_session(), current_user, user, request.remote_addr)
     flash(f"Totrinsbekræftelsen for {user.email} er nulstillet; brugeren opsætter en ny app ved næste login.",
           "info")
     return redirect(url_for("admin.users"), code=303)

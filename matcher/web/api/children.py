@@ -16,7 +16,7 @@ from matcher.pathways import operations as ops
 from matcher.pathways.models import MAX_KEY_LENGTH, Child, Referral
 from matcher.pathways.idempotency import KeyReused, once
 from matcher.pathways.queries import visible_children
-from matcher.web.access import followed_child, followed_referral, log_children_listed
+from matcher.web.access import followed_child, followed_referral, log_child_access, log_children_listed
 from matcher.web.api import MAX_ID, ApiError, bp, json_body, page_params, require_role
 from matcher.web.api.serialise import answer_fields, child_dict, participation_dict, referral_dict
 from matcher.web.database import get_session
@@ -111,6 +111,7 @@ def patch_child(child_id: int):
     """Change any of the child's profile fields; returns the child."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
+    log_child_access(child)
     body = only(json_body(), CHILD_FIELDS - {"code"})
     ops.update_child(get_session(), child, current_user.user, ip=request.remote_addr, purpose="API: ret barn",
                      **_profile(body))
@@ -138,6 +139,7 @@ def get_child(child_id: int):
     """Return one child with the open phase, referrals and network (first names or roles only)."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
+    log_child_access(child)
     session = get_session()
     referrals = session.scalars(select(Referral).where(Referral.child_id == child.id)
                                 .options(selectinload(Referral.offer), selectinload(Referral.mentor))
@@ -182,6 +184,7 @@ def create_referral(child_id: int):
     """Suggest the child for one offer or mentor (status suggested), from ``suggested_on`` (default today)."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
+    log_child_access(child)
     body = only(json_body(), REFERRAL_FIELDS)
     target = _target(body)
     score, components = match_fields(body)
@@ -221,6 +224,7 @@ def patch_referral(referral_id: int):
     """
     require_role(*FOLLOWERS)
     referral = followed_referral(referral_id)
+    log_child_access(referral.child)
     body = json_body()
 
     def act():
@@ -239,6 +243,7 @@ def log_participation(child_id: int):
     """Log one session; an ``Idempotency-Key`` header makes a retry return the first entry (another body: 422)."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
+    log_child_access(child)
     body = json_body()
 
     def act():

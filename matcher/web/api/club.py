@@ -11,7 +11,7 @@ from matcher.clubs import operations as club_ops
 from matcher.clubs.models import ClubAnswer
 from matcher.pathways.models import Participation, Referral
 from matcher.pathways.queries import is_current
-from matcher.web.access import followed_child, followed_referral
+from matcher.web.access import followed_child, followed_referral, log_child_access
 from matcher.web.api import ApiError, bp, json_body, require_role
 from matcher.web.api.children import FOLLOWERS, iso_date, only, typed
 from matcher.web.api.serialise import _iso, answer_dict, answer_fields, participation_dict, referral_dict
@@ -47,6 +47,7 @@ def share_referral(referral_id: int):
     """Share the referral with the club, with the consent date; the club's representatives get a mail."""
     require_role(*FOLLOWERS)
     referral = followed_referral(referral_id)
+    log_child_access(referral.child)
     body = only(json_body(), SHARE_FIELDS)
     consent_on = iso_date(body, "shared_with_club_on")
     if consent_on is None:
@@ -112,6 +113,7 @@ def list_participation(child_id: int):
     """List the child's current participation entries, newest first, with who logged each."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
+    log_child_access(child)
     rows = get_session().scalars(
         select(Participation).join(Referral, Referral.id == Participation.referral_id)
         .where(Referral.child_id == child.id, is_current())

@@ -8,7 +8,7 @@ from flask_login import current_user
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Offer
 from matcher.shortlists import operations as ops
-from matcher.web.access import followed_child
+from matcher.web.access import followed_child, log_child_access
 from matcher.web.api import MAX_ID, ApiError, bp, json_body, require_role
 from matcher.web.api.children import FOLLOWERS, only, typed
 from matcher.web.database import get_session
@@ -27,6 +27,7 @@ def get_shortlist(child_id: int):
     """Return the child's shortlist (audited as a look-up of the child)."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
+    log_child_access(child)
     return jsonify({"results": [item_dict(i) for i in ops.shortlist(get_session(), child)]})
 
 
@@ -35,6 +36,7 @@ def add_to_shortlist(child_id: int):
     """Put an offer on the child's shortlist; 201 when new, 200 when it was there already."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
+    log_child_access(child)
     body = only(json_body(), {"offer_id", "source", "note"})
     offer_id = typed(body, "offer_id", int, "et helt tal", required=True)
     offer = get_session().get(Offer, offer_id) if 0 < offer_id <= MAX_ID else None
@@ -51,6 +53,7 @@ def remove_from_shortlist(child_id: int, item_id: int):
     """Take an offer off the child's shortlist."""
     require_role(*FOLLOWERS)
     child = followed_child(child_id)
+    log_child_access(child)
     try:
         ops.remove_from_shortlist(get_session(), child, item_id, current_user.user, ip=request.remote_addr)
     except RecordError as exc:
