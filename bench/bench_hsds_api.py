@@ -37,9 +37,7 @@ import os, sys
 os.environ["MATCHER_ENV"] = "testing"
 from werkzeug.serving import make_server
 from matcher.web import create_app
-import dataclasses
-app = create_app({"DATABASE_URL": sys.argv[1], "SECRET_KEY": "bench", "TESTING": True})
-app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], rate_limit_api=0)
+app = create_app({"DATABASE_URL": sys.argv[1], "SECRET_KEY": "bench", "TESTING": True, "RATE_LIMIT_API": 0})
 server = make_server("127.0.0.1", int(sys.argv[2]), app, threaded=True)
 print("ready", flush=True)
 server.serve_forever()

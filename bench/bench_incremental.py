@@ -27,14 +27,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_import import write_generated  # noqa: E402
 
-from matcher.catalogue import search as catalogue_search  # noqa: E402
 from matcher.catalogue.hsds_import import import_services, read_services  # noqa: E402
 from matcher.catalogue.models import Offer, OfferStatus  # noqa: E402
-from matcher.catalogue.search import SearchQuery, database_key, search  # noqa: E402
+from matcher.catalogue.search import SearchQuery, database_key, search, search_index  # noqa: E402
 from matcher.db import make_engine  # noqa: E402
 from matcher.migrate import upgrade  # noqa: E402
 from matcher.seeding import load_reference  # noqa: E402
-from matcher.services.matching import MatchService  # noqa: E402
+from matcher.runtime import Runtime  # noqa: E402
 
 PROFILE = {"age": 11, "interests": "fodbold", "postcode": "8000"}
 
@@ -62,10 +61,11 @@ def main() -> None:
             session.commit()
         engine.dispose()
     engine = make_engine(url)
-    service = MatchService(learn=False)
-    with Session(engine) as session:
+    runtime = Runtime.from_env(learn=False)
+    service, sessions = runtime.matching, runtime.sessions(engine)
+    with sessions() as session:
         t0 = time.process_time()
-        catalogue_search.search_index(session)
+        search_index(session, runtime.search)
         search_s = time.process_time() - t0
         t0 = time.process_time()
         service.ranker(session)
@@ -75,7 +75,7 @@ def main() -> None:
         session.commit()
     applied_search, applied_match = [], []
     for i, offer_id in enumerate(offers):
-        with Session(engine) as session:
+        with sessions() as session:
             offer = session.get(Offer, offer_id)
             if i % 2:
                 offer.status = OfferStatus.paused
@@ -90,7 +90,7 @@ def main() -> None:
             applied_match.append(time.process_time() - t0)
             assert rows.total >= 0
             key = database_key(session)
-            assert not catalogue_search.indexes.peek(key).stale and not service.indexes.peek(key).stale
+            assert not runtime.search.indexes.peek(key).stale and not service.indexes.peek(key).stale
     engine.dispose()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nIncremental indexes: {args.offers:,} generated offers, {len(offers)} club changes, peak RSS {rss:,.0f} MB\n")

@@ -109,10 +109,10 @@ def run(url: str, n: int, seed: int) -> list[tuple[str, int, float, float, float
     from matcher.catalogue.models import Offer
     from matcher.catalogue.search import SearchQuery, parse_query, search
     from matcher.db import make_engine
-    from matcher.models import make_session_factory
+    from matcher.runtime import Runtime
 
     engine = make_engine(url)
-    factory = make_session_factory(engine)
+    factory = Runtime.from_env().sessions(engine)
     rows = []
     with factory() as session:
         t0 = time.perf_counter()

@@ -105,12 +105,12 @@ def build_database(directory: str | Path):
     """Create and seed a SQLite database in ``directory``; return an open session."""
     from matcher import seeding
     from matcher.db import make_engine
-    from matcher.models import make_session_factory
     from matcher.migrate import upgrade
+    from matcher.runtime import Runtime
 
     url = f"sqlite:///{Path(directory) / 'eval.db'}"
     upgrade(url)
-    session = make_session_factory(make_engine(url))()
+    session = Runtime.from_env().sessions(make_engine(url))()
     seeding.seed(session, log=lambda *_: None)
     session.commit()
     return session

@@ -1,6 +1,9 @@
-"""Settings, read only from the environment.
+"""Settings, read once from the environment (and, for an app, its config) into one ``Settings``.
 
-Every setting the product reads is listed here, with its default:
+Every setting the product reads is listed here, with its default. ``create_app(test_config)``
+takes any of them under its name without the ``MATCHER_`` prefix (``{"STALE_AFTER_DAYS": 3}``),
+checked by the same rules. Nothing else reads the environment: code gets the settings from the
+runtime (``matcher.runtime``).
 
 ==============================  ===============================================
 ``MATCHER_ENV``                 ``development`` (default), ``testing`` or
@@ -57,7 +60,7 @@ Every setting the product reads is listed here, with its default:
                                 long (14).
 ==============================  ===============================================
 
-The pathway settings are read by ``matcher.pathways.settings``.
+The pathway thresholds are grouped for the warnings and indicators by ``matcher.pathways.settings``.
 """
 
 from __future__ import annotations
@@ -65,27 +68,70 @@ from __future__ import annotations
 import os
 import secrets
 from urllib.parse import urlsplit
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
-from matcher.accounts.totp_keys import DEVELOPMENT_KEY, parse_keys
+from cryptography.fernet import Fernet
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RUNTIME_KEY = "matcher.runtime"  # the Session.info key of the runtime that opened a session (matcher.db)
 DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "matcher.db"
+
+
+#: The pathway thresholds (whole days or counts, at least 1), read as ``MATCHER_<NAME>``.
+PATHWAY_SETTINGS = ("community_days", "warn_no_participation_days", "warn_missed_in_row",
+                    "warn_fritidspakke_days", "warn_childcert_days", "warn_suggested_days")
 
 
 class ConfigError(RuntimeError):
     """A setting is missing or malformed."""
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
+PREFIX = "MATCHER_"
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int | None = None) -> int:
     raw = env.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
+
+
+def _env_value(key: str, value: object) -> str:
+    """Return a config value as the environment would spell it (ints and key lists; no booleans)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, tuple, list)):
+        raise ConfigError(f"{key} must be text or a whole number, got {value!r}")
+    if isinstance(value, (tuple, list)):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+#: The documented key of development and test databases (public: never for real data).
+DEVELOPMENT_KEY = "bWF0Y2hlci1kZXZlbG9wbWVudC10b3RwLWtleS0wMDA="
+
+
+
+def parse_keys(raw: str) -> tuple[str, ...]:
+    """Return the Fernet keys of a ``MATCHER_TOTP_KEY`` value; raise ValueError naming a malformed one."""
+    keys = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for i, key in enumerate(keys, 1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ValueError(f"key {i} is not a Fernet key (32 url-safe base64-encoded bytes; "
+                             "make one with `python -c 'from cryptography.fernet import Fernet; "
+                             "print(Fernet.generate_key().decode())'`)") from None
+    if not keys:
+        raise ValueError("no key given")
+    return keys
 
 
 def _totp_keys(env: dict[str, str], mode: str) -> tuple[str, ...]:
@@ -121,6 +167,12 @@ class Settings:
     smtp_url: str = field(default="", repr=False)
     mail_from: str = "matcher@kk.dk"
     base_url: str = "http://127.0.0.1:5000"
+    community_days: int = 30
+    warn_no_participation_days: int = 14
+    warn_missed_in_row: int = 3
+    warn_fritidspakke_days: int = 183
+    warn_childcert_days: int = 30
+    warn_suggested_days: int = 14
 
     @property
     def testing(self) -> bool:
@@ -128,9 +180,23 @@ class Settings:
         return self.env == "testing"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
-        """Read the settings from ``environ`` (default: the process environment)."""
+    def names(cls) -> dict[str, str]:
+        """Return the config key of every setting (its environment name without ``MATCHER_``), by field."""
+        return {f.name: "TOTP_KEY" if f.name == "totp_keys" else f.name.upper() for f in fields(cls)}
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None,
+                 overrides: Mapping[str, object] | None = None) -> "Settings":
+        """Read the settings from ``environ`` (default: the process environment), then ``overrides``.
+
+        ``overrides`` is an app config: the keys naming a setting (``STALE_AFTER_DAYS``) win over
+        the environment and are checked by the same rules; other keys are ignored.
+        """
         env = dict(os.environ if environ is None else environ)
+        known = set(cls.names().values())
+        for key, value in (overrides or {}).items():
+            if key in known:
+                env[PREFIX + key] = _env_value(key, value)
         mode = env.get("MATCHER_ENV", "development")
         if mode not in ("development", "testing", "production"):
             raise ConfigError(f"MATCHER_ENV must be development, testing or production, got {mode!r}")
@@ -145,7 +211,7 @@ class Settings:
             database_url=env.get("MATCHER_DATABASE_URL") or cls.database_url,
             secret_key=secret,
             geocoder_url=env.get("MATCHER_GEOCODER_URL", ""),
-            stale_after_days=_int(env, "MATCHER_STALE_AFTER_DAYS", 180),
+            stale_after_days=_int(env, "MATCHER_STALE_AFTER_DAYS", 180, minimum=1),
             log_level=env.get("MATCHER_LOG_LEVEL", "INFO").upper(),
             log_format=env.get("MATCHER_LOG_FORMAT") or ("json" if mode == "production" else "text"),
             retention_years=_int(env, "MATCHER_RETENTION_YEARS", 5),
@@ -157,7 +223,14 @@ class Settings:
             smtp_url=env.get("MATCHER_SMTP_URL", "").strip(),
             mail_from=env.get("MATCHER_MAIL_FROM", "").strip() or cls.mail_from,
             base_url=(env.get("MATCHER_BASE_URL", "").strip() or cls.base_url).rstrip("/"),
+            **{name: _int(env, PREFIX + name.upper(), getattr(cls, name), minimum=1) for name in PATHWAY_SETTINGS},
         )
+
+
+def settings_of(session: Any) -> Settings:
+    """Return the settings of the runtime that opened ``session``; a bare session (a script) reads the environment."""
+    runtime = session.info.get(RUNTIME_KEY)
+    return runtime.settings if runtime is not None else Settings.from_env()
 
 
 def tile_template(raw: str) -> str:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
+
+from matcher.clock import utcnow  # noqa: F401  (column defaults and operations import it from here)
+from matcher.config import RUNTIME_KEY  # the Session.info key of the runtime (see models.make_session_factory)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -35,9 +39,6 @@ def parse_id(text: str | None) -> int | None:
     return None
 
 
-def utcnow() -> dt.datetime:
-    """Return the current time, timezone-aware in UTC."""
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class UTCDateTime(TypeDecorator):
@@ -100,3 +101,12 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.close()
+
+
+def session_runtime(session: Session) -> Any:
+    """Return the runtime that opened ``session``; LookupError when it was opened without one."""
+    runtime = session.info.get(RUNTIME_KEY)
+    if runtime is None:
+        raise LookupError("this session was opened without a runtime: open it with Runtime.sessions(engine), "
+                          "or pass the index holder explicitly")
+    return runtime

@@ -18,8 +18,8 @@ from matcher.catalogue.hsds_import import import_services, load_services
 from matcher.catalogue.mentors_import import import_mentors
 from matcher.catalogue.models import District, Offer, Organisation, OrganisationKind
 from matcher.catalogue.taxonomy import load_terms_file
-from matcher.clock import local_today
-from matcher.config import Settings
+from matcher.clock import local_today, utcnow
+from matcher.config import settings_of
 from matcher.pathways.demo import seed_pathways
 from matcher.resources import SEEDS_DIR
 
@@ -80,11 +80,11 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print, today: dt.dat
 
 def enrol_demo_two_factor(session: Session, totp_keys: tuple[str, ...] | None = None) -> None:
     """Give every demo user who needs a one-time code the demo authenticator key, sealed with MATCHER_TOTP_KEY."""
-    keys = totp_keys or Settings.from_env().totp_keys
+    keys = totp_keys or settings_of(session).totp_keys
     for user in session.scalars(select(User).where(User.totp_secret.is_(None))):
         if user.requires_two_factor:
             user.totp_secret = seal(DEMO_TOTP_SECRET, keys)
-            user.totp_confirmed_at = dt.datetime.now(dt.timezone.utc)
+            user.totp_confirmed_at = utcnow()
     session.flush()
 
 

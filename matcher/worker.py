@@ -1,4 +1,8 @@
-"""The worker: sends the outbox and runs the periodic jobs (``matcher worker [--once]``)."""
+"""The worker: sends the outbox and runs the periodic jobs (``matcher worker [--once]``).
+
+It runs on a runtime of its own (``matcher.runtime``): its settings, its clock for "now", and
+sessions that carry it, so the jobs see the same thresholds as the app.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from matcher.mail.jobs import Job, run_due
 from matcher.mail.sender import SendReport, send_due, worker_id
 from matcher.mail.smtp import SmtpTarget
 from matcher.pathways.warnings import warnings_for
+from matcher.runtime import Runtime
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 5
@@ -62,15 +67,15 @@ def jobs(settings: Settings) -> list[Job]:
             Job("warnings_weekly", _weekly_warnings, next_monday)]
 
 
-def run_once(factory: sessionmaker[Session], settings: Settings, owner: str | None = None) -> tuple[SendReport, list[str]]:
-    """Run due jobs, then send what is due (the jobs' mails included); return what happened."""
-    owner = owner or worker_id()
-    ran = run_due(factory, jobs(settings), owner)
+def run_once(factory: sessionmaker[Session], runtime: Runtime, owner: str | None = None) -> tuple[SendReport, list[str]]:
+    """Run due jobs at the runtime clock's now, then send what is due (the jobs' mails included)."""
+    owner, settings = owner or worker_id(), runtime.settings
+    ran = run_due(factory, jobs(settings), owner, runtime.clock.now())
     report = send_due(factory, SmtpTarget.parse(settings.smtp_url), settings.mail_from, owner=owner)
     return report, ran
 
 
-def run_forever(factory: sessionmaker[Session], settings: Settings, poll: float = POLL_SECONDS) -> None:
+def run_forever(factory: sessionmaker[Session], runtime: Runtime, poll: float = POLL_SECONDS) -> None:
     """Loop until SIGTERM/SIGINT: jobs and sending every ``poll`` seconds."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -78,7 +83,7 @@ def run_forever(factory: sessionmaker[Session], settings: Settings, poll: float 
     owner = worker_id()
     while not stop.is_set():
         try:
-            report, ran = run_once(factory, settings, owner)
+            report, ran = run_once(factory, runtime, owner)
             if report.sent or report.retried or report.failed or report.uncertain or ran:
                 log.info("worker pass", extra={"sent": report.sent, "retried": report.retried,
                                                "failed": report.failed, "uncertain": report.uncertain, "jobs": ran})

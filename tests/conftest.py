@@ -8,10 +8,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
 
 from matcher.db import make_engine
 from matcher.migrate import upgrade
+from matcher.runtime import Runtime
 from tests.fuzzing import FUZZING, PROFILE
 from tests.pg import PostgresServer
 
@@ -104,9 +104,15 @@ def engine(migrated_url):
 
 
 @pytest.fixture
-def session(engine):
-    """Return a session; the test decides when to commit."""
-    with Session(engine, expire_on_commit=False) as s:
+def runtime():
+    """Return a runtime of its own (testing settings, the system clock, empty index holders)."""
+    return Runtime.from_env({"MATCHER_ENV": "testing"})
+
+
+@pytest.fixture
+def session(engine, runtime):
+    """Return a session carrying the test's runtime; the test decides when to commit."""
+    with runtime.sessions(engine)() as s:
         yield s
 
 

@@ -1,6 +1,7 @@
 """Load test of matcher on PostgreSQL under gunicorn, with a worker kill and a database restart.
 
     .venv/bin/python bench/load/run_load.py [--offers 300000] [--duration 60] [--users N] [--dump PATH]
+        [--index-cache DIR]
 
 Starts a throw-away PostgreSQL on 127.0.0.1, migrates and seeds the demo data (plus N generated
 offers with --offers N; --dump PATH saves that database, or restores it when PATH exists), serves
@@ -61,6 +62,23 @@ def worker_pids(master: int) -> list[int]:
         return [int(x) for x in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
     except OSError:
         return []
+
+
+def process_memory(master: int) -> str:
+    """Return RSS and PSS of the gunicorn master and each worker, in MB."""
+    parts = []
+    for label, pid in [("master", master)] + [(f"worker {p}", p) for p in worker_pids(master)]:
+        try:
+            rss = pss = 0
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) // 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) // 1024
+            parts.append(f"{label} RSS {rss:,} MB / PSS {pss:,} MB")
+        except OSError:
+            continue
+    return "; ".join(parts)
 
 
 def wait_http(port: int, timeout: float) -> None:
@@ -206,6 +224,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-faults", action="store_true")
     ap.add_argument("--warmup-timeout", type=float, default=900)
     ap.add_argument("--keep-log", type=Path, default=None, help="copy gunicorn's log here")
+    ap.add_argument("--index-cache", type=Path, default=None,
+                    help="build the indexes into this folder first (`matcher index build`, timed) and serve with "
+                         "`--index-cache` (start-up then reads them instead of building)")
     ap.add_argument("--dump", type=Path, default=None,
                     help="reuse the prepared database in this pg_dump file if it exists (--offers then only labels the run), "
                          "else prepare it as usual and save it there; a 300,000-offer import takes ~15 min")
@@ -250,10 +271,18 @@ def main(argv=None) -> int:
             conn.execute("ANALYZE")
         tokens = {e: matcher_cmd(env, "users", "token", e).strip() for e in (CONTACT, KEY_STAFF)}
 
+        cache_note = ""
+        serve_extra: list[str] = []
+        if args.index_cache:
+            t0 = time.time()
+            built = matcher_cmd(env, "index", "build", "--index-cache", str(args.index_cache)).strip()
+            cache_note = f"`matcher index build` before serving: {time.time() - t0:.1f} s ({built})"
+            log(cache_note)
+            serve_extra = ["--index-cache", str(args.index_cache)]
         port = free_port()
         with gunicorn_log.open("wb") as fh:
             server = subprocess.Popen([str(Path(sys.executable).parent / "matcher"), "serve", "--host", "127.0.0.1",
-                                       "--port", str(port), "--workers", str(args.workers)],
+                                       "--port", str(port), "--workers", str(args.workers), *serve_extra],
                                       env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
         t0 = time.time()
         wait_http(port, args.warmup_timeout)  # the master builds the search and match indexes before it listens
@@ -295,6 +324,8 @@ def main(argv=None) -> int:
             f"{[(s.endpoint, s.status, s.detail[:80]) for s in warm_errors[:3]]}")
         sh.samples.clear()
         sh.timeout = 30.0
+        memory = process_memory(server.pid)
+        log("resident memory after warm-up: " + memory)
 
         windows: list[tuple[float, float]] = []
         events: list[str] = []
@@ -341,8 +372,14 @@ def main(argv=None) -> int:
               f"{os.cpu_count()} CPUs shared by load generator, gunicorn and PostgreSQL\n")
         if import_note:
             print(f"Catalogue import: {import_note}\n")
-        print(f"Server start until /healthz answered: {ready_s:.1f} s (indexes built in the master before forking). "
-              f"Warm-up before the clock: {warmup_s:.1f} s ({args.workers * 3} match + search requests).\n")
+        print(f"Server start until /healthz answered: {ready_s:.1f} s ("
+              f"{'indexes read from the index cache' if args.index_cache else 'indexes built'} in the master "
+              f"before forking). Warm-up before the clock: {warmup_s:.1f} s ({args.workers * 3} match + search "
+              f"requests). Load average at the end: {os.getloadavg()[0]:.1f}.\n")
+        if cache_note:
+            print(cache_note + "\n")
+        print(f"Resident memory after warm-up (RSS; workers share the master's pages copy-on-write, PSS is each "
+              f"one's share): {memory}\n")
         print("Faults:\n" + ("\n".join("- " + e for e in events) or "- none") + "\n")
         print(table + "\n")
         o = summary["overall"]

@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Numeric, Time, bindparam, delete, select, update
@@ -74,6 +75,8 @@ class BulkWriter:
         self.rev: int | None = None
         self.wrote = False
         self._next_id: dict[str, int] = {}
+        # Organisations of services kept unchanged without parsing: external id -> (first record index, row id).
+        self.kept_orgs: dict[str, tuple[int, int]] = {}
         self._last_point: tuple[Any, int | None] = (None, None)
 
     # ------------------------------------------------------------------ values
@@ -129,6 +132,24 @@ class BulkWriter:
             ids.append(term_id)
         return sorted(set(ids))
 
+    # ------------------------------------------------------------------ unchanged records
+    def unchanged(self, candidates: list[tuple[str, str]]) -> dict[str, int]:
+        """Map each external id whose offer was imported from exactly this JSON text to its organisation's row id."""
+        if not candidates:
+            return {}
+        t = Offer.__table__
+        rows = self.conn.execute(select(t.c.external_id, t.c.import_digest, t.c.organisation_id)
+                                 .where(t.c.external_id.in_([ext for ext, _ in candidates])))
+        stored = {r[0]: (r[1], r[2]) for r in rows}
+        return {ext: found[1] for ext, text in candidates
+                if (found := stored.get(ext)) is not None and found[0] == digest(PROFILE, self.strict, text)}
+
+    def keep(self, index: int, organisation: str, organisation_id: int) -> None:
+        """Count a service kept as it is; its organisation stays as stored unless an earlier service sets it."""
+        self.summary.count("unchanged")
+        if organisation not in self.orgs and organisation not in self.kept_orgs:
+            self.kept_orgs[organisation] = (index, organisation_id)
+
     # ------------------------------------------------------------------ writing
     def write(self, chunk: Sequence[tuple[int, ParsedService, str]]) -> None:
         """Create, update or skip the services of ``chunk``: record index, parsed service, its source as JSON."""
@@ -175,8 +196,11 @@ class BulkWriter:
 
     def _organisations(self, chunk: Sequence[tuple[int, ParsedService, str]]) -> dict[str, int]:
         first: dict[str, ParsedService] = {}
-        for _, s, _ in chunk:
+        for index, s, _ in chunk:
             ext = s.organisation.external_id
+            kept = self.kept_orgs.get(ext)
+            if kept is not None and ext not in self.orgs and kept[0] < index:
+                self.orgs[ext] = kept[1]  # its first service in this import was kept unchanged: so is it
             if ext not in self.orgs and ext not in first:
                 first[ext] = s  # the first service of an organisation in an import sets it
         if first:
@@ -369,16 +393,15 @@ class BulkWriter:
                     copy.write_row([row[c] for c in columns])
             return
         convert = self._converters(table, columns)
-        data = [tuple(row[c] for c in columns) for row in rows]
-        for j, proc in convert:  # only dates, times and decimals need converting; JSON is text already
-            memo: dict[Any, Any] = {}
-            for k, row in enumerate(data):
-                v = row[j]
-                if v is not None:
-                    out = memo.get(v)
-                    if out is None:
-                        out = memo[v] = proc(v)
-                    data[k] = (*row[:j], out, *row[j + 1:])
+        if not convert:
+            data = list(map(itemgetter(*columns), rows)) if len(columns) > 1 else [(r[columns[0]],) for r in rows]
+        else:  # only dates, times and decimals need converting (JSON is text already): column by column
+            values = [[row[c] for row in rows] for c in columns]
+            for j, proc in convert:
+                memo: dict[Any, Any] = {}
+                values[j] = [None if v is None else memo[v] if v in memo else memo.setdefault(v, proc(v))
+                             for v in values[j]]
+            data = list(zip(*values))
         placeholders = ", ".join("?" for _ in columns)
         driver.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({placeholders})", data)  # nosec B608
 

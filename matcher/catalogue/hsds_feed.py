@@ -20,6 +20,7 @@ from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.hsds_export import PUBLIC, organisation_dict, service_dict, stable_id
 from matcher.catalogue.hsds_terms import Term, all_terms, find_taxonomy, find_term
 from matcher.catalogue.models import InterestTerm, Offer, OfferKind, Organisation
+from matcher.clock import utcnow
 
 # Metres per degree of latitude; longitude degrees shrink with cos(latitude).
 METRES_PER_DEGREE = 111_320.0
@@ -277,7 +278,7 @@ def organisation_view(org: Organisation) -> dict[str, Any]:
 def last_modified(offer: Offer) -> str:
     """Return when the offer or its organisation last changed, as HSDS ``last_modified``."""
     stamps = [s for s in (offer.updated_at, offer.organisation.updated_at) if s is not None]
-    when = max(stamps) if stamps else dt.datetime.now(dt.timezone.utc)
+    when = max(stamps) if stamps else utcnow()
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.timezone.utc)
     return when.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from typing import Any, Protocol
 
@@ -44,6 +45,18 @@ def link_problem(value: str) -> str | None:
     scheme = value.strip().split(":", 1)[0][:20] if ":" in value else ""
     shown = f"{scheme}:" if scheme else repr(value[:40])
     return f"must be an http(s), mailto or tel link, got {shown}"
+
+
+_INVISIBLE_TEXT = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
+_LINK_KEYS_TEXT = tuple(f'"{key}"' for key in sorted(URL_KEYS))
+# An escape that may spell an ASCII letter of a key or an invisible character (a superset of both).
+_RISKY_ESCAPE = re.compile(r"\\u(?:00[0-7]|061[cC]|180[eE]|20[0-6]|[fF][eE][fF][fF])")
+
+
+def may_hold_bad_links_or_names(text: str) -> bool:
+    """Tell from a record's JSON text whether it can hold a link or name ``check_links_and_names`` refuses."""
+    return (("\\u" in text and _RISKY_ESCAPE.search(text) is not None) or _INVISIBLE_TEXT.search(text) is not None
+            or any(key in text for key in _LINK_KEYS_TEXT))
 
 
 def check_links_and_names(c: Failing, raw: Any, path: str = "") -> None:
@@ -86,13 +99,18 @@ class OrganisationLedger:
     def check(self, service: Service, index: int, errors: list[RecordError]) -> bool:
         """Return False (and append an error) when the service's organisation differs from an earlier one."""
         org = service.organisation
-        digest = hashlib.sha256(json.dumps(org.source, sort_keys=True, ensure_ascii=False,
+        return self.check_source(org.external_id, org.source, service.external_id, index, errors)
+
+    def check_source(self, org_id: str, source: Any, service_id: str, index: int,
+                     errors: list[RecordError]) -> bool:
+        """Check an organisation by its id and HSDS object, as ``check`` does for a parsed service."""
+        digest = hashlib.sha256(json.dumps(source, sort_keys=True, ensure_ascii=False,
                                            default=str).encode()).digest()
-        first = self.seen.setdefault(org.external_id, (digest, index))
+        first = self.seen.setdefault(org_id, (digest, index))
         if first[0] == digest:
             return True
         errors.append(RecordError(
-            f"service[{index}] id={service.external_id}", "organization",
-            f"organisation id {org.external_id!r} appears with different content in service[{first[1]}]; "
+            f"service[{index}] id={service_id}", "organization",
+            f"organisation id {org_id!r} appears with different content in service[{first[1]}]; "
             "one id must mean one organisation"))
         return False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
@@ -85,50 +87,60 @@ def import_services(session: Session, services: Iterable[Any], *, strict: bool =
     With ``strict=False`` (for generic HSDS directories) coordinates outside Denmark and
     non-Danish postcodes are flagged and left out instead of refusing the file.
     """
+    with _fewer_collections():
+        return _import(session, services, strict, source, progress)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while an import allocates millions of short-lived objects."""
+    saved = gc.get_threshold()
+    gc.set_threshold(max(saved[0], 100_000), max(saved[1], 50), max(saved[2], 100))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
+def _import(session: Session, services: Iterable[Any], strict: bool, source: str,
+            progress: Progress | None) -> ImportSummary:
     errors: list[RecordError] = []
-    total_errors = 0
     seen: dict[str, int] = {}
     ledger = OrganisationLedger()
     summary = ImportSummary()
     writer = BulkWriter(session, summary, strict)
     chunk: list[tuple[int, Any, str]] = []
     total = len(services) if isinstance(services, (list, tuple)) else None
-    n = 0
-    try:
-        pairs = services.with_sources() if isinstance(services, ServiceStream) else ((s, None) for s in services)
-        for i, (raw, text) in enumerate(pairs):
+    total_errors = n = 0
+    pairs = services.with_sources() if isinstance(services, ServiceStream) else ((s, None) for s in services)
+    for batch, failure in _batches(pairs):
+        kept = writer.unchanged([c for c in map(_candidate, batch) if c is not None])
+        for i, raw, text in batch:
             n = i + 1
             found: list[RecordError] = []
-            s = parse_service(raw, i, found, strict=strict)
-            if s is not None and not ledger.check(s, i, found):
-                s = None  # one organisation id with two different contents in one file
-            if s is not None and s.external_id in seen:
-                found.append(RecordError(f"service[{i}] id={s.external_id}", "id",
-                                         f"duplicates service[{seen[s.external_id]}]"))
-                s = None
-            source_json = ""
-            if s is not None:
-                seen[s.external_id] = i
-                try:
-                    source_json = text if text is not None else to_json(raw)
-                except ValueError:
-                    found.append(RecordError(f"service[{i}] id={s.external_id}", "-",
-                                             "contains a number JSON cannot hold (NaN or infinite)"))
+            org = _kept_organisation(raw, kept, seen)
+            if org is not None:  # the same bytes as its last import: valid then, so valid now; not parsed again
+                ext = raw["id"].strip()
+                if ledger.check_source(org, raw["organization"], ext, i, found):
+                    seen[ext] = i
+                    writer.keep(i, org, kept[ext])
+            else:
+                s, source_json = _parse(raw, text, i, found, strict, ledger, seen)
+                if not found and not total_errors:
+                    chunk.append((i, s, source_json))
+                    if len(chunk) >= CHUNK:
+                        writer.write(chunk)
+                        chunk.clear()
             if found:
                 total_errors += len(found)
                 errors.extend(found[:max(0, MAX_ERRORS - len(errors))])
                 chunk.clear()
-            elif not total_errors:
-                chunk.append((i, s, source_json))
-                if len(chunk) >= CHUNK:
-                    writer.write(chunk)
-                    chunk.clear()
             if progress and (n % CHUNK == 0):
                 progress(n, total)
-    except DocumentError as exc:
-        total_errors += 1
-        stream = services.stream if isinstance(services, ServiceStream) else None
-        errors.append(_explain(stream, exc, n))
+        if failure is not None:
+            total_errors += 1
+            stream = services.stream if isinstance(services, ServiceStream) else None
+            errors.append(_explain(stream, failure, n))
     if total_errors:
         raise ImportFailed(errors, source, total=total_errors)
     if chunk:
@@ -137,3 +149,60 @@ def import_services(session: Session, services: Iterable[Any], *, strict: bool =
     if progress:
         progress(n, total if total is not None else n)
     return summary
+
+
+def _batches(pairs: Iterator[tuple[Any, str | None]]) -> Iterator[tuple[list, DocumentError | None]]:
+    """Yield the records in lists of ``CHUNK`` (index, service, text); the last with the document error, if any."""
+    batch: list[tuple[int, Any, str | None]] = []
+    try:
+        for i, (raw, text) in enumerate(pairs):
+            batch.append((i, raw, text))
+            if len(batch) >= CHUNK:
+                yield batch, None
+                batch = []
+    except DocumentError as exc:
+        yield batch, exc
+        return
+    yield batch, None
+
+
+def _candidate(item: tuple[int, Any, str | None]) -> tuple[str, str] | None:
+    """Return (external id, JSON text) of a record that may be unchanged since its last import, else None."""
+    _, raw, text = item
+    if text is None or not isinstance(raw, dict):
+        return None
+    ext, org = raw.get("id"), raw.get("organization")
+    if not isinstance(ext, str) or not isinstance(org, dict) or not isinstance(org.get("id"), str):
+        return None
+    return ext.strip(), text
+
+
+def _kept_organisation(raw: Any, kept: dict[str, int], seen: dict[str, int]) -> str | None:
+    """Return the organisation id of a record to keep without parsing (its bytes are those last imported)."""
+    if not kept or not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        return None
+    ext = raw["id"].strip()
+    if ext not in kept or ext in seen:  # a second record with one id is parsed, to name the duplicate
+        return None
+    return raw["organization"]["id"].strip()
+
+
+def _parse(raw: Any, text: str | None, i: int, found: list[RecordError], strict: bool,
+           ledger: OrganisationLedger, seen: dict[str, int]) -> tuple[Any, str]:
+    """Validate one record fully; return the parsed service (None when bad) and its source JSON."""
+    s = parse_service(raw, i, found, strict=strict, text=text)
+    if s is not None and not ledger.check(s, i, found):
+        s = None  # one organisation id with two different contents in one file
+    if s is not None and s.external_id in seen:
+        found.append(RecordError(f"service[{i}] id={s.external_id}", "id",
+                                 f"duplicates service[{seen[s.external_id]}]"))
+        s = None
+    source_json = ""
+    if s is not None:
+        seen[s.external_id] = i
+        try:
+            source_json = text if text is not None else to_json(raw)
+        except ValueError:
+            found.append(RecordError(f"service[{i}] id={s.external_id}", "-",
+                                     "contains a number JSON cannot hold (NaN or infinite)"))
+    return s, source_json

@@ -13,7 +13,7 @@ from matcher.catalogue import hsds_profile as P
 from matcher.catalogue.districts import slugify
 from matcher.catalogue.errors import RecordError, bad_characters
 from matcher.catalogue.models import GenderRestriction, OfferKind, OfferStatus, OrganisationKind
-from matcher.catalogue.hsds_hygiene import check_links_and_names
+from matcher.catalogue.hsds_hygiene import check_links_and_names, may_hold_bad_links_or_names
 
 POSTCODE = re.compile(r"^\d{4}$")
 
@@ -144,8 +144,13 @@ class _Checker:
         return good
 
 
-def parse_service(raw: Any, index: int, errors: list[RecordError], strict: bool = True) -> ParsedService | None:
-    """Validate one HSDS service; append field errors and return None when it is bad."""
+def parse_service(raw: Any, index: int, errors: list[RecordError], strict: bool = True,
+                  text: str | None = None) -> ParsedService | None:
+    """Validate one HSDS service; append field errors and return None when it is bad.
+
+    ``text``, the record's JSON text when known, lets the link and name walk be skipped for a
+    record whose text holds no link key, no invisible character and no escape.
+    """
     label = f"service[{index}]"
     if not isinstance(raw, dict):
         errors.append(RecordError(label, "-", f"must be an object, got {type(raw).__name__}"))
@@ -154,7 +159,8 @@ def parse_service(raw: Any, index: int, errors: list[RecordError], strict: bool 
         label = f"service[{index}] id={raw['id']}"
     c = _Checker(label, errors)
     before = len(errors)
-    check_links_and_names(c, raw)
+    if text is None or may_hold_bad_links_or_names(text):
+        check_links_and_names(c, raw)
     ext_id = c.text(raw, "id", "id", required=True, limit=120)
     title = c.text(raw, "name", "name", required=True, limit=200)
     description = c.text(raw, "description", "description") or ""

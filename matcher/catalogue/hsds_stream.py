@@ -11,6 +11,8 @@ brackets would otherwise cost the parser gigabytes.
 from __future__ import annotations
 
 import io
+import json
+import math
 import re
 from collections import deque
 from collections.abc import Iterator
@@ -71,9 +73,16 @@ class _Guard(io.RawIOBase):
         # For a list document: the raw text of each element that is an object or list, in order, so
         # that the source of a service is stored (and hashed) as it came, without serialising it again.
         self.capture: bool | None = None  # decided by the document's first bracket
-        self.sources: deque[bytes] = deque()
+        self.keep_out = True  # False once the list path reads the elements from ``sources`` instead
+        # Elements ("item", bytes) and what lies between them ("gap", bytes, after an element, before one).
+        self.sources: deque[tuple] = deque()
         self._open = False  # an element began in an earlier chunk and has not closed yet
         self._partial: list[bytes] = []
+        self._in_gap = False  # between elements of the top-level list
+        self._after_item = False  # the gap began after an element (not after the opening bracket)
+        self._gap: list[bytes] = []
+        self._gap_bytes = 0
+        self.list_closed = False  # the top-level list has closed: only whitespace may follow
 
     def readable(self) -> bool:
         return True
@@ -103,7 +112,8 @@ class _Guard(io.RawIOBase):
         if _SURROGATE_ESCAPE.search(data):
             data = _LONE_SURROGATE.sub(_noncharacter, data)
         self._check(data)
-        self.out += data
+        if self.keep_out:
+            self.out += data
         self.offset += len(data)
 
     def _check(self, data: bytes) -> None:
@@ -120,23 +130,19 @@ class _Guard(io.RawIOBase):
         inside = self.string_start is not None
         steps = _STEP[a]
         brackets = np.flatnonzero(steps)
-        if len(brackets):
-            outside = brackets[(np.searchsorted(quotes, brackets) + inside) % 2 == 0]
-            step = steps[outside]
-            depth = self.depth + np.cumsum(step, dtype=np.int64)
-            if len(depth):
-                if depth.max() > MAX_DEPTH:
-                    where = self.offset + int(outside[np.argmax(depth > MAX_DEPTH)])
-                    raise DocumentError(f"nested deeper than {MAX_DEPTH} levels at byte {where}")
-                if self.capture is None:
-                    self.capture = a[outside[0]] == 91  # "[": a list of services
-                if self.capture:
-                    self._spans(data, outside, step, depth)
-                self.depth = int(depth[-1])
-            elif self._open:
-                self._partial.append(data)
-        elif self._open:
-            self._partial.append(data)
+        outside = brackets[(np.searchsorted(quotes, brackets) + inside) % 2 == 0] if len(brackets) else brackets
+        step = steps[outside]
+        depth = self.depth + np.cumsum(step, dtype=np.int64)
+        if len(depth):
+            if depth.max() > MAX_DEPTH:
+                where = self.offset + int(outside[np.argmax(depth > MAX_DEPTH)])
+                raise DocumentError(f"nested deeper than {MAX_DEPTH} levels at byte {where}")
+            if self.capture is None:
+                self.capture = a[outside[0]] == 91  # "[": a list of services
+            self.depth = int(depth[-1])
+        if self.capture:
+            edges = ((step > 0) & (depth <= 2)) | ((step < 0) & (depth <= 1))
+            self._split(data, outside[edges].tolist(), step[edges].tolist(), depth[edges].tolist())
         marks = quotes + self.offset
         if inside:
             marks = np.concatenate(([self.string_start], marks))
@@ -149,25 +155,42 @@ class _Guard(io.RawIOBase):
         plain = data.rstrip(b"\\")
         self.backslashes = n - len(plain) + (self.backslashes if not plain else 0)
 
-    def _spans(self, data: bytes, positions: np.ndarray, step: np.ndarray, depth: np.ndarray) -> None:
-        """Keep the raw text of each element of the top-level list that closes in this chunk."""
-        opening = (step > 0) & (depth == 2)
-        edges = (opening | ((step < 0) & (depth == 1)))
-        start = None  # where the element open in this chunk began
-        for pos, is_open in zip(positions[edges].tolist(), opening[edges].tolist(), strict=True):
-            if is_open:
-                start = pos
-            elif start is not None:
-                self.sources.append(data[start:pos + 1])
-                start = None
-            else:  # the element began in an earlier chunk
-                self._partial.append(data[:pos + 1])
-                self.sources.append(b"".join(self._partial))
-                self._partial, self._open = [], False
-        if start is not None:
-            self._partial, self._open = [data[start:]], True
-        elif self._open and not edges.any():
-            self._partial.append(data)
+    def _split(self, data: bytes, positions: list[int], steps: list[int], depths: list[int]) -> None:
+        """Cut the top-level list into its elements and the bytes between them, across chunk boundaries."""
+        gap_from = 0 if self._in_gap else None
+        item_from = 0 if self._open else None
+        tail_from = 0 if self.list_closed else None
+        for pos, step, depth in zip(positions, steps, depths, strict=True):
+            if self.list_closed or depth < 0:
+                raise DocumentError(f"not valid JSON (near byte {self.offset + pos}): more after the end of the list")
+            if step > 0 and depth == 1:  # the list opens
+                self._in_gap, self._after_item, gap_from = True, False, pos + 1
+            elif step > 0:  # an element opens
+                self._end_gap(data[gap_from:pos], before_item=True)
+                self._open, item_from, gap_from = True, pos, None
+            elif depth == 1:  # an element closes
+                self._partial.append(data[item_from:pos + 1])
+                self.sources.append(("item", b"".join(self._partial)))
+                self._partial, self._open, item_from = [], False, None
+                self._in_gap, self._after_item, gap_from = True, True, pos + 1
+            else:  # the list closes
+                self._end_gap(data[gap_from:pos], before_item=False)
+                self.list_closed, gap_from, tail_from = True, None, pos + 1
+        if item_from is not None:
+            self._partial.append(data[item_from:])
+        if gap_from is not None:
+            self._gap.append(data[gap_from:])
+            self._gap_bytes += len(data) - gap_from
+            if self._gap_bytes > MAX_TEXT_BYTES:
+                raise DocumentError(f"more than {MAX_TEXT_BYTES} bytes of values between two services "
+                                    f"(near byte {self.offset})")
+        if tail_from is not None and data[tail_from:].strip(_WHITESPACE):
+            raise DocumentError(f"not valid JSON (near byte {self.offset + tail_from}): more after the end of the list")
+
+    def _end_gap(self, last: bytes, before_item: bool) -> None:
+        self._gap.append(last)
+        self.sources.append(("gap", b"".join(self._gap), self._after_item, before_item))
+        self._gap, self._gap_bytes, self._in_gap = [], 0, False
 
     def _run_before(self, data: bytes, pos: int) -> int:
         """Return how many backslashes directly precede ``data[pos]`` (runs may start in the last chunk)."""
@@ -188,15 +211,13 @@ def stream_with_sources(source: IO[bytes] | bytes | str) -> Iterator[tuple[Any, 
         source = source.encode("utf-8", "surrogatepass")
     raw = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
     guard = _Guard(raw)
-    stream = io.BufferedReader(guard, CHUNK)
     try:
+        if _first_checked(guard) == b"[":
+            yield from _list(guard)
+            return
+        stream = io.BufferedReader(guard, CHUNK)
         first = _first_byte(stream)
-        if first == b"[":
-            sources = guard.sources
-            for item in ijson.items(stream, "item", use_float=True):
-                text = sources.popleft() if guard.capture and isinstance(item, (dict, list)) else None
-                yield item, None if text is None else text.decode("utf-8")
-        elif first == b"{":
+        if first == b"{":
             for item in _object(stream):
                 yield item, None
         elif first == b"":
@@ -209,6 +230,64 @@ def stream_with_sources(source: IO[bytes] | bytes | str) -> Iterator[tuple[Any, 
         if isinstance(exc, DocumentError):
             raise
         raise DocumentError(f"not valid JSON (near byte {guard.offset}): {_first_line(exc)}") from None
+
+
+def _first_checked(guard: _Guard) -> bytes:
+    """Return the first byte of the document after a byte-order mark and whitespace, reading as needed."""
+    while True:
+        head = bytes(guard.out[:3]) == _BOM
+        rest = guard.out[3:] if head else guard.out
+        stripped = rest.lstrip(_WHITESPACE)
+        if stripped or guard.eof:
+            return bytes(stripped[:1])
+        guard._fill()
+
+
+def _list(guard: _Guard) -> Iterator[tuple[Any, str | None]]:
+    """Yield the elements of a top-level list: each element the standard library's C decoder reads alone."""
+    guard.keep_out = False
+    guard.out.clear()
+    sources = guard.sources
+    while True:
+        while sources:
+            event = sources.popleft()
+            if event[0] == "item":
+                text = event[1].decode("utf-8")
+                yield _decode(text), text
+            else:
+                yield from ((value, None) for value in _between(*event[1:]))
+        if guard.eof:
+            break
+        guard._fill()
+        guard.out.clear()
+    if not guard.list_closed or guard.string_start is not None:
+        raise DocumentError(f"not valid JSON (near byte {guard.offset}): the document ends before its list does")
+
+
+def _between(gap: bytes, after_item: bool, before_item: bool) -> list[Any]:
+    """Return the values (not objects or lists) between two elements; refuse what is not commas and values."""
+    stripped = gap.strip(_WHITESPACE)
+    if stripped == (b"," if after_item and before_item else b""):
+        return []
+    head, tail = ("0" if after_item else ""), ("0" if before_item else "")
+    values = _decode(f"[{head}{gap.decode('utf-8')}{tail}]")
+    return values[1 if after_item else 0:len(values) - (1 if before_item else 0)]
+
+
+def _decode(text: str) -> Any:
+    """Decode strict JSON: no NaN, no Infinity, no number too large for a float."""
+    return json.loads(text, parse_float=_finite, parse_constant=_refuse)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number {text[:40]} is too large")
+    return value
+
+
+def _refuse(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON")
 
 
 def _first_byte(stream: io.BufferedReader) -> bytes:

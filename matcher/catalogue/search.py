@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Float, String, Text, cast, or_, select, type_coerce, union
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from matcher.catalogue.errors import RecordError
@@ -18,22 +17,20 @@ from matcher.catalogue.models import (
     WEEKDAYS,
     CatalogueRevision,
     District,
-    InterestTerm,
     Offer,
     OfferKind,
-    OfferSchedule,
     OfferStatus,
     Organisation,
-    offer_interests,
 )
+from matcher.catalogue.reader import listing, read_offers
 from matcher.catalogue.taxonomy import match_terms
 from matcher.clock import local_today
-from matcher.db import parse_id
+from matcher.db import parse_id, session_runtime
 from matcher.matching.geo import default_geocoder
 from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
 from matcher.matching.index_update import patch_search_index
 from matcher.matching.keeper import IndexKeeper
-from matcher.matching.search_index import DAYPARTS, GENDER_RULES, SORTS, Listing, SearchIndex, schedule_slots
+from matcher.matching.search_index import DAYPARTS, GENDER_RULES, SORTS, Listing, SearchIndex
 from matcher.matching.interests import InterestMatcher
 from matcher.matching.text import normalise
 
@@ -211,12 +208,29 @@ def parse_query(args: Mapping[str, Any]) -> SearchQuery:
         offset=_int(args, "offset", 0, 1_000_000) or 0)
 
 
-# -- the interest matcher and the search index, kept per process and database ---------------------------
+# -- the interest matcher and the search index, kept per runtime and database ----------------------------
 
-_cache_lock = threading.Lock()
-_cache: dict[str, Any] = {}
-#: The search index per database, rebuilt when the catalogue revision moves (in the background when slow).
-indexes: IndexKeeper[SearchIndex] = IndexKeeper("search index")
+class SearchIndexes:
+    """Holds the interest matcher and the search index per database, for one runtime (app, command, worker).
+
+    The search index is rebuilt when the catalogue revision moves (in the background when slow).
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.matchers: dict[str, Any] = {}
+        self.indexes: IndexKeeper[SearchIndex] = IndexKeeper("search index")
+
+    def clear(self) -> None:
+        """Forget the cached interest matcher and search index (after a taxonomy edit, a restore, tests)."""
+        with self.lock:
+            self.matchers.clear()
+        self.indexes.clear()
+
+
+def holder_of(session: Session, holder: SearchIndexes | None = None) -> SearchIndexes:
+    """Return ``holder``, or the search indexes of the runtime that opened ``session``."""
+    return holder if holder is not None else session_runtime(session).search
 
 
 def database_key(session: Session) -> str:
@@ -234,25 +248,27 @@ def catalogue_stamp(session: Session) -> tuple[int, str]:
     return (row[0], row[1].isoformat()) if row else (0, "")
 
 
-def _matcher(session: Session, key: tuple, private: bool) -> tuple[InterestMatcher, dict[str, set[str]]]:
-    with _cache_lock:
-        held = _cache.get("key")
+def _matcher(holder: SearchIndexes, session: Session, key: tuple,
+             private: bool) -> tuple[InterestMatcher, dict[str, set[str]]]:
+    cache = holder.matchers
+    with holder.lock:
+        held = cache.get("key")
         if not private and held == key:
-            return _cache["matcher"], _cache["aliases"]
+            return cache["matcher"], cache["aliases"]
     if not private and held is not None and held[0] == key[0] and diff_base(session, held[1], key[1]) is not None:
-        with _cache_lock:  # only rows changed since: the taxonomy is the same
-            if _cache.get("key") == held:
-                _cache["key"] = key
-                return _cache["matcher"], _cache["aliases"]
+        with holder.lock:  # only rows changed since: the taxonomy is the same
+            if cache.get("key") == held:
+                cache["key"] = key
+                return cache["matcher"], cache["aliases"]
     terms, aliases = match_terms(session)
     matcher = InterestMatcher(terms)
     if not private:
-        with _cache_lock:
-            _cache.update(key=key, matcher=matcher, aliases=aliases)
+        with holder.lock:
+            cache.update(key=key, matcher=matcher, aliases=aliases)
     return matcher, aliases
 
 
-def interest_matcher(session: Session) -> tuple[InterestMatcher, dict[str, set[str]]]:
+def interest_matcher(session: Session, holder: SearchIndexes | None = None) -> tuple[InterestMatcher, dict[str, set[str]]]:
     """Return the cached matcher and, per code, the codes whose offers match it (incl. mapped terms).
 
     The cache is keyed on the catalogue revision, a counter bumped on every catalogue or taxonomy
@@ -260,81 +276,16 @@ def interest_matcher(session: Session) -> tuple[InterestMatcher, dict[str, set[s
     uncommitted catalogue changes gets a matcher of its own, never cached.
     """
     stamp = catalogue_stamp(session)  # autoflushes, so pending edits have bumped the revision by now
-    return _matcher(session, (database_key(session), stamp), bool(session.info.get("catalogue_bumped")))
-
-
-def plain_text(column):
-    """Return ``column`` read as text, skipping the per-row conversion to enums or JSON (300,000 rows: seconds)."""
-    return cast(column, Text) if isinstance(column.type, JSON) else type_coerce(column, String)
-
-
-def json_list(raw: str | None, parsed: dict[str | None, tuple]) -> tuple:
-    """Return the JSON list in ``raw`` as a tuple, parsing each distinct text once."""
-    out = parsed.get(raw)
-    if out is None:
-        out = parsed[raw] = tuple(json.loads(raw)) if raw else ()
-    return out
-
-
-def changed_offer_ids(since: int):
-    """Return a subquery of the offers changed after revision ``since``, or whose organisation was (indexed look-ups)."""
-    return union(select(Offer.id).where(Offer.changed_rev > since),
-                 select(Offer.id).join(Organisation, Organisation.id == Offer.organisation_id)
-                 .where(Organisation.changed_rev > since)).scalar_subquery()
-
-
-def changed_offers(query, offer_id, since: int | None):
-    """Restrict ``query`` to rows of offers (``offer_id``) changed after revision ``since`` (or whose organisation was)."""
-    return query if since is None else query.where(offer_id.in_(changed_offer_ids(since)))
+    return _matcher(holder_of(session, holder), session, (database_key(session), stamp),
+                    bool(session.info.get("catalogue_bumped")))
 
 
 def load_listings(session: Session, since: int | None = None) -> list[Listing]:
-    """Return every offer as a plain listing for the search index (three column queries, no ORM objects).
+    """Return every offer as a plain listing for the search index (``reader.read_offers``, no ORM objects).
 
     With ``since``, only offers changed after that catalogue revision (or whose organisation was).
     """
-    conn = session.connection()
-    codes: dict[int, list[str]] = {}
-    for offer_id, code in conn.execute(changed_offers(
-            select(offer_interests.c.offer_id, InterestTerm.code)
-            .join(InterestTerm, InterestTerm.id == offer_interests.c.term_id), offer_interests.c.offer_id, since)).all():
-        codes.setdefault(offer_id, []).append(code)
-    days: dict[int, set[str]] = {}
-    slots: dict[int, int] = {}
-    parsed: dict[str | None, tuple] = {}
-    shifts: dict[tuple, int] = {}  # catalogues repeat a few thousand distinct (days, opens, closes)
-    for offer_id, weekdays, opens, closes in conn.execute(changed_offers(
-            select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays), plain_text(OfferSchedule.opens_at),
-                   plain_text(OfferSchedule.closes_at)), OfferSchedule.offer_id, since)).all():
-        listed = json_list(weekdays, parsed)
-        days.setdefault(offer_id, set()).update(listed)
-        if opens is not None:
-            key = (weekdays, opens, closes)
-            mask = shifts.get(key)
-            if mask is None:
-                mask = shifts[key] = schedule_slots([(listed, _minutes(opens), _minutes(closes))])
-            slots[offer_id] = slots.get(offer_id, 0) | mask
-    query = (select(Offer.id, plain_text(Offer.status), plain_text(Offer.kind), Offer.title, Organisation.name,
-                    Offer.description, Offer.district_id, Offer.age_min, Offer.age_max,
-                    cast(Offer.monthly_fee_dkk, Float), Offer.fee_support, Offer.lat, Offer.lon,
-                    plain_text(Offer.gender), Offer.spots_free)
-             .join(Organisation, Organisation.id == Offer.organisation_id))
-    rows = conn.execute(changed_offers(query, Offer.id, since)).all()
-    return [Listing(id=r[0], status=r[1], kind=r[2], title=r[3], organisation=r[4], description=r[5] or "",
-                    interests=tuple(codes.get(r[0], ())), district_id=r[6], age_min=r[7], age_max=r[8],
-                    weekdays=tuple(days.get(r[0], ())), monthly_fee_dkk=r[9], fee_support=bool(r[10]),
-                    lat=r[11], lon=r[12], gender=r[13] or None, spots_free=r[14],
-                    slots=slots.get(r[0], 0)) for r in rows]
-
-
-def _minutes(value: Any) -> int | None:
-    """Return a schedule time (a time, or 'HH:MM[:SS]' text on some drivers) as minutes after midnight."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        hours, minutes = value.split(":")[:2]
-        return int(hours) * 60 + int(minutes)
-    return value.hour * 60 + value.minute
+    return [listing(row) for row in read_offers(session, since)]
 
 
 def _build_later(session: Session):
@@ -348,18 +299,22 @@ def _build_later(session: Session):
     return build
 
 
-def search_index(session: Session) -> tuple[InterestMatcher, dict[str, set[str]], SearchIndex]:
+def search_index(session: Session,
+                 holder: SearchIndexes | None = None) -> tuple[InterestMatcher, dict[str, set[str]], SearchIndex]:
     """Return the interest matcher, the mapped-term aliases and the search index for this session.
+
+    They are kept in ``holder`` (default: the search indexes of the runtime that opened ``session``).
 
     A session holding uncommitted catalogue changes gets an index of its own, built from what it sees.
     """
     stamp = catalogue_stamp(session)  # autoflushes, so pending edits have bumped the revision by now
     private = bool(session.info.get("catalogue_bumped"))
     database = database_key(session)
-    matcher, aliases = _matcher(session, (database, stamp), private)
+    holder = holder_of(session, holder)
+    matcher, aliases = _matcher(holder, session, (database, stamp), private)
     if private:
         return matcher, aliases, SearchIndex(load_listings(session))
-    index = indexes.get(database, stamp, lambda: SearchIndex(load_listings(session)), _build_later(session),
+    index = holder.indexes.get(database, stamp, lambda: SearchIndex(load_listings(session)), _build_later(session),
                         _updater(session, stamp))
     return matcher, aliases, index
 
@@ -373,13 +328,6 @@ def _updater(session: Session, stamp: tuple[int, str]):
         return None if len(listings) > MAX_CHANGED_ROWS else patch_search_index(index, listings)
 
     return update
-
-
-def clear_cache() -> None:
-    """Forget the cached interest matcher and search index (after a taxonomy edit in this process, tests)."""
-    with _cache_lock:
-        _cache.clear()
-    indexes.clear()
 
 
 # -- the search itself -------------------------------------------------------------------------------
@@ -416,7 +364,8 @@ def _district(session: Session, ref: str) -> District:
 
 
 def search(session: Session, query: SearchQuery, *, today: dt.date | None = None,
-           stale_after_days: int = 180, statuses: tuple[OfferStatus, ...] = (OfferStatus.active,)) -> SearchResults:
+           stale_after_days: int = 180, statuses: tuple[OfferStatus, ...] = (OfferStatus.active,),
+           indexes: SearchIndexes | None = None) -> SearchResults:
     """Return the offers matching ``query``: best text match first, then nearest, then by name.
 
     Free text matches an offer's interests (Danish synonyms, umbrella terms, needs, typos via the
@@ -441,7 +390,7 @@ def search(session: Session, query: SearchQuery, *, today: dt.date | None = None
     if query.sort == "distance" and origin is None and district is None:
         raise RecordError("søgning", "sort", "vælg et postnummer eller en bydel for at sortere efter afstand")
     centre = origin or (None if district is None else (district.centroid_lat, district.centroid_lon))
-    matcher, aliases, index = search_index(session)
+    matcher, aliases, index = search_index(session, indexes)
     codes: dict[str, float] = {}
     understood: list[str] = []
     folded = None

@@ -74,19 +74,38 @@ def match_terms(session: Session) -> tuple[list[MatchTerm], dict[str, set[str]]]
     """Return the taxonomy as plain terms for matching, and per code the codes that count as it.
 
     A term an administrator mapped onto another is not a term of its own: its code, name and
-    synonyms become synonyms of the target, and offers tagged with it match as the target.
+    synonyms become synonyms of the term its mapping ends at (a term mapped onto a mapped term
+    follows that one's mapping too), and offers tagged with it match as that term.
     """
     rows = session.scalars(select(InterestTerm).options(selectinload(InterestTerm.mapped_to))).all()
     known = {r.code: r for r in rows if r.mapped_to is None}
     synonyms = {code: list(r.synonyms or []) for code, r in known.items()}
     aliases = {code: {code} for code in known}
     for r in rows:
-        if r.mapped_to is not None and r.mapped_to.code in known:
-            synonyms[r.mapped_to.code] += [r.name, r.code, *(r.synonyms or [])]
-            aliases[r.mapped_to.code].add(r.code)
+        target = _mapping_end(r)
+        if target is not None and target.code in known:
+            synonyms[target.code] += [r.name, r.code, *(r.synonyms or [])]
+            aliases[target.code].add(r.code)
     terms = [MatchTerm(code=code, name=r.name, synonyms=tuple(synonyms[code]), group=r.group)
              for code, r in known.items()]
     return terms, aliases
+
+
+def mapped_codes(aliases: dict[str, set[str]]) -> dict[str, str]:
+    """Return, for each mapped code in ``aliases`` (from ``match_terms``), the code it matches as."""
+    return {code: target for target, codes in aliases.items() for code in codes if code != target}
+
+
+def _mapping_end(term: InterestTerm) -> InterestTerm | None:
+    """Return the unmapped term a mapped term's chain of mappings ends at (None when unmapped or a cycle)."""
+    seen = {term.id}
+    target = term.mapped_to
+    while target is not None and target.mapped_to is not None:
+        if target.id in seen:
+            return None
+        seen.add(target.id)
+        target = target.mapped_to
+    return target
 
 
 def map_term(session: Session, term: InterestTerm, target: InterestTerm) -> None:

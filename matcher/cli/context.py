@@ -13,23 +13,28 @@ from sqlalchemy.orm import Session
 
 from matcher.config import Settings
 from matcher.db import make_engine
-from matcher.models import make_session_factory
+from matcher.runtime import Runtime
 
 
 class Context:
-    """Settings and a lazily created engine for one command."""
+    """The command's runtime (settings read once, clock, indexes) and a lazily created engine."""
 
     def __init__(self) -> None:
-        self._settings: Settings | None = None
+        self._runtime: Runtime | None = None
         self._factory = None
         self._rollback_only = False
 
     @property
+    def runtime(self) -> Runtime:
+        """Return the command's runtime, built from the environment on first use."""
+        if self._runtime is None:
+            self._runtime = Runtime.from_env()
+        return self._runtime
+
+    @property
     def settings(self) -> Settings:
-        """Return the settings, read from the environment on first use."""
-        if self._settings is None:
-            self._settings = Settings.from_env()
-        return self._settings
+        """Return the command's settings."""
+        return self.runtime.settings
 
     def rollback_only(self) -> None:
         """Mark the running transaction to be rolled back when the command ends (a dry run)."""
@@ -40,7 +45,7 @@ class Context:
         """Yield a session in one transaction: commit on success, roll back on any error or a dry run."""
         if self._factory is None:
             engine = make_engine(self.settings.database_url)
-            self._factory = make_session_factory(engine)
+            self._factory = self.runtime.sessions(engine)
             click.get_current_context().call_on_close(engine.dispose)
         session = self._factory()
         self._rollback_only = False

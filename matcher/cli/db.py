@@ -33,7 +33,7 @@ def seed(ctx: Context, session: Session, if_empty: bool) -> None:
     if if_empty and seeding.is_seeded(session):
         click.echo("demo data already loaded")
     else:
-        seeding.seed(session, log=click.echo)
+        seeding.seed(session, seeds_dir=ctx.runtime.paths.seeds, log=click.echo)
     click.echo("demo logins (password: %s):" % seeding.DEMO_PASSWORD)
     for user in seeding.DEMO_USERS:
         click.echo(f"  {user.role:15} {user.email}")

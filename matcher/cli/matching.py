@@ -33,10 +33,8 @@ def read_child(path: Path) -> object:
 @transactional
 def match(ctx: Context, session: Session, child_path: Path, kind: str, limit: int) -> None:
     """Rank offers, leisure jobs or mentors for a child and print JSON with reasons."""
-    from matcher.services.matching import match_service  # imported when run: numpy and scikit-learn
-
     child = read_child(child_path)
-    result = match_service.match(session, child, kind=kind, limit=limit)
+    result = ctx.runtime.matching.match(session, child, kind=kind, limit=limit)
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
 
 
@@ -66,8 +64,6 @@ def index() -> None:
 @transactional
 def index_build(ctx: Context, session: Session, index_cache: Path) -> None:
     """Build the indexes of the current catalogue into the index cache (e.g. after a large import)."""
-    from matcher.services.matching import build_indexes, use_index_store  # imported when run: numpy
-
-    use_index_store(index_cache)
-    seconds = build_indexes(session, save=True)
+    ctx.runtime.use_index_store(index_cache)
+    seconds = ctx.runtime.build_indexes(session, save=True)
     click.echo("built " + ", ".join(f"{name} index in {s:.1f} s" for name, s in seconds.items()) + f" into {index_cache}")

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 import click
 
 from matcher.cli.context import Context, pass_ctx
-from matcher.config import Settings
 from matcher.db import make_engine
 from matcher.mail.smtp import SmtpTarget
-from matcher.models import make_session_factory
 from matcher.worker import run_forever, run_once
 
 ACCESS_LOG = ('{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
@@ -28,16 +24,17 @@ ACCESS_LOG = ('{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s",
 @click.option("--index-cache", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Private folder (0700) for built search and match indexes: a restart reads them back, and "
                    "after a catalogue change one worker builds while the others wait for its file.")
-def serve(host: str, port: int, workers: int, timeout: int, index_cache: Path | None) -> None:
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, workers: int, timeout: int, index_cache: Path | None) -> None:
     """Serve the app under gunicorn; the search and match indexes are built once, before the workers start."""
     from matcher.web.serving import Server  # imported when run: the other commands need no web app
 
-    if not os.environ.get("MATCHER_SECRET_KEY"):
-        Settings.from_env()  # refuses to start in production without a key
-        # Development: one random key shared by every worker of this server (sessions end on restart).
-        os.environ["MATCHER_SECRET_KEY"] = secrets.token_hex(32)
+    # The runtime refuses to start in production without a key; in development its one random key
+    # is shared by every worker of this server, as the app is built once in the master (sessions end on restart).
+    runtime = ctx.runtime
     Server({"workers": workers, "bind": f"{host}:{port}", "timeout": timeout, "accesslog": "-",
-            "access_log_format": ACCESS_LOG, "forwarded_allow_ips": "127.0.0.1"}, index_cache=index_cache).run()
+            "access_log_format": ACCESS_LOG, "forwarded_allow_ips": "127.0.0.1"}, index_cache=index_cache,
+           runtime=runtime).run()
 
 
 @click.command("worker")
@@ -47,19 +44,20 @@ def serve(host: str, port: int, workers: int, timeout: int, index_cache: Path | 
 def worker(ctx: Context, once: bool, poll: float) -> None:
     """Send mail from the outbox over MATCHER_SMTP_URL and run the leased periodic jobs."""
     # Not one transaction: the worker commits every mail and every job on its own, one by one.
-    settings = ctx.settings
+    runtime = ctx.runtime  # the worker's own
+    settings = runtime.settings
     target = SmtpTarget.parse(settings.smtp_url)  # refuses a malformed URL before anything runs
     engine = make_engine(settings.database_url)
-    factory = make_session_factory(engine)
+    factory = runtime.sessions(engine)
     try:
         if once:
-            report, ran = run_once(factory, settings)
+            report, ran = run_once(factory, runtime)
             where = f"{target.host}:{target.port}" if target else "no SMTP configured (MATCHER_SMTP_URL): kept in the outbox"
             click.echo(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}, "
                        f"uncertain {report.uncertain}; jobs run: {', '.join(ran) or 'none'}; {where}")
         else:
             if target is None:
                 click.echo("worker: no SMTP configured (MATCHER_SMTP_URL); mail stays in the outbox", err=True)
-            run_forever(factory, settings, poll)
+            run_forever(factory, runtime, poll)
     finally:
         engine.dispose()

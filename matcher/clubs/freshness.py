@@ -53,7 +53,7 @@ def mail_stale_clubs(session: Session, now: dt.datetime, days: int) -> int:
         if not titles:
             continue
         token = issue_link(session, org, now)
-        if mail_stale_listings(session, org, titles, link(f"/bekraeft-tilbud/{token}"), days):
+        if mail_stale_listings(session, org, titles, link(session, f"/bekraeft-tilbud/{token}"), days):
             clubs += 1
     return clubs
 

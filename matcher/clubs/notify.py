@@ -14,23 +14,23 @@ from sqlalchemy.orm import Session
 
 from matcher.accounts.models import Role, User
 from matcher.catalogue.models import Organisation
-from matcher.config import Settings
+from matcher.config import settings_of
 from matcher.mail.operations import enqueue, enqueue_notice
 
 SIGNATURE = ("\n\n-- \nEn plads i fællesskabet · Københavns Kommune, Borgercenter Børn og Unge\n"
              "Denne mail er sendt automatisk. Svar ikke på den – log ind i stedet.")
 
 
-def link(path: str) -> str:
-    """Return the absolute address of ``path`` (``MATCHER_BASE_URL``)."""
-    return Settings.from_env().base_url + path
+def link(session: Session, path: str) -> str:
+    """Return the absolute address of ``path`` (``MATCHER_BASE_URL`` of the session's runtime)."""
+    return settings_of(session).base_url + path
 
 
-def login_link(next_path: str) -> str:
+def login_link(session: Session, next_path: str) -> str:
     """Return a link to log in and then open ``next_path``."""
     from urllib.parse import quote
 
-    return link("/login?next=" + quote(next_path, safe="/"))
+    return link(session, "/login?next=" + quote(next_path, safe="/"))
 
 
 def club_recipients(session: Session, organisation: Organisation) -> list[str]:
@@ -57,7 +57,7 @@ def mail_club_of_share(session: Session, referral) -> int:
                 f"Barnet kan I kalde {referral.shared_with_club_name} (det fornavn eller de initialer, "
                 "familien har givet lov til at dele).\n\n"
                 "Log ind på Min forening for at se henvisningen og svare – »Velkommen« med dato for første "
-                f"gang, eller »Ingen plads«:\n{login_link('/min-forening/henvisning/' + str(referral.id))}"
+                f"gang, eller »Ingen plads«:\n{login_link(session, '/min-forening/henvisning/' + str(referral.id))}"
                 + SIGNATURE)
         enqueue(session, address, f"Ny henvisning til »{offer.title}«", body, kind="club_share")
     return len(to)
@@ -72,7 +72,7 @@ def mail_contact_person_of_answer(session: Session, referral) -> None:
     def render(n: int):
         return (f"Du har {_plural(n, 'nyt svar', 'nye svar')} fra en forening",
                 f"Hej\n\nDu har {_plural(n, 'nyt svar', 'nye svar')} fra en forening på dine henvisninger.\n"
-                f"Log ind for at se svaret:\n{login_link('/boern')}" + SIGNATURE)
+                f"Log ind for at se svaret:\n{login_link(session, '/boern')}" + SIGNATURE)
 
     enqueue_notice(session, user.email, "club_answer", render)
 
@@ -86,7 +86,7 @@ def mail_contact_person_of_spot(session: Session, contact_person: User | None, *
         what = _plural(n, "ledig plads", "ledige pladser")
         return (f"Du har {what} på en venteliste",
                 f"Hej\n\nDer er {what} på et tilbud, hvor et barn, du følger, står på venteliste.\n"
-                f"Log ind for at se hvor, og kontakt foreningen hurtigt:\n{login_link('/boern')}" + SIGNATURE)
+                f"Log ind for at se hvor, og kontakt foreningen hurtigt:\n{login_link(session, '/boern')}" + SIGNATURE)
 
     enqueue_notice(session, contact_person.email, "waiting_spot", render, flush=flush)
 
@@ -95,7 +95,7 @@ def mail_warnings_count(session: Session, user: User, count: int) -> None:
     """Send the weekly "Du har N advarsler" mail to a contact person (only the count and a link)."""
     what = _plural(count, "advarsel", "advarsler")
     body = (f"Hej\n\nDu har {what} om de børn, du følger (fx ingen deltagelse i 14 dage eller flere "
-            f"udeblivelser i træk).\nLog ind for at se dem:\n{login_link('/advarsler')}" + SIGNATURE)
+            f"udeblivelser i træk).\nLog ind for at se dem:\n{login_link(session, '/advarsler')}" + SIGNATURE)
     enqueue(session, user.email, f"Du har {what} denne uge", body, kind="weekly_warnings")
 
 
@@ -108,7 +108,7 @@ def mail_stale_listings(session: Session, organisation: Organisation, titles: li
         body = (f"Hej {organisation.name}\n\n"
                 f"{_plural(len(titles), 'tilbud', 'tilbud')} fra jer er ikke bekræftet i over {days} dage:\n{lines}\n\n"
                 "Er oplysningerne stadig rigtige? Ét klik bekræfter dem (linket virker én gang i 14 dage):\n"
-                f"{confirm_url}\n\nSkal noget rettes, så log ind på Min forening:\n{login_link('/min-forening')}"
+                f"{confirm_url}\n\nSkal noget rettes, så log ind på Min forening:\n{login_link(session, '/min-forening')}"
                 + SIGNATURE)
         enqueue(session, address, "Er jeres tilbud stadig aktuelle?", body, kind="stale_listings")
     return len(to)

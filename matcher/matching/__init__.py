@@ -4,8 +4,10 @@ Typical use (services layer)::
 
     terms = load_interest_terms("seeds/interests.json")
     ranker = Ranker(interest_matcher=terms).fit(candidates)      # list[Candidate]
-    profile = ChildProfile.from_dict(request_json)                 # raises ProfileError(field, msg)
-    payload = ranker.rank(profile, kind="activity", limit=10).to_dict()
+    profile = ChildProfile.from_dict(request_json, today=today)    # raises ProfileError(field, msg)
+    payload = ranker.rank(profile, kind="activity", limit=10, today=today).to_dict()
+
+``today`` is always passed in (Copenhagen's date from the runtime clock): the core keeps no clock.
 """
 
 from .geo import Geocoder, GeopyGeocoder, OfflineGeocoder, haversine_km, make_geocoder

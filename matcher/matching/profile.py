@@ -118,6 +118,8 @@ class ChildProfile:
     def from_dict(cls, data: dict, today: dt.date | None = None, geocoder: Geocoder | None = None) -> ChildProfile:
         """Validate a plain dict (JSON body, form, CLI options) and return a profile.
 
+        ``today`` (required; Copenhagen's date from the caller's clock) turns a birth date into an age.
+
         Raises
         ------
         ProfileError
@@ -129,8 +131,9 @@ class ChildProfile:
         for key in data:
             if key not in known:
                 raise ProfileError(str(key), f"ukendt felt {key!r}")
+        if today is None:
+            raise ValueError("from_dict needs today: pass the caller's date (Copenhagen's, from the runtime clock)")
         geocoder = geocoder or default_geocoder()
-        today = today or dt.date.today()
 
         birth_date = cls._birth_date(data.get("birth_date"), today)
         age = _int(data, "age", 0, 25)

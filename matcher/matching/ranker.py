@@ -115,13 +115,15 @@ class Ranker(BaseEstimator):
     geocoder : Geocoder, optional
         Locates the child's postcode/district; the offline geocoder by default.
     today : datetime.date, optional
-        Fixed "today" for certificates and freshness; the current date if None.
+        Fixed "today" for certificates and freshness; without it, ``rank`` must be given one
+        (the caller's clock: Copenhagen's date, never the machine's).
 
     Examples
     --------
     >>> ranker = Ranker(interest_matcher=terms).fit(candidates)   # doctest: +SKIP
-    >>> profile = ChildProfile.from_dict({"age": 12, "postcode": "2200", "interests": "fodbold"})  # doctest: +SKIP
-    >>> ranker.rank(profile, kind="activity", limit=10).to_dict()  # doctest: +SKIP
+    >>> day = dt.date(2026, 11, 1)
+    >>> profile = ChildProfile.from_dict({"age": 12, "postcode": "2200", "interests": "fodbold"}, today=day)  # doctest: +SKIP
+    >>> ranker.rank(profile, kind="activity", limit=10, today=day).to_dict()  # doctest: +SKIP
     """
 
     def __init__(
@@ -235,7 +237,8 @@ class Ranker(BaseEstimator):
         return normalise(" ".join([c.name, c.description, *names]))
 
     # ----------------------------------------------------------------- rank
-    def rank(self, profile: ChildProfile | Mapping, kind: str = "activity", limit: int = 10) -> RankResult:
+    def rank(self, profile: ChildProfile | Mapping, kind: str = "activity", limit: int = 10,
+             today: dt.date | None = None) -> RankResult:
         """Score every candidate of ``kind`` for the child and return the best ``limit``.
 
         Parameters
@@ -246,6 +249,9 @@ class Ranker(BaseEstimator):
             Which candidates to rank.
         limit : int, default 10
             Number of matches to return.
+        today : datetime.date, optional
+            The day to rank on (ages, certificates, freshness); default the ``today`` parameter.
+            One of the two is required: the ranking core keeps no clock.
 
         Returns
         -------
@@ -258,7 +264,9 @@ class Ranker(BaseEstimator):
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         if limit <= 0:
             return RankResult([], {})
-        today = self.today or dt.date.today()
+        today = today or self.today
+        if today is None:
+            raise ValueError("rank needs today: pass the caller's date (Copenhagen's, from the runtime clock)")
         if isinstance(profile, Mapping):
             profile = ChildProfile.from_dict(profile, today=today, geocoder=self.geocoder_)
         block = self.blocks_[kind]

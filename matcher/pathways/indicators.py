@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, aliased
 
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import District, Offer, OfferKind, OfferStatus
-from matcher.db import MAX_ID, parse_id
+from matcher.db import MAX_ID, parse_id, session_runtime
 from matcher.pathways.models import BRIDGE_TARGETS, END_REASONS, Child, Participation, Phase, Referral
 from matcher.pathways.periods import Period
 from matcher.pathways.queries import is_current
@@ -170,7 +170,7 @@ def compute_indicators(session: Session, period: Period | str, district: Distric
                        today: dt.date | None = None, settings: IndicatorSettings | None = None) -> dict[str, Any]:
     """Return the indicators of ``period`` (and its ``baseline``, the period before), JSON-ready."""
     period = Period.parse(period) if isinstance(period, str) else period
-    s = settings or IndicatorSettings.from_env()
+    s = settings or session_runtime(session).indicator_settings
     found = resolve_district(session, district)
     where = _district_map(session)
     names = dict(session.execute(select(District.id, District.name)).all())

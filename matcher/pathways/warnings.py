@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from matcher.accounts.models import User
 from matcher.catalogue.models import Mentor, Offer, OfferKind
 from matcher.clock import local_today
+from matcher.db import session_runtime
 from matcher.pathways.models import Child, Participation, Phase, Referral
 from matcher.pathways.queries import is_current, visible_children
 from matcher.pathways.referral_operations import LAST_REFERRAL_ENDED
@@ -55,7 +56,7 @@ def warnings_for(session: Session, user: User, as_of: dt.date | None = None,
                  settings: WarningSettings | None = None) -> list[dict[str, Any]]:
     """Return the warnings about the children ``user`` follows or oversees, as of ``as_of``."""
     as_of = as_of or local_today()
-    s = settings or WarningSettings.from_env()
+    s = settings or session_runtime(session).warning_settings
     seen = visible_children(user)
     found = (_no_participation(session, seen, as_of, s) + _missed_in_row(session, seen, as_of, s)
              + _fritidspakke(session, seen, as_of, s) + _childcert(session, seen, as_of, s)

@@ -1,4 +1,4 @@
-"""Load the catalogue as plain candidates, keep a fitted ranker per process and database, and match."""
+"""Load the catalogue as plain candidates, keep a fitted ranker per runtime and database, and match."""
 
 from __future__ import annotations
 
@@ -9,32 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Float, cast, select, union
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.models import (
-    WEEKDAYS,
     District,
     Mentor,
     Offer,
     OfferKind,
-    OfferSchedule,
     Organisation,
-    offer_interests,
 )
-from matcher.catalogue.models import InterestTerm as TermRow
 from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
-from matcher.catalogue.search import (
-    catalogue_stamp,
-    changed_offer_ids,
-    changed_offers,
-    database_key,
-    json_list,
-    plain_text,
-    search_index,
-)
-from matcher.catalogue.search import indexes as search_indexes
-from matcher.catalogue.taxonomy import match_terms
+from matcher.catalogue.reader import candidate, json_list, plain_text, read_offers
+from matcher.catalogue.search import SearchIndexes, catalogue_stamp, database_key, search_index
+from matcher.catalogue.taxonomy import mapped_codes, match_terms
 from matcher.clock import local_today
 from matcher.matching.geo import default_geocoder
 from matcher.matching.index_update import patch_ranker
@@ -130,57 +118,10 @@ def load_candidates(session: Session, matcher: InterestMatcher, since: int | Non
     the candidates equal ``offer_candidate``/``mentor_candidate`` of the loaded objects.
     """
     conn = session.connection()
-    mapped = {r.code: r.mapped_to.code for r in session.scalars(select(TermRow).where(TermRow.mapped_to_id.is_not(None)))}
+    mapped = mapped_codes(match_terms(session)[1])  # the taxonomy's own resolution, as search uses it
     districts = dict(conn.execute(select(District.id, District.name)).all())
-    interests: dict[int, list[str]] = {}
-    for offer_id, code in conn.execute(changed_offers(
-            select(offer_interests.c.offer_id, TermRow.code).join(TermRow, TermRow.id == offer_interests.c.term_id),
-            offer_interests.c.offer_id, since)
-            .order_by(offer_interests.c.offer_id, TermRow.code)).all():  # the order of Offer.interests
-        interests.setdefault(offer_id, []).append(mapped.get(code, code))
-    schedules: dict[int, list[tuple[str, str, str]]] = {}
-    days: dict[int, set[str]] = {}
+    candidates = [c for row in read_offers(session, since) if (c := candidate(row, mapped, districts))]
     parsed: dict[str | None, tuple] = {}
-    shifts: dict[tuple, tuple] = {}  # catalogues repeat a few thousand distinct (days, opens, closes)
-    for offer_id, weekdays, opens, closes in conn.execute(changed_offers(
-            select(OfferSchedule.offer_id, plain_text(OfferSchedule.weekdays), OfferSchedule.opens_at,
-                   OfferSchedule.closes_at), OfferSchedule.offer_id, since).order_by(OfferSchedule.id)).all():
-        key = (weekdays, opens, closes)
-        weekdays = json_list(weekdays, parsed)
-        days.setdefault(offer_id, set()).update(weekdays)
-        rows = schedules.setdefault(offer_id, [])
-        if opens and closes:
-            shift = shifts.get(key)
-            if shift is None:
-                shift = shifts[key] = tuple((d, opens.strftime("%H:%M"), closes.strftime("%H:%M")) for d in weekdays)
-            rows += shift
-    order = {d: i for i, d in enumerate(WEEKDAYS)}
-    week: dict[frozenset, tuple[str, ...]] = {}
-
-    def weekdays_of(offer_id: int) -> tuple[str, ...]:
-        found = frozenset(days.get(offer_id, ()))
-        out = week.get(found)
-        if out is None:
-            out = week[found] = tuple(sorted((d for d in found if d in order), key=order.__getitem__))
-        return out
-
-    candidates = [
-        Candidate(
-            id=r[0], external_id=r[1], kind="leisure-job" if r[2] == OfferKind.leisure_job.value else "activity",
-            name=r[3], organisation=r[4], description=r[5] or "", interests=tuple(dict.fromkeys(interests.get(r[0], ()))),
-            lat=r[6], lon=r[7], district=districts.get(r[8]), age_min=r[9], age_max=r[10], gender=r[11],
-            weekdays=weekdays_of(r[0]), schedule=tuple(schedules.get(r[0], ())), monthly_fee_dkk=r[12], fee_support=r[13], spots_free=r[14],
-            status=r[15], languages=json_list(r[16], parsed), verified_at=r[17],
-            inclusion=0.6 * r[18] + 0.4 * r[19], light_work=r[20], serves_alcohol=r[21])
-        for r in conn.execute(
-            select(Offer.id, Offer.external_id, plain_text(Offer.kind), Offer.title, Organisation.name,
-                   Offer.description, Offer.lat, Offer.lon, Offer.district_id, Offer.age_min, Offer.age_max,
-                   plain_text(Offer.gender), cast(Offer.monthly_fee_dkk, Float), Offer.fee_support,
-                   Offer.spots_free, plain_text(Offer.status), plain_text(Offer.languages), Offer.verified_at,
-                   Organisation.vulnerable_experience, Organisation.childcert_policy, Offer.light_work,
-                   Offer.serves_alcohol)
-            .join(Organisation, Organisation.id == Offer.organisation_id)
-            .where(Offer.kind != OfferKind.mentoring, *_since(since)).order_by(Offer.id)).all()]
     geocoder = default_geocoder()
     centroids = {pc: (lat, lon) for pc, (lat, lon, _name) in geocoder.postcodes().items()}
     memo: dict[str, dict[str, float]] = {}
@@ -206,11 +147,6 @@ def load_candidates(session: Session, matcher: InterestMatcher, since: int | Non
     return candidates
 
 
-def _since(since: int | None) -> tuple:
-    """Return the condition "the offer changed after ``since``" (none without ``since``)."""
-    return () if since is None else (Offer.id.in_(changed_offer_ids(since)),)
-
-
 def _changed_mentors(since: int | None) -> tuple:
     """Return the condition "the mentor or its organisation changed after ``since``" (indexed look-ups)."""
     if since is None:
@@ -233,17 +169,20 @@ def propose_from_outcomes(session: Session, today: dt.date | None = None) -> Wei
 
 
 class MatchService:
-    """Keeps one fitted ranker per database and process; refits when the catalogue's revision moves.
+    """Keeps one fitted ranker per database for one runtime; refits when the catalogue's revision moves.
 
     A quick fit (a municipal catalogue, tests) is repeated inside the request that notices the
     new revision; a slow one (a national catalogue) runs in a background thread while the
     previous ranker answers (``IndexKeeper``). Under gunicorn the master fits once before it
     forks, so every worker, including one forked to replace a killed worker, starts with it.
+    ``today`` is the runtime clock's Copenhagen date, read on every match and fit.
     """
 
-    def __init__(self, weights: dict[str, float] | None = None, learn: bool = True):
+    def __init__(self, weights: dict[str, float] | None = None, learn: bool = True,
+                 today: Callable[[], dt.date] = local_today):
         self.weights = weights
         self.learn = learn
+        self.today = today
         self.indexes: IndexKeeper[Ranker] = IndexKeeper("match index", slow_seconds=SLOW_FIT_SECONDS,
                                                         refresh_interval=REFIT_INTERVAL)
 
@@ -268,7 +207,7 @@ class MatchService:
         """Fit a new ranker on the catalogue as ``session`` sees it (weights learned from outcomes if better)."""
         weights = self.weights
         if weights is None and self.learn:
-            proposal = propose_from_outcomes(session)
+            proposal = propose_from_outcomes(session, self.today())
             if proposal.use_learned:
                 weights = proposal.weights
                 log.info("using weights learned from %d outcomes (CV AUC %.3f vs default %.3f)",
@@ -297,29 +236,28 @@ class MatchService:
             raise ProfileError("kind", f"skal være en af {', '.join(KINDS)}")
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
             raise ProfileError("limit", "skal være et helt tal fra 1 til 100")
-        profile = ChildProfile.from_dict(child, today=today or local_today())
-        return self.ranker(session).rank(profile, kind=kind, limit=limit)
+        today = today or self.today()
+        profile = ChildProfile.from_dict(child, today=today)
+        return self.ranker(session).rank(profile, kind=kind, limit=limit, today=today)
 
 
-match_service = MatchService()
+def use_index_store(folder: str | Path, search: SearchIndexes, matching: MatchService) -> None:
+    """Keep slow-to-build search and match indexes of these holders as files in ``folder`` (see ``IndexStore``)."""
+    search.indexes.store = IndexStore(folder, "search")
+    matching.indexes.store = IndexStore(folder, "match")
 
 
-def use_index_store(folder: str | Path) -> None:
-    """Keep slow-to-build search and match indexes as files in ``folder`` (see ``IndexStore``)."""
-    search_indexes.store = IndexStore(folder, "search")
-    match_service.indexes.store = IndexStore(folder, "match")
-
-
-def build_indexes(session: Session, save: bool = False) -> dict[str, float]:
+def build_indexes(session: Session, search: SearchIndexes, matching: MatchService,
+                  save: bool = False) -> dict[str, float]:
     """Build (or read from the index store) the search and match indexes of the catalogue ``session`` sees.
 
     Returns the seconds each index took to build; with ``save`` both are written to the store
     however quick they were.
     """
-    search_index(session)
-    match_service.ranker(session)
+    search_index(session, search)
+    matching.ranker(session)
     key, out = database_key(session), {}
-    for name, keeper in (("search", search_indexes), ("match", match_service.indexes)):
+    for name, keeper in (("search", search.indexes), ("match", matching.indexes)):
         built = keeper.peek(key)
         out[name] = built.seconds
         if save and keeper.store is not None:

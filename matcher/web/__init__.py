@@ -5,23 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_wtf import CSRFProtect
 
-from matcher.config import Settings
+from matcher.runtime import EXTENSION, Runtime
 
 csrf = CSRFProtect()
 SESSION_IDLE = dt.timedelta(minutes=30)
 SESSION_ABSOLUTE = dt.timedelta(hours=12)
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Create the Flask app from the environment, with ``test_config`` overrides."""
-    settings = Settings.from_env()
+def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
+    """Create the Flask app from the environment, with ``test_config`` overrides.
+
+    Builds the app's runtime (settings read once, with any setting of ``test_config`` named as in
+    ``matcher.config`` without ``MATCHER_``, e.g. ``STALE_AFTER_DAYS``), unless one is given.
+    """
+    runtime = runtime or Runtime.from_env(overrides=test_config)
+    settings = runtime.settings
     app = Flask(__name__, instance_relative_config=True)
+    app.extensions[EXTENSION] = runtime
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
-        MATCHER_SETTINGS=settings,
         DATABASE_URL=settings.database_url,
         TESTING=settings.testing,
         SESSION_COOKIE_HTTPONLY=True,
@@ -48,6 +53,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     return app
+
+
+def current_runtime() -> Runtime:
+    """Return the runtime of the app handling the current request or command."""
+    return current_app.extensions[EXTENSION]
 
 
 def register_input_rules(app: Flask) -> None:

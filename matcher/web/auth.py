@@ -22,6 +22,7 @@ from matcher.accounts.lockout import LOCKOUT, MAX_FAILED_LOGINS  # noqa: F401  (
 from matcher.accounts.models import Role, User
 from matcher.accounts.operations import hash_token
 from matcher.db import utcnow
+from matcher.runtime import runtime_of
 from matcher.web import SESSION_ABSOLUTE, SESSION_IDLE
 from matcher.web.database import get_session
 
@@ -244,7 +245,7 @@ def _restart_login():
 def _keys() -> tuple[str, ...]:
     from flask import current_app
 
-    return current_app.config["MATCHER_SETTINGS"].totp_keys
+    return runtime_of(current_app).settings.totp_keys
 
 
 def _secret(user: User) -> str | None:

@@ -23,6 +23,7 @@ from matcher.lasting import roll_back
 from matcher.models import make_session_factory
 from matcher.pathways.checks import NotAllowed
 from matcher.privacy.audit import once_per_request
+from matcher.runtime import runtime_of
 from matcher.web.security import database_unavailable, secure_headers
 
 #: An operation's typed refusals (a bad value, a reused key, an edit conflict, not allowed): the view answers them.
@@ -38,7 +39,7 @@ def init_app(app: Flask) -> None:
     """Create the engine for the app and commit or roll back after each request."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["matcher.engine"] = engine
-    app.extensions["matcher.sessions"] = make_session_factory(engine)
+    app.extensions["matcher.sessions"] = runtime_of(app).sessions(engine)  # its sessions carry the runtime
     app.after_request(_finish)
     app.teardown_appcontext(_close)
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from matcher.catalogue.models import WEEKDAYS, District
 from matcher.matching.profile import ProfileError
 from matcher.pathways.models import Child, Referral
-from matcher.services.matching import match_service
 from matcher.shortlists.operations import shortlisted_offer_ids
+from matcher.web import current_runtime
 from matcher.web.access import followed_child, log_child_access
 from matcher.web.auth import roles_required
 from matcher.web.children import FOLLOWERS
@@ -76,7 +76,7 @@ def shown_strengths(result) -> list[tuple[float, str]]:
 
 def _run(values: dict, kind: str):
     try:
-        return match_service.match(get_session(), profile_dict(values), kind=kind, limit=LIMIT), {}
+        return current_runtime().matching.match(get_session(), profile_dict(values), kind=kind, limit=LIMIT), {}
     except ProfileError as exc:
         return None, {exc.field: exc.message}
 

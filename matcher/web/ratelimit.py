@@ -16,6 +16,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_login import current_user
 
 from matcher.accounts.ratelimit import hit, peek
+from matcher.runtime import runtime_of
 from matcher.web.auth import bearer_token, is_api_request
 
 # Requests that count against the login limit.
@@ -29,7 +30,7 @@ def init_app(app: Flask) -> None:
 
 def _bucket() -> tuple[str, int] | None:
     """Return the bucket and limit this request counts against, or None (the API: see ``_check_api``)."""
-    settings = current_app.config["MATCHER_SETTINGS"]
+    settings = runtime_of(current_app).settings
     if request.method == "POST" and request.endpoint in LOGIN_ENDPOINTS:
         return f"login-ip:{request.remote_addr}", settings.rate_limit_login
     return None
@@ -51,7 +52,7 @@ def _check_api():
     An address over the failure limit is refused before its token is even looked up, so a right
     guess cannot be told from a wrong one while the limit lasts.
     """
-    settings, engine = current_app.config["MATCHER_SETTINGS"], current_app.extensions["matcher.engine"]
+    settings, engine = runtime_of(current_app).settings, current_app.extensions["matcher.engine"]
     failures, failure_limit = f"api-token-failed-ip:{request.remote_addr}", settings.rate_limit_login
     token = bearer_token() if is_api_request() else None  # the public /api/hsds feed takes no token
     if token is not None and failure_limit > 0:

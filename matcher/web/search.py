@@ -13,8 +13,8 @@ from matcher.accounts.models import Role, User
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District, Offer, OfferStatus
 from matcher.catalogue.search import is_stale, parse_query, schedule_texts, search
-from matcher.clock import local_today
 from matcher.db import parse_id
+from matcher.runtime import runtime_of
 from matcher.shortlists.operations import SEARCH_KEYS, saved_searches, shortlisted_offer_ids
 from matcher.web.access import can_edit_organisation, followed_child, log_child_access
 from matcher.web.database import get_session
@@ -30,20 +30,18 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def map_settings() -> dict:
-        settings = current_app.config.get("MATCHER_SETTINGS")
-        return {"MAP_TILES": getattr(settings, "map_tiles", ""),
-                "MAP_ATTRIBUTION": getattr(settings, "map_attribution", "")}
+        settings = runtime_of(current_app).settings
+        return {"MAP_TILES": settings.map_tiles, "MAP_ATTRIBUTION": settings.map_attribution}
 
 
 def today() -> dt.date:
-    """Return today's date in Copenhagen (the server may run in UTC)."""
-    return local_today()
+    """Return today's date in Copenhagen by the app's clock (the server may run in UTC)."""
+    return runtime_of(current_app).today()
 
 
 def stale_after_days() -> int:
     """Return the configured number of days after which a listing is shown as stale."""
-    settings = current_app.config.get("MATCHER_SETTINGS")
-    return getattr(settings, "stale_after_days", 180)
+    return runtime_of(current_app).settings.stale_after_days
 
 
 @bp.get("/soeg")

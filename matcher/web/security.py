@@ -7,6 +7,7 @@ from sqlalchemy.exc import DBAPIError
 
 from matcher.config import tile_origin
 from matcher.db import UNAVAILABLE
+from matcher.runtime import runtime_of
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -41,8 +42,8 @@ def content_security_policy(map_tiles: str = "") -> str:
 
 def secure_headers(response: Response) -> Response:
     """Add the security headers (CSP, no sniffing or framing, no caching of pages) to ``response``."""
-    settings = current_app.config.get("MATCHER_SETTINGS")
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(getattr(settings, "map_tiles", "")))
+    settings = runtime_of(current_app).settings
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(settings.map_tiles))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"

@@ -11,6 +11,8 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from matcher.runtime import Runtime, runtime_of
+
 log = logging.getLogger(__name__)
 
 
@@ -18,12 +20,10 @@ def warm(app: Flask) -> None:
     """Build the search index and the match index for the app's database; only warn when the database fails."""
     from sqlalchemy.exc import DBAPIError
 
-    from matcher.services.matching import build_indexes
-
     session = app.extensions["matcher.sessions"]()
     started = time.monotonic()
     try:
-        build_indexes(session)
+        runtime_of(app).build_indexes(session)
         log.info("search and match indexes ready in %.1f s, before any worker starts", time.monotonic() - started)
     except DBAPIError as exc:  # unreachable or not migrated yet: the workers build them on first use instead
         log.warning("indexes not built before serving: %s", exc)
@@ -45,13 +45,17 @@ class Server(BaseApplication):
     options : dict
         gunicorn settings by name (``bind``, ``workers``, ``timeout``, ``accesslog``, ...).
     index_cache : str or Path, optional
-        A private folder for built indexes (``services.matching.use_index_store``): a restart reads them back instead
+        A private folder for built indexes (``Runtime.use_index_store``): a restart reads them back instead
         of building, and after a catalogue change one worker builds while the others wait for its file.
+    runtime : Runtime, optional
+        The app's runtime (settings, clock, index holders); built from the environment if None.
     """
 
-    def __init__(self, options: dict[str, Any], index_cache: str | Path | None = None):
+    def __init__(self, options: dict[str, Any], index_cache: str | Path | None = None,
+                 runtime: Runtime | None = None):
         self.options = options
         self.index_cache = index_cache
+        self.runtime = runtime
         super().__init__()
 
     def load_config(self) -> None:
@@ -65,11 +69,9 @@ class Server(BaseApplication):
         """Create the app and build its indexes (in the master, before it listens)."""
         from matcher.web import create_app
 
-        app = create_app()
+        app = create_app(runtime=self.runtime)
         if self.index_cache:
-            from matcher.services.matching import use_index_store
-
-            use_index_store(self.index_cache)
+            runtime_of(app).use_index_store(self.index_cache)
         warm(app)
         gc.freeze()
         return app

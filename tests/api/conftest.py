@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from matcher.accounts.operations import issue_token
 from matcher.catalogue.models import Offer, Organisation
 from matcher.pathways.models import Child, Referral
+from matcher.runtime import runtime_of
 from tests.web.conftest import build_fixture_database
 
 TOKEN_ROLES = ("admin", "key_staff", "contact_person")
@@ -41,7 +42,7 @@ def live_api(tmp_path_factory) -> Iterator[SimpleNamespace]:
     url = seeded_url(tmp_path_factory.mktemp("api-live"))
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "api-tests", "TESTING": True})
     # Fuzzing sends thousands of requests a minute per token; the limit has its own tests.
-    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], rate_limit_api=0)
+    runtime_of(app).settings = dataclasses.replace(runtime_of(app).settings, rate_limit_api=0)
     tokens = {}
     with app.app_context():
         session = get_session()
@@ -92,7 +93,7 @@ def hsds_app(url: str):
     os.environ.setdefault("MATCHER_ENV", "testing")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "hsds-tests", "TESTING": True})
-    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], rate_limit_api=0)
+    runtime_of(app).settings = dataclasses.replace(runtime_of(app).settings, rate_limit_api=0)
     return app
 
 

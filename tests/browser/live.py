@@ -18,6 +18,7 @@ from matcher.accounts import totp
 from matcher.accounts.models import User
 from matcher.db import make_engine
 from matcher.migrate import upgrade
+from matcher.runtime import runtime_of
 from matcher.seeding import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,7 +53,7 @@ def live_server(url: str, **settings) -> Iterator[str]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "TESTING": True})
     # The tests log in dozens of times a minute from one address: no login rate limit here.
-    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], rate_limit_login=0,
+    runtime_of(app).settings = dataclasses.replace(runtime_of(app).settings, rate_limit_login=0,
                                                          **settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

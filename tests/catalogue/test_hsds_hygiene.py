@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from matcher.catalogue.errors import ImportFailed
 from matcher.catalogue.hsds_export import iter_services
-from matcher.catalogue.hsds_import import import_services, load_services
+from matcher.catalogue.hsds_import import import_services, load_services, read_services
 from matcher.catalogue.models import Offer, Organisation
 from matcher.urls import safe_url
 
@@ -23,11 +23,16 @@ def danish_example():
 
 
 def refused(session, services) -> list[tuple[str, str]]:
-    with pytest.raises(ImportFailed) as info:
-        import_services(session, services)
-    session.rollback()
-    assert session.scalar(select(func.count(Offer.id))) == 0  # nothing stored half
-    return [(e.field, e.message) for e in info.value.errors]
+    """Import ``services`` as a list and as streamed bytes; return the errors (the same both ways)."""
+    found = []
+    for source in (services, read_services(json.dumps(services, ensure_ascii=False).encode())):
+        with pytest.raises(ImportFailed) as info:
+            import_services(session, source)
+        session.rollback()
+        assert session.scalar(select(func.count(Offer.id))) == 0  # nothing stored half
+        found.append([(e.field, e.message) for e in info.value.errors])
+    assert found[0] == found[1]
+    return found[0]
 
 
 @pytest.mark.parametrize("value", ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:x", "data:text/html,<b>",
@@ -108,3 +113,16 @@ def test_reimporting_a_fresh_export_of_the_demo_catalogue_changes_nothing(refere
     assert summary.as_dict() == {"created": 0, "updated": 0, "unchanged": len(demo), "flagged": 0}
     assert not reference.dirty and not reference.new
     assert list(iter_services(reference)) == exported
+
+
+@pytest.mark.parametrize(("service", "expected"), [
+    ({"id": "a", "name": "Fodbold"}, False),
+    ({"id": "a", "url": "https://example.org"}, True),
+    ({"id": "a", "organization": {"website": "https://example.org"}}, True),
+    ({"id": "a", "name": "Fod\u200bbold"}, True),
+])
+def test_the_text_precheck_never_skips_a_record_the_walk_would_refuse(service, expected):
+    from matcher.catalogue.hsds_hygiene import may_hold_bad_links_or_names
+
+    assert may_hold_bad_links_or_names(json.dumps(service, ensure_ascii=False)) is expected
+    assert may_hold_bad_links_or_names(json.dumps(service)) is expected

@@ -140,3 +140,31 @@ def test_a_bad_record_after_written_chunks_leaves_nothing_after_rollback(referen
     reference.rollback()
     assert reference.scalar(select(func.count(Offer.id))) == 0
     assert DATA.exists()
+
+
+@pytest.mark.parametrize("text", [
+    b"[1,,2]", b"[{},]", b"[,{}]", b"[{}{}]", b"[{}] x", b"[{}", b"[", b'[{"a": 1}, 2 3]', b"[{}]]",
+    b'[{"a": "x"}, "unterminated]', b"[{}, nul]", b"[{}, 1e999]", b"[{}, -Infinity]",
+])
+def test_a_list_that_is_not_strict_json_between_its_elements_is_refused(text):
+    with pytest.raises(DocumentError, match="not valid JSON|ends before"):
+        list(stream_services(text))
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=st.lists(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet="ab,[]{}\"\\ æ:"),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet="ab[]\",", max_size=3), inner,
+                                                                max_size=3),
+    max_leaves=6), max_size=6),
+    chunk=st.integers(min_value=1, max_value=40), indent=st.sampled_from([None, 0, 2]))
+def test_any_list_reads_as_the_standard_decoder_reads_it(values, chunk, indent):
+    data = json.dumps(values, indent=indent, ensure_ascii=False).encode()
+    saved, hsds_stream.CHUNK = hsds_stream.CHUNK, chunk
+    try:
+        got = list(stream_with_sources(io.BytesIO(data)))
+    finally:
+        hsds_stream.CHUNK = saved
+    assert [item for item, _ in got] == json.loads(data)
+    assert [text is not None for _, text in got] == [isinstance(v, (dict, list)) for v in values]

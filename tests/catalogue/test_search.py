@@ -14,18 +14,16 @@ from sqlalchemy.orm import Session
 from matcher.catalogue import search as search_module
 from matcher.catalogue.hsds_import import import_services
 from matcher.catalogue.models import Offer, OfferSchedule
-from matcher.catalogue.search import SearchQuery, clear_cache, load_listings, search, search_index
+from matcher.catalogue.search import SearchQuery, load_listings, search, search_index
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @pytest.fixture
 def catalogue(reference):
-    clear_cache()
     import_services(reference, json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text()))
     reference.commit()
-    yield reference
-    clear_cache()
+    return reference
 
 
 def titles(session, **kwargs) -> list[str]:
@@ -70,11 +68,11 @@ def test_a_quick_index_follows_every_commit(catalogue):
     assert titles(catalogue, weekday="sun") == ["Pigefodbold U12"]
 
 
-def test_a_slow_index_is_rebuilt_in_the_background_while_pages_stay_current(catalogue, monkeypatch):
+def test_a_slow_index_is_rebuilt_in_the_background_while_pages_stay_current(catalogue, runtime, monkeypatch):
     assert titles(catalogue, text="fodbold") == ["Pigefodbold U12"]
-    monkeypatch.setattr(search_module.indexes, "slow_seconds", 0.0)  # as if building took a minute
-    monkeypatch.setattr(search_module.indexes, "refresh_interval", 0.0)
-    monkeypatch.setattr(search_module.indexes, "max_busy", 0.0)
+    monkeypatch.setattr(runtime.search.indexes, "slow_seconds", 0.0)  # as if building took a minute
+    monkeypatch.setattr(runtime.search.indexes, "refresh_interval", 0.0)
+    monkeypatch.setattr(runtime.search.indexes, "max_busy", 0.0)
     built = threading.Event()
     load = search_module.load_listings
 
@@ -99,10 +97,10 @@ def test_a_slow_index_is_rebuilt_in_the_background_while_pages_stay_current(cata
     assert search_index(catalogue)[2] is search_index(catalogue)[2]  # kept while the revision stands
 
 
-def test_deleted_offers_drop_out_of_a_stale_page(catalogue, monkeypatch):
+def test_deleted_offers_drop_out_of_a_stale_page(catalogue, runtime, monkeypatch):
     assert titles(catalogue) == ["Fritidsjob som bagerhjælper", "Pigefodbold U12"]
-    monkeypatch.setattr(search_module.indexes, "slow_seconds", 0.0)
-    monkeypatch.setattr(search_module.indexes, "refresh_interval", 3600.0)  # no rebuild during this test
+    monkeypatch.setattr(runtime.search.indexes, "slow_seconds", 0.0)
+    monkeypatch.setattr(runtime.search.indexes, "refresh_interval", 3600.0)  # no rebuild during this test
     catalogue.delete(catalogue.scalars(select(Offer).where(Offer.title == "Pigefodbold U12")).one())
     catalogue.commit()
     assert titles(catalogue) == ["Fritidsjob som bagerhjælper"]

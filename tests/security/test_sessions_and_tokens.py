@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from matcher.accounts.models import RateLimitHit
 from matcher.db import utcnow
+from matcher.runtime import runtime_of
 
 
 def _age_session(client, minutes: int) -> None:
@@ -50,7 +51,7 @@ def test_a_bearer_token_does_not_open_the_pages(client, token):
 
 
 def test_guessed_tokens_are_limited_per_address_and_add_no_rows(app, client, token):
-    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], rate_limit_login=5)
+    runtime_of(app).settings = dataclasses.replace(runtime_of(app).settings, rate_limit_login=5)
     real = token("key_staff")
     answers = [client.get("/api/v1/me", headers={"Authorization": f"Bearer mt_{secrets.token_urlsafe(32)}"})
                for _ in range(50)]

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from matcher.catalogue import search as catalogue_search
 from matcher.catalogue.hsds_import import import_services, read_services
 from matcher.catalogue.mentors_import import import_mentors
 from matcher.catalogue.models import InterestTerm, Mentor, Offer, OfferSchedule, OfferStatus, Organisation
 from matcher.catalogue.revision import current_revision
 from matcher.catalogue.search import SearchQuery, database_key, load_listings, search
 from matcher.matching.search_index import SearchIndex
+from matcher.runtime import runtime_of
 from matcher.seeding import SEEDS_DIR
 from matcher.services.matching import MatchService
 from tests.services.conftest import GIRL
@@ -33,7 +33,7 @@ def rankings(service: MatchService, session, ranker=None):
     out = []
     for profile in PROFILES:
         for kind in ("activity", "leisure-job", "mentor"):
-            out.append(ranker.rank(dict(profile), kind=kind, limit=20).to_dict())
+            out.append(ranker.rank(dict(profile), kind=kind, limit=20, today=service.today()).to_dict())
     return out
 
 
@@ -55,12 +55,10 @@ def demo(reference):
 @pytest.fixture
 def indexed(demo):
     """The demo catalogue with both indexes built (the match index by a service of its own)."""
-    catalogue_search.clear_cache()
     service = MatchService(learn=False)
     service.ranker(demo)
     searches(demo)
-    yield demo, service
-    catalogue_search.clear_cache()
+    return demo, service
 
 
 def held(keeper, session):
@@ -70,7 +68,7 @@ def held(keeper, session):
 def test_free_spots_and_status_are_applied_in_place_and_equal_a_full_rebuild(indexed):
     session, service = indexed
     ranker_before = held(service.indexes, session).value
-    search_before = held(catalogue_search.indexes, session).value
+    search_before = held(runtime_of(session).search.indexes, session).value
     offers = session.scalars(select(Offer).order_by(Offer.id)).all()
     offers[0].spots_free = 0
     offers[1].status = OfferStatus.paused
@@ -84,14 +82,14 @@ def test_free_spots_and_status_are_applied_in_place_and_equal_a_full_rebuild(ind
     got_rankings, got_searches = rankings(service, session), searches(session)
     # The same objects were updated (no rebuild), and nothing waits for one.
     assert held(service.indexes, session).value is ranker_before
-    assert held(catalogue_search.indexes, session).value is search_before
-    assert not held(service.indexes, session).stale and not held(catalogue_search.indexes, session).stale
+    assert held(runtime_of(session).search.indexes, session).value is search_before
+    assert not held(service.indexes, session).stale and not held(runtime_of(session).search.indexes, session).stale
 
     fresh = MatchService(learn=False)
     assert got_rankings == rankings(fresh, session, fresh.fit(session))
-    catalogue_search.clear_cache()
+    runtime_of(session).search.clear()
     assert got_searches == searches(session)
-    assert held(catalogue_search.indexes, session).value is not search_before  # that was a full build
+    assert held(runtime_of(session).search.indexes, session).value is not search_before  # that was a full build
 
 
 def test_the_change_shows_in_the_next_answer(indexed):
@@ -120,7 +118,7 @@ def test_a_changed_text_or_a_new_offer_is_rebuilt_and_equals_a_full_rebuild(inde
     assert held(service.indexes, session).value is not ranker_before  # a quick index is rebuilt at once
     fresh = MatchService(learn=False)
     assert got_rankings == rankings(fresh, session, fresh.fit(session))
-    catalogue_search.clear_cache()
+    runtime_of(session).search.clear()
     assert got_searches == searches(session)
 
 

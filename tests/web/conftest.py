@@ -107,16 +107,6 @@ def add_pathways(session: Session) -> None:
                                 shared_name="Sara")
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    """Forget the per-process match indexes and search matcher so memory stays flat across tests."""
-    from matcher.catalogue.search import clear_cache
-    from matcher.services.matching import match_service
-
-    match_service.clear()
-    clear_cache()
-
-
 @pytest.fixture
 def app(tmp_path, web_template):
     """Return an app on a fresh SQLite database with districts, taxonomy, two offers and four users."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.web.search import today as copenhagen_today
+from matcher.clock import local_today as copenhagen_today
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from matcher.catalogue.models import ListingChange, Offer, OfferStatus, Organisation
-from matcher.web.search import today as copenhagen_today
+from matcher.clock import local_today as copenhagen_today
 
 
 def fresh(app, model, id_):

@@ -10,13 +10,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from matcher.clock import local_today as copenhagen_today
 from matcher.config import Settings
 from matcher.mail.models import OutboxMessage
 from matcher.mail.sender import send_due
 from matcher.mail.smtp import SmtpTarget
 from matcher.pathways.models import Referral
 from matcher.privacy.models import AuditEvent
-from matcher.web.search import today as copenhagen_today
+from matcher.runtime import Runtime
 from matcher.worker import run_once
 from tests.smtp import SmtpServer
 
@@ -40,7 +41,7 @@ def work(app, smtp_server=None, jobs: bool = False):
     """Run one worker pass on the app's database: sending only, or (``jobs``) the periodic jobs first."""
     settings = Settings.from_env({"MATCHER_ENV": "testing", "MATCHER_SMTP_URL": smtp_server.url if smtp_server else ""})
     if jobs:
-        return run_once(app.extensions["matcher.sessions"], settings)
+        return run_once(app.extensions["matcher.sessions"], Runtime(settings))
     return send_due(app.extensions["matcher.sessions"], SmtpTarget.parse(settings.smtp_url), settings.mail_from), []
 
 

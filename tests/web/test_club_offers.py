@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from matcher.catalogue.models import ListingChange, Offer, OfferStatus
-from matcher.web.search import today as copenhagen_today
+from matcher.clock import local_today as copenhagen_today
 
 
 def new_offer_form(**overrides) -> dict:

@@ -8,13 +8,14 @@ import re
 from sqlalchemy import select, update
 
 from matcher.catalogue.models import ListingChange, Offer
+from matcher.clock import local_today as copenhagen_today
 from matcher.clubs.models import ClubAnswer, WaitingListEntry
 from matcher.config import Settings
 from matcher.db import utcnow
 from matcher.mail.models import JobLease, OutboxMessage, SignedLink
 from matcher.pathways.models import Child, Participation, Referral
 from matcher.privacy.models import AuditEvent
-from matcher.web.search import today as copenhagen_today
+from matcher.runtime import Runtime
 from matcher.worker import run_once
 
 
@@ -94,7 +95,7 @@ def test_waiting_list_only_for_a_full_offer(client, login, kids):
 
 def _jobs(app, env=None):
     settings = Settings.from_env({"MATCHER_ENV": "testing", **(env or {})})
-    return run_once(app.extensions["matcher.sessions"], settings)
+    return run_once(app.extensions["matcher.sessions"], Runtime(settings))
 
 
 def make_stale(app, offer_id: int) -> None:

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from matcher.config import ConfigError, Settings, tile_origin
+from matcher.runtime import runtime_of
 from matcher.web.search import venue_lines
 from matcher.web.security import content_security_policy
 
@@ -41,7 +42,7 @@ def test_without_tiles_the_district_drawing_and_no_tile_host(client, login):
 
 
 def test_with_tiles_the_page_carries_the_pins_and_the_csp_allows_the_host(app, client, login, ids):
-    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], map_tiles=OSM,
+    runtime_of(app).settings = dataclasses.replace(runtime_of(app).settings, map_tiles=OSM,
                                                          map_attribution="© OpenStreetMap")
     login("contact_person")
     response = client.get("/soeg?q=fodbold")

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.accounts.models import RateLimitHit
+from matcher.runtime import runtime_of
 from matcher.web import create_app
 from matcher.accounts.ratelimit import WINDOW_SECONDS, hit, purge
 
 
 def limited(app, **limits):
     """Set the app's rate limits (per minute)."""
-    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], **limits)
+    runtime_of(app).settings = dataclasses.replace(runtime_of(app).settings, **limits)
     return app
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import InterestTerm
 from matcher.catalogue.operations import update_term
-from matcher.catalogue.search import SearchQuery, clear_cache, interest_matcher, parse_query, search
+from matcher.catalogue.search import SearchQuery, interest_matcher, parse_query, search
 from matcher.catalogue.taxonomy import map_term
+from matcher.runtime import runtime_of
 
 
 def titles(db, **kwargs) -> list[str]:
@@ -62,7 +63,6 @@ def test_result_rows_carry_key_facts(db):
 
 
 def test_taxonomy_edits_reach_the_cached_matcher(db):
-    clear_cache()
     matcher, _ = interest_matcher(db)
     assert interest_matcher(db)[0] is matcher  # cached while the taxonomy is unchanged
     term = db.scalars(select(InterestTerm).where(InterestTerm.code == "fodbold")).one()
@@ -117,7 +117,7 @@ def test_search_page_lists_results_with_map(client, login):
 
 
 def test_search_page_shows_stale_flag(app, client, login):
-    app.config["MATCHER_SETTINGS"] = dataclasses.replace(app.config["MATCHER_SETTINGS"], stale_after_days=1)
+    runtime_of(app).settings = dataclasses.replace(runtime_of(app).settings, stale_after_days=1)
     login("key_staff")
     assert "Forældet" in client.get("/soeg?q=fodbold").get_data(as_text=True)
 

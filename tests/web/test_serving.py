@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.catalogue import search as search_module
-from matcher.services.matching import match_service
+from matcher.runtime import runtime_of
 from matcher.web.serving import Server, post_fork
 
 
@@ -35,8 +34,9 @@ def test_the_master_builds_both_indexes_and_keeps_no_connection(database):
     app = Server({"bind": "127.0.0.1:0", "workers": 1}).load()
     try:
         assert gc.get_freeze_count() > 0  # the inherited objects are out of the collector's reach
-        assert search_module.indexes.peek(database) is not None
-        assert match_service.indexes.peek(database) is not None
+        runtime = runtime_of(app)
+        assert runtime.search.indexes.peek(database) is not None
+        assert runtime.matching.indexes.peek(database) is not None
         engine = app.extensions["matcher.engine"]
         assert engine.pool.checkedout() == 0
         post_fork(type("Arbiter", (), {"app": type("App", (), {"wsgi": lambda self: app})()})(), None)
@@ -109,7 +109,6 @@ def test_index_build_writes_files_a_server_reads_instead_of_building(database, t
     result = CliRunner().invoke(cli, ["index", "build", "--index-cache", str(cache)])
     assert result.exit_code == 0, result.output
     assert "built search index" in result.output and len(list(cache.glob("*.pickle"))) == 2
-    search_module.indexes.clear(), match_service.indexes.clear()
 
     def never(*_args, **_kwargs):
         raise AssertionError("built again although the index cache holds this revision")
@@ -118,10 +117,10 @@ def test_index_build_writes_files_a_server_reads_instead_of_building(database, t
     monkeypatch.setattr(SearchIndex, "__init__", never)
     app = Server({"bind": "127.0.0.1:0"}, index_cache=cache).load()
     try:
-        assert search_module.indexes.peek(database) is not None and match_service.indexes.peek(database) is not None
+        runtime = runtime_of(app)  # a runtime of its own: nothing was kept from the build command's
+        assert runtime.search.indexes.peek(database) is not None and runtime.matching.indexes.peek(database) is not None
     finally:
         gc.unfreeze()
-        search_module.indexes.store = match_service.indexes.store = None
         app.extensions["matcher.engine"].dispose()
 
 

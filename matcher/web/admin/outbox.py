@@ -10,6 +10,7 @@ from matcher.catalogue.errors import RecordError
 from matcher.mail.models import OUTBOX_STATUSES, JobLease, OutboxMessage
 from matcher.mail.sender import resend
 from matcher.mail.smtp import SmtpTarget
+from matcher.runtime import runtime_of
 from matcher.web.admin import bp
 from matcher.web.database import form_operation, get_session
 
@@ -17,7 +18,7 @@ PAGE = 100
 
 
 def _settings():
-    return current_app.config["MATCHER_SETTINGS"]
+    return runtime_of(current_app).settings
 
 
 def _readable() -> bool:

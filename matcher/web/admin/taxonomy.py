@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import InterestTerm
 from matcher.catalogue.operations import update_term
-from matcher.catalogue.search import clear_cache
 from matcher.catalogue.taxonomy import map_term
 from matcher.db import parse_id
+from matcher.web import current_runtime
 from matcher.web.admin import bp
 from matcher.web.database import get_session
 
@@ -53,7 +53,7 @@ def edit_term(term_id: int):
         except RecordError as exc:
             errors, status = {exc.field: exc.message}, 400
         else:
-            clear_cache()
+            current_runtime().search.clear()
             flash(f"Interessen »{term.name}« er gemt.", "info")
             return redirect(url_for("admin.terms"), code=303)
     return render_template("admin/term_form.html", term=term, values=values, errors=errors,
@@ -78,6 +78,6 @@ def map_term_view(term_id: int):
         values = {"name": term.name, "synonyms": "\n".join(term.synonyms or [])}
         return render_template("admin/term_form.html", term=term, values=values, errors=errors,
                                targets=_targets()), 400
-    clear_cache()
+    current_runtime().search.clear()
     flash(f"»{term.name}« er koblet til »{target.name}«.", "info")
     return redirect(url_for("admin.terms"), code=303)

@@ -6,7 +6,7 @@ from flask import jsonify
 
 from matcher.accounts.models import Role
 from matcher.matching.profile import ProfileError
-from matcher.services.matching import match_service
+from matcher.web import current_runtime
 from matcher.web.api import ApiError, bp, json_body
 from matcher.web.database import get_session
 
@@ -29,7 +29,7 @@ def match():
     if not isinstance(child, dict):
         raise ApiError(400, "child skal være et objekt med barnets profil", "child")
     try:
-        result = match_service.match(get_session(), child, kind=body.get("kind", "activity"),
+        result = current_runtime().matching.match(get_session(), child, kind=body.get("kind", "activity"),
                                      limit=body.get("limit", 10))
     except ProfileError as exc:
         field = exc.field if exc.field in ("kind", "limit") else f"child.{exc.field}"

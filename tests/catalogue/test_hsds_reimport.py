@@ -1,0 +1,110 @@
+"""A re-import keeps records whose bytes equal their last import without parsing them, and still checks the file."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from sqlalchemy import select
+
+from matcher.catalogue import hsds_import
+from matcher.catalogue.errors import ImportFailed
+from matcher.catalogue.hsds_import import import_services, read_services
+from matcher.catalogue.models import Offer, Organisation
+from tests.catalogue.test_hsds_import import danish_example
+
+
+def _services(n: int = 3) -> list[dict]:
+    base = danish_example()[0]
+    return [dict(copy.deepcopy(base), id=f"s{i}", name=f"Hold {i}") for i in range(n)]
+
+
+def _bytes(services: list[dict]) -> bytes:
+    return ("[\n" + ",\n".join(json.dumps(s) for s in services) + "\n]").encode()
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """Count the records parse_service validates."""
+    calls: list[int] = []
+    real = hsds_import.parse_service
+
+    def counting(raw, index, errors, **kwargs):
+        calls.append(index)
+        return real(raw, index, errors, **kwargs)
+
+    monkeypatch.setattr(hsds_import, "parse_service", counting)
+    return calls
+
+
+def test_unchanged_bytes_are_kept_without_parsing_and_a_changed_record_is_parsed(reference, parsed):
+    services = _services()
+    assert import_services(reference, read_services(_bytes(services))).as_dict()["created"] == 3
+    reference.commit()
+    assert parsed == [0, 1, 2]
+    parsed.clear()
+    again = import_services(reference, read_services(_bytes(services)))
+    assert again.as_dict() == {"created": 0, "updated": 0, "unchanged": 3, "flagged": 0}
+    assert parsed == []
+    services[1]["capacities"][0]["available"] = 0
+    third = import_services(reference, read_services(_bytes(services)))
+    reference.commit()
+    assert third.as_dict() == {"created": 0, "updated": 1, "unchanged": 2, "flagged": 0}
+    assert parsed == [1]
+    assert reference.scalar(select(Offer.spots_free).where(Offer.external_id == "s1")) == 0
+
+
+def test_an_edited_row_is_parsed_again(reference, parsed):
+    services = _services(2)
+    import_services(reference, read_services(_bytes(services)))
+    reference.commit()
+    offer = reference.scalars(select(Offer).where(Offer.external_id == "s0")).one()
+    offer.title = "Ændret i appen"
+    reference.commit()
+    parsed.clear()
+    summary = import_services(reference, read_services(_bytes(services)))
+    reference.commit()
+    assert parsed == [0] and summary.as_dict()["updated"] == 1
+    reference.refresh(offer)
+    assert offer.title == "Hold 0"
+
+
+def test_a_kept_record_given_twice_is_named_as_a_duplicate(reference):
+    services = _services(2)
+    import_services(reference, read_services(_bytes(services)))
+    reference.commit()
+    with pytest.raises(ImportFailed) as err:
+        import_services(reference, read_services(_bytes([services[0], services[1], services[0]])))
+    reference.rollback()
+    assert [(e.record, e.field, e.message) for e in err.value.errors] == [
+        ("service[2] id=s0", "id", "duplicates service[0]")]
+
+
+def test_a_changed_record_disagreeing_with_a_kept_one_on_its_organisation_is_refused(reference):
+    services = _services(2)
+    import_services(reference, read_services(_bytes(services)))
+    reference.commit()
+    services[1]["organization"]["name"] = "Et andet navn"
+    with pytest.raises(ImportFailed) as err:
+        import_services(reference, read_services(_bytes(services)))
+    reference.rollback()
+    assert [(e.record, e.field) for e in err.value.errors] == [("service[1] id=s1", "organization")]
+    assert "service[0]" in err.value.errors[0].message
+
+
+def test_an_organisation_whose_first_service_is_kept_is_not_rewritten_by_a_later_one(reference):
+    services = _services(2)
+    import_services(reference, read_services(_bytes(services)))
+    reference.commit()
+    org = reference.scalars(select(Organisation)).one()
+    before = (org.address, org.lat, org.lon, org.import_digest)
+    loc = services[1]["service_at_locations"][0]["location"]
+    loc["latitude"], loc["longitude"] = loc["latitude"] + 0.01, loc["longitude"] + 0.01
+    summary = import_services(reference, read_services(_bytes(services)))
+    reference.commit()
+    assert summary.as_dict()["updated"] == 1
+    reference.refresh(org)
+    assert (org.address, org.lat, org.lon, org.import_digest) == before
+    moved = reference.scalars(select(Offer).where(Offer.external_id == "s1")).one()
+    assert moved.lat == pytest.approx(loc["latitude"])
