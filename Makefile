@@ -44,9 +44,12 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q
 
 # Static security analysis of the product code (findings that are accepted carry a `# nosec`
-# with the reason), and known vulnerabilities in the installed packages (.ci/pip_audit.py).
+# with the reason), the import contracts (.importlinter: the ranking core stays pure, feature
+# packages never import web or cli, no cycles), and known vulnerabilities in the installed packages
+# (.ci/pip_audit.py).
 check: $(STAMP)
 	$(BIN)/bandit -q -r matcher
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python .ci/pip_audit.py
 
 # Load test against gunicorn + a temporary PostgreSQL on 127.0.0.1, with a worker kill and a

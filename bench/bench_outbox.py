@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from matcher.db import make_engine, make_session_factory  # noqa: E402
+from matcher.db import make_engine  # noqa: E402
+from matcher.models import make_session_factory  # noqa: E402
 from matcher.mail.models import OutboxMessage  # noqa: E402
 from matcher.mail.operations import enqueue  # noqa: E402
 from matcher.mail.sender import send_due  # noqa: E402

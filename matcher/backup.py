@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from matcher.db import private_file
+from matcher.db import make_engine, private_file
 
 class BackupError(RuntimeError):
     """A backup or restore could not be made."""
@@ -45,8 +47,6 @@ def _tool(name: str) -> str:
 
 def backup(url: str, path: Path) -> None:
     """Write a consistent copy of the database at ``url`` to ``path`` (mode 0600) while it stays in use."""
-    from matcher.db import private_file
-
     kind = make_url(url).get_backend_name()
     if kind in ("sqlite", "postgresql"):
         private_file(path)  # a backup holds children's data: readable by its owner only (0600)
@@ -98,7 +98,6 @@ def _analyze(url: str) -> None:
     """Gather planner statistics, which pg_restore does not bring (else queries are slow until autovacuum)."""
     from sqlalchemy import text
 
-    from matcher.db import make_engine
 
     engine = make_engine(url)
     try:

@@ -73,6 +73,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_KEY = "matcher.runtime"  # the Session.info key of the runtime that opened a session (matcher.db)
 DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "matcher.db"
@@ -112,9 +114,27 @@ def _env_value(key: str, value: object) -> str:
     return str(value)
 
 
-def _totp_keys(env: dict[str, str], mode: str) -> tuple[str, ...]:
-    from matcher.accounts.totp_keys import DEVELOPMENT_KEY, parse_keys
+#: The documented key of development and test databases (public: never for real data).
+DEVELOPMENT_KEY = "bWF0Y2hlci1kZXZlbG9wbWVudC10b3RwLWtleS0wMDA="
 
+
+
+def parse_keys(raw: str) -> tuple[str, ...]:
+    """Return the Fernet keys of a ``MATCHER_TOTP_KEY`` value; raise ValueError naming a malformed one."""
+    keys = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for i, key in enumerate(keys, 1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ValueError(f"key {i} is not a Fernet key (32 url-safe base64-encoded bytes; "
+                             "make one with `python -c 'from cryptography.fernet import Fernet; "
+                             "print(Fernet.generate_key().decode())'`)") from None
+    if not keys:
+        raise ValueError("no key given")
+    return keys
+
+
+def _totp_keys(env: dict[str, str], mode: str) -> tuple[str, ...]:
     raw = env.get("MATCHER_TOTP_KEY", "").strip()
     if not raw:
         if mode == "production":

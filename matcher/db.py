@@ -1,4 +1,4 @@
-"""SQLAlchemy base, engine and session factory."""
+"""SQLAlchemy base (naming convention, UTC timestamps) and engine; sessions come from ``matcher.models``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 from matcher.clock import utcnow  # noqa: F401  (column defaults and operations import it from here)
-from matcher.config import RUNTIME_KEY  # the Session.info key of the runtime (see make_session_factory)
+from matcher.config import RUNTIME_KEY  # the Session.info key of the runtime (see models.make_session_factory)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,6 +25,8 @@ NAMING_CONVENTION = {
 }
 
 
+#: Errors that mean the database cannot be reached (a restart, a dropped connection), not a bug.
+UNAVAILABLE = (OperationalError, InterfaceError)
 
 #: The largest id an INTEGER column holds on every database (PostgreSQL's int4).
 MAX_ID = 2**31 - 1
@@ -98,17 +101,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.close()
-
-
-def make_session_factory(engine: Engine, runtime: Any = None) -> sessionmaker[Session]:
-    """Return a session factory bound to ``engine``, with every model and listener loaded.
-
-    Its sessions carry ``runtime`` (``matcher.runtime.Runtime``): code handed a session finds the
-    settings, clock and indexes of the app, command or worker that opened it (``session_runtime``).
-    """
-    import matcher.models  # noqa: F401
-    info = {RUNTIME_KEY: runtime} if runtime is not None else {}
-    return sessionmaker(bind=engine, expire_on_commit=False, future=True, info=info)
 
 
 def session_runtime(session: Session) -> Any:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from matcher.languages import LANGUAGE_NAMES
-from matcher.messages import TRANSLATIONS
+from matcher.messages import TRANSLATIONS, compile_catalogues
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -22,24 +22,6 @@ __all__ = ["LANGUAGES", "TRANSLATIONS", "compile_catalogues", "init_app", "pick_
 LANGUAGES = {code: (own, LANGUAGE_NAMES[code], direction) for code, own, direction in (
     ("da", "Dansk", "ltr"), ("en", "English", "ltr"), ("ar", "العربية", "rtl"), ("so", "Soomaali", "ltr"),
     ("tr", "Türkçe", "ltr"), ("ur", "اردو", "rtl"), ("uk", "Українська", "ltr"), ("pl", "Polski", "ltr"))}
-
-
-def compile_catalogues(force: bool = False) -> list[Path]:
-    """Compile every ``messages.po`` whose ``.mo`` is missing or older; return the files written."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    written = []
-    for po in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
-        mo = po.with_suffix(".mo")
-        if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        with po.open("rb") as f:
-            catalog = read_po(f, locale=po.parent.parent.name)
-        with mo.open("wb") as f:
-            write_mo(f, catalog)
-        written.append(mo)
-    return written
 
 
 def init_app(app: Flask) -> None:

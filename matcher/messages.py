@@ -21,7 +21,7 @@ from matcher.error_texts import ERRORS
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
-__all__ = ["ERRORS", "TRANSLATIONS", "Problem", "is_code", "record_label", "render", "translations"]
+__all__ = ["ERRORS", "TRANSLATIONS", "Problem", "compile_catalogues", "is_code", "record_label", "render", "translations"]
 
 
 class Problem(NamedTuple):
@@ -34,12 +34,28 @@ class Problem(NamedTuple):
     params: dict[str, Any]
 
 
+def compile_catalogues(force: bool = False) -> list[Path]:
+    """Compile every ``messages.po`` whose ``.mo`` is missing or older; return the files written."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=po.parent.parent.name)
+        with mo.open("wb") as f:
+            write_mo(f, catalog)
+        written.append(mo)
+    return written
+
+
 @lru_cache(maxsize=8)
 def translations(lang: str = "da") -> NullTranslations:
     """Return the gettext catalogue of ``lang`` (compiled from its ``.po`` when missing or older)."""
     from babel.support import Translations
-
-    from matcher.i18n import compile_catalogues
 
     try:
         compile_catalogues()

@@ -5,9 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from matcher.config import PROJECT_ROOT
-
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+from matcher.resources import MIGRATIONS_DIR
 
 
 def alembic_config(database_url: str) -> Config:

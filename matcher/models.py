@@ -1,4 +1,14 @@
-"""Import every model so that ``Base.metadata`` knows the whole schema."""
+"""Every model and listener, so that ``Base.metadata`` knows the whole schema; the session factory.
+
+The session factory lives here and not in ``matcher.db`` because a session needs every model mapped and
+every listener (``modified``, ``revision``, ``waiting``) registered; ``matcher.db`` stays below the models.
+"""
+
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
 
 from matcher.accounts.models import User  # noqa: F401
 from matcher.catalogue import modified, revision  # noqa: F401  (keep updated_at and the revision current)
@@ -14,6 +24,7 @@ from matcher.catalogue.models import (  # noqa: F401
     OfferSchedule,
     Organisation,
 )
+from matcher.config import RUNTIME_KEY
 from matcher.db import Base
 from matcher.pathways.models import (  # noqa: F401
     Child,
@@ -31,3 +42,13 @@ from matcher.clubs.models import ClubAnswer, WaitingListEntry  # noqa: F401
 from matcher.clubs import waiting  # noqa: F401  (tells contact persons at once when a spot frees)
 
 metadata = Base.metadata
+
+
+def make_session_factory(engine: Engine, runtime: Any = None) -> sessionmaker[Session]:
+    """Return a session factory bound to ``engine``, with every model and listener loaded.
+
+    Its sessions carry ``runtime`` (``matcher.runtime.Runtime``): code handed a session finds the
+    settings, clock and indexes of the app, command or worker that opened it (``db.session_runtime``).
+    """
+    info = {RUNTIME_KEY: runtime} if runtime is not None else {}
+    return sessionmaker(bind=engine, expire_on_commit=False, future=True, info=info)

@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from matcher.catalogue.search import SearchIndexes
 from matcher.clock import SYSTEM_CLOCK, Clock
 from matcher.config import PROJECT_ROOT, Settings
-from matcher.db import RUNTIME_KEY, make_session_factory, session_runtime
+from matcher.db import RUNTIME_KEY, session_runtime
+from matcher.models import make_session_factory
+from matcher.resources import SEEDS_DIR
 from matcher.pathways.settings import IndicatorSettings, WarningSettings
 from matcher.services.matching import MatchService, build_indexes, use_index_store
 
@@ -41,7 +43,7 @@ class Paths:
 
     root: Path = PROJECT_ROOT
     instance: Path = PROJECT_ROOT / "instance"
-    seeds: Path = PROJECT_ROOT / "seeds"
+    seeds: Path = SEEDS_DIR
 
 
 class Runtime:

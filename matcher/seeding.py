@@ -12,15 +12,17 @@ from sqlalchemy.orm import Session
 
 from matcher.accounts.models import User
 from matcher.accounts.operations import create_user
+from matcher.accounts.totp_keys import seal
 from matcher.catalogue.districts import load_districts
 from matcher.catalogue.hsds_import import import_services, load_services
 from matcher.catalogue.mentors_import import import_mentors
 from matcher.catalogue.models import District, Offer, Organisation, OrganisationKind
 from matcher.catalogue.taxonomy import load_terms_file
 from matcher.clock import local_today, utcnow
-from matcher.config import PROJECT_ROOT, settings_of
+from matcher.config import settings_of
+from matcher.pathways.demo import seed_pathways
+from matcher.resources import SEEDS_DIR
 
-SEEDS_DIR = PROJECT_ROOT / "seeds"
 # The demo logins are printed on purpose.
 DEMO_PASSWORD = "Demo-faellesskab-2026"  # nosec B105
 # The demo staff's authenticator key (add it to an app, or `matcher users totp-code EMAIL` in development).
@@ -70,9 +72,7 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print, today: dt.dat
     for name, summary in results.items():
         log(f"{name}: {summary}")
     create_demo_users(session)
-    from matcher.pathways.demo import seed_pathways
-
-    results["pathways"] = seed_pathways(session, today=today or local_today())
+    results["pathways"] = seed_pathways(session, DEMO_PASSWORD, today=today or local_today())
     log(f"pathways: {results['pathways']}")
     enrol_demo_two_factor(session)
     return results
@@ -80,8 +80,6 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR, log=print, today: dt.dat
 
 def enrol_demo_two_factor(session: Session, totp_keys: tuple[str, ...] | None = None) -> None:
     """Give every demo user who needs a one-time code the demo authenticator key, sealed with MATCHER_TOTP_KEY."""
-    from matcher.accounts.totp_keys import seal
-
     keys = totp_keys or settings_of(session).totp_keys
     for user in session.scalars(select(User).where(User.totp_secret.is_(None))):
         if user.requires_two_factor:

@@ -14,11 +14,15 @@ import threading
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from matcher.accounts.models import Role, User
 from matcher.clock import COPENHAGEN
+from matcher.clubs.freshness import mail_stale_clubs
+from matcher.clubs.notify import mail_warnings_count
 from matcher.config import Settings
 from matcher.mail.jobs import Job, run_due
 from matcher.mail.sender import SendReport, send_due, worker_id
 from matcher.mail.smtp import SmtpTarget
+from matcher.pathways.warnings import warnings_for
 from matcher.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -44,17 +48,11 @@ def next_monday(now: dt.datetime) -> dt.datetime:
 
 def _stale_listings(settings: Settings):
     def run(session: Session, now: dt.datetime) -> None:
-        from matcher.clubs.freshness import mail_stale_clubs
-
         mail_stale_clubs(session, now, settings.stale_after_days)
     return run
 
 
 def _weekly_warnings(session: Session, now: dt.datetime) -> None:
-    from matcher.accounts.models import Role, User
-    from matcher.clubs.notify import mail_warnings_count
-    from matcher.pathways.warnings import warnings_for
-
     today = now.astimezone(COPENHAGEN).date()
     for user in session.scalars(select(User).where(User.role == Role.contact_person, User.active.is_(True))
                                 .order_by(User.id)):

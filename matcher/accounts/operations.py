@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from matcher.accounts.models import Role, User
+from matcher.accounts.totp_keys import TotpKeyError, reseal
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import District, Organisation
 from matcher.db import parse_id
@@ -158,8 +159,6 @@ def reset_two_factor(user: User) -> None:
 
 def reseal_totp_secrets(session: Session, keys: tuple[str, ...]) -> int:
     """Seal every stored TOTP secret again with the first of ``keys``; return how many (one refusal stops all)."""
-    from matcher.accounts.totp_keys import TotpKeyError, reseal
-
     users = session.scalars(select(User).where(User.totp_secret.is_not(None)).order_by(User.id)).all()
     for user in users:
         try:

@@ -16,27 +16,10 @@ from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-#: The documented key of development and test databases (public: never for real data).
-DEVELOPMENT_KEY = "bWF0Y2hlci1kZXZlbG9wbWVudC10b3RwLWtleS0wMDA="
-
+from matcher.config import DEVELOPMENT_KEY, parse_keys  # noqa: F401  (they read the setting; used from here too)
 
 class TotpKeyError(RuntimeError):
     """A stored secret cannot be opened with the configured keys."""
-
-
-def parse_keys(raw: str) -> tuple[str, ...]:
-    """Return the Fernet keys of a ``MATCHER_TOTP_KEY`` value; raise ValueError naming a malformed one."""
-    keys = tuple(part.strip() for part in raw.split(",") if part.strip())
-    for i, key in enumerate(keys, 1):
-        try:
-            Fernet(key)
-        except (ValueError, TypeError):
-            raise ValueError(f"key {i} is not a Fernet key (32 url-safe base64-encoded bytes; "
-                             "make one with `python -c 'from cryptography.fernet import Fernet; "
-                             "print(Fernet.generate_key().decode())'`)") from None
-    if not keys:
-        raise ValueError("no key given")
-    return keys
 
 
 def _ring(keys: Sequence[str]) -> MultiFernet:

@@ -17,8 +17,8 @@ from sqlalchemy import Select, Text, and_, cast, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.catalogue import hsds_profile as P
-from matcher.catalogue.hsds_export import organisation_dict, service_dict, stable_id
-from matcher.catalogue.hsds_terms import Term, find_taxonomy, find_term
+from matcher.catalogue.hsds_export import PUBLIC, organisation_dict, service_dict, stable_id
+from matcher.catalogue.hsds_terms import Term, all_terms, find_taxonomy, find_term
 from matcher.catalogue.models import InterestTerm, Offer, OfferKind, Organisation
 from matcher.clock import utcnow
 
@@ -106,14 +106,10 @@ def _imported_term(session: Session, term_id: str) -> Term | None:
 
 
 def _taxonomy_condition(session: Session, name: str):
-    from matcher.catalogue.hsds_terms import all_terms
-
     return or_(*[_term_condition(t) for t in all_terms(session) if t.taxonomy == name])
 
 
 def _conditions(session: Session, f: FeedFilter) -> list:
-    from matcher.catalogue.hsds_export import PUBLIC
-
     where = [PUBLIC]  # a club's new offer is public only once key staff approve it
     if f.search:
         for word in f.search.split():

@@ -9,13 +9,10 @@ import hashlib
 import json
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from matcher.catalogue.errors import RecordError
 from matcher.urls import safe_url
-
-if TYPE_CHECKING:
-    from matcher.catalogue.hsds_parse import ParsedService
 
 # Keys whose text is a link wherever they occur in a service tree (all are republished in the feed).
 URL_KEYS = frozenset({"url", "website", "uri", "logo", "term_uri"})
@@ -79,13 +76,27 @@ def check_links_and_names(c: Failing, raw: Any, path: str = "") -> None:
             check_links_and_names(c, item, f"{path}[{i}]")
 
 
+class Organisation(Protocol):
+    """What the ledger reads of a parsed organisation."""
+
+    external_id: str
+    source: Any
+
+
+class Service(Protocol):
+    """What the ledger reads of a parsed service (``hsds_parse.ParsedService``, which uses this module)."""
+
+    external_id: str
+    organisation: Organisation
+
+
 class OrganisationLedger:
     """Remembers each organisation id's content in one file, to refuse two different ones."""
 
     def __init__(self) -> None:
         self.seen: dict[str, tuple[bytes, int]] = {}
 
-    def check(self, service: ParsedService, index: int, errors: list[RecordError]) -> bool:
+    def check(self, service: Service, index: int, errors: list[RecordError]) -> bool:
         """Return False (and append an error) when the service's organisation differs from an earlier one."""
         org = service.organisation
         return self.check_source(org.external_id, org.source, service.external_id, index, errors)

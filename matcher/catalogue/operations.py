@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from matcher.catalogue.errors import Invalid, RecordError
+from matcher.catalogue.locating import locate_offer
 from matcher.catalogue.models import (
     WEEKDAYS,
     GenderRestriction,
@@ -366,8 +367,6 @@ def update_offer(session: Session, offer: Offer, changes: dict[str, Any], user: 
             setattr(offer, name, new)
         recorded.append(_record(session, user, name, old, new, offer=offer))
     if any(c.field in ("address", "postcode") for c in recorded):
-        from matcher.catalogue.new_offers import locate_offer
-
         locate_offer(session, offer)
     if confirms and offer.verified_at != (today or local_today()):
         day = today or local_today()

@@ -32,7 +32,8 @@ from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
 from matcher.matching.index_update import patch_search_index
 from matcher.matching.keeper import IndexKeeper
 from matcher.matching.search_index import DAYPARTS, GENDER_RULES, SORTS, Listing, SearchIndex
-from matcher.matching.text import InterestMatcher, normalise
+from matcher.matching.interests import InterestMatcher
+from matcher.matching.text import normalise
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50

@@ -16,7 +16,7 @@ from matcher.accounts.models import Role, User
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Offer, OfferStatus
 from matcher.clock import local_today
-from matcher.clubs.models import CLUB_ANSWERS, ClubAnswer
+from matcher.clubs.models import CLUB_ANSWERS, ClubAnswer, WaitingListEntry
 from matcher.clubs.notify import mail_club_of_share, mail_contact_person_of_answer
 from matcher.db import utcnow
 from matcher.messages import render
@@ -195,8 +195,6 @@ def share_referral(session: Session, referral: Referral, user: User, *, consent_
 
 def club_records_of_child(session: Session, child_id: int) -> dict:
     """Return the club answers and waiting-list entries about a child (for the right of access)."""
-    from matcher.clubs.models import WaitingListEntry
-
     ids = select(Referral.id).where(Referral.child_id == child_id)
     answers = session.scalars(select(ClubAnswer).where(ClubAnswer.referral_id.in_(ids)).order_by(ClubAnswer.id))
     waiting = session.scalars(select(WaitingListEntry).where(WaitingListEntry.referral_id.in_(ids))

@@ -14,6 +14,7 @@ from matcher.accounts.models import User
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Offer, OfferStatus
 from matcher.clubs.models import WaitingListEntry
+from matcher.clubs.notify import mail_contact_person_of_spot
 from matcher.db import utcnow
 from matcher.pathways.checks import require_follow
 from matcher.pathways.models import Referral
@@ -72,8 +73,6 @@ def _freed(offer: Offer) -> int:
 
 @event.listens_for(Session, "before_flush")
 def _tell_waiting(session: Session, _context, _instances) -> None:
-    from matcher.clubs.notify import mail_contact_person_of_spot
-
     offers = [(o, _freed(o)) for o in session.dirty if isinstance(o, Offer)]
     offers = [(o, n) for o, n in offers if n > 0]
     if not offers:

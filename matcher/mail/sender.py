@@ -33,9 +33,11 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from matcher.catalogue.errors import RecordError
 from matcher.db import utcnow
 from matcher.mail.models import OutboxMessage
 from matcher.mail.smtp import SmtpTarget, build_message
+from matcher.privacy.audit import record
 
 log = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=5)
@@ -205,9 +207,6 @@ def _send_one(factory, conn: smtplib.SMTP, row: OutboxMessage, owner: str, sende
 
 def resend(session: Session, message: OutboxMessage, *, actor=None, ip: str | None = None) -> None:
     """Put a failed or uncertain message back in the queue (an administrator's decision, logged); flush only."""
-    from matcher.catalogue.errors import RecordError
-    from matcher.privacy.audit import record
-
     if message.status not in ("failed", "uncertain"):
         raise RecordError(f"mail {message.id}", "status", "mail.resend")
     message.status, message.due_at, message.handed_over_at = "pending", utcnow(), None

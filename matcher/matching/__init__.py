@@ -14,7 +14,8 @@ from .geo import Geocoder, GeopyGeocoder, OfflineGeocoder, haversine_km, make_ge
 from .learning import WeightProposal, propose_weights
 from .profile import ChildProfile, ProfileError
 from .ranker import DEFAULT_WEIGHTS, Ranker
-from .text import InterestMatcher, load_interest_terms, normalise, tokenise
+from .interests import InterestMatcher
+from .text import load_interest_terms, normalise, tokenise
 from .types import COMPONENTS, KINDS, WEEKDAYS, Candidate, InterestTerm, Match, RankResult
 
 __all__ = [

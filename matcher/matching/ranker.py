@@ -16,8 +16,8 @@ from .geo import Geocoder, default_geocoder
 from .profile import ChildProfile
 from .reasons import reasons_for
 from .rules import beyond_distance, effective_fee, exclusion_masks
-from .interests import Understanding
-from .text import InterestMatcher, normalise, tokenise
+from .interests import InterestMatcher, Understanding
+from .text import normalise, tokenise
 from .tfidf import CharTfidf
 from .types import COMPONENTS, KINDS, Candidate, InterestTerm, Match, RankResult
 

@@ -73,5 +73,3 @@ def load_interest_terms(path: str | Path) -> list[InterestTerm]:
         for row in rows
     ]
 
-
-from .interests import InterestMatcher  # noqa: E402  (defined there; imported here for old callers)

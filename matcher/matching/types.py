@@ -115,12 +115,3 @@ class RankResult:
             "understood": dict(self.understood),
         }
 
-
-# ChildProfile lives in .profile (it needs the geocoder to validate); reachable here lazily.
-def __getattr__(name: str):
-    """Return ChildProfile/ProfileError from .profile on first access (avoids an import cycle)."""
-    if name in ("ChildProfile", "ProfileError"):
-        from . import profile
-
-        return getattr(profile, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,6 +24,7 @@ from matcher.db import utcnow
 from matcher.languages import language_codes
 from matcher.pathways.checks import NotAllowed, can_follow, check_free_text, require_follow
 from matcher.pathways.models import GENDERS, Child
+from matcher.privacy.audit import record
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
 POSTCODE = re.compile(r"^\d{4}$")
@@ -215,7 +216,5 @@ def _snapshot(child: Child) -> dict[str, Any]:
 def _audit(session: Session, user: User | None, action: str, child: Child, purpose: str, ip: str | None,
            fields: list[str]) -> None:
     """Log the change with the names of the changed fields only: the values stay out of the append-only log."""
-    from matcher.privacy.audit import record
-
     record(session, user, action, "child", child.id, child_id=child.id, purpose=purpose, ip=ip,
            detail={"fields": fields})

@@ -32,10 +32,8 @@ END_WEIGHTS = {"lost_interest": 30, "too_far": 10, "cost": 6, "conflict": 8, "cl
 DAY = dt.timedelta(days=1)
 
 
-def _demo_contacts(session: Session, districts: list[District]) -> list[User]:
+def _demo_contacts(session: Session, districts: list[District], password: str) -> list[User]:
     """Return the main demo contact person and seven more, creating those that are missing."""
-    from matcher.seeding import DEMO_PASSWORD
-
     wanted = [(MAIN_CONTACT, "Mette Kontaktperson", "Nørrebro")]
     wanted += [(f"kontakt{i}@demo.matcher.dk", f"{name} Kontaktperson", districts[i % len(districts)].name)
                for i, name in enumerate(EXTRA_CONTACTS, start=2)]
@@ -44,7 +42,7 @@ def _demo_contacts(session: Session, districts: list[District]) -> list[User]:
     for email, name, district in wanted:
         user = session.scalars(select(User).where(User.email == email)).first()
         if user is None:
-            user = create_user(session, email, Role.contact_person.value, DEMO_PASSWORD, name=name,
+            user = create_user(session, email, Role.contact_person.value, password, name=name,
                                district_id=by_name[district].id)
         users.append(user)
     return users
@@ -173,12 +171,15 @@ class _Builder:
         self.stats["participations"] += len(rows)
 
 
-def seed_pathways(session: Session, rng_seed: int = 2026, today: dt.date = dt.date(2026, 11, 24),
+def seed_pathways(session: Session, password: str, rng_seed: int = 2026, today: dt.date = dt.date(2026, 11, 24),
                   n_children: int = 200) -> dict[str, int]:
-    """Create ~``n_children`` pseudonymous children with a year of pathways; flush once at the end."""
+    """Create ~``n_children`` pseudonymous children with a year of pathways; flush once at the end.
+
+    ``password`` is given to the demo contact persons created on the way (``matcher.seeding`` knows it).
+    """
     rng = random.Random(rng_seed)  # nosec B311
     districts = session.scalars(select(District).order_by(District.number)).all()
-    contacts = _demo_contacts(session, districts)
+    contacts = _demo_contacts(session, districts, password)
     postcodes: dict[int, list[str]] = defaultdict(list)
     for district_id, postcode in session.execute(select(DistrictPostcode.district_id, DistrictPostcode.postcode)
                                                  .where(DistrictPostcode.is_main.is_(True))

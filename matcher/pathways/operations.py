@@ -28,6 +28,7 @@ from matcher.pathways.models import (
     WarningAction,
 )
 from matcher.pathways.child_operations import CODE_TAKEN, create_child, generate_code, update_child  # noqa: F401
+from matcher.pathways.models import ReferralEvent
 from matcher.pathways.referral_operations import (  # noqa: F401
     StatusChange,
     change_status,
@@ -131,7 +132,6 @@ def _detach_timeline(session: Session, child: Child) -> None:
     """Move the child's dated rows to a new anonymous record and clear who made them (bulk statements)."""
     from sqlalchemy import update
 
-    from matcher.pathways.models import ReferralEvent
 
     anonymous = Child(district_id=child.district_id, gender="unknown", erased_at=child.erased_at,
                       created_at=child.erased_at)

@@ -6,7 +6,8 @@ from sqlalchemy import ColumnElement, exists, select, true
 from sqlalchemy.orm import aliased
 
 from matcher.accounts.models import Role, User
-from matcher.pathways.models import Child, Participation
+from matcher.catalogue.models import Mentor, Offer
+from matcher.pathways.models import Child, Participation, Phase, Referral
 
 
 def is_current(entry=Participation) -> ColumnElement[bool]:
@@ -33,8 +34,6 @@ def child_overview(session, child_ids: list[int]) -> dict[int, dict]:
     """Return per child id: the open phase, the titles of active communities and the last logged session."""
     from sqlalchemy import func
 
-    from matcher.catalogue.models import Mentor, Offer
-    from matcher.pathways.models import Phase, Referral
 
     out: dict[int, dict] = {cid: {"phase": None, "communities": [], "last_participation": None}
                             for cid in child_ids}

@@ -22,6 +22,7 @@ from matcher.pathways.models import Participation, Referral, WarningAction
 from matcher.pathways.queries import is_current
 from matcher.pathways.settings import WarningSettings
 from matcher.pathways.warnings import warnings_for
+from matcher.privacy.audit import record as audit
 
 #: The longest a warning can be snoozed.
 MAX_SNOOZE_DAYS = 183
@@ -116,7 +117,6 @@ def act_on_warning(session: Session, user: User, wanted: str, action: str, *, no
                         note=note, snoozed_until=until, by_id=user.id)
     session.add(row)
     session.flush()
-    from matcher.privacy.audit import record as audit
 
     audit(session, user, "update", "warning", row.id, child_id=row.child_id, ip=ip,
           purpose="advarsel håndteret" if action == "handled" else "advarsel udsat",

@@ -1,1 +1,1 @@
-"""Use cases that join the database to the pure ranking core."""
+"""Use cases that span several features: matching (rows joined to the pure ranking core) and a child's rights."""

@@ -29,10 +29,11 @@ from matcher.matching.index_update import patch_ranker
 from matcher.matching.keeper import IndexKeeper
 from matcher.matching.store import IndexStore
 from matcher.matching.learning import WeightProposal, propose_weights
-from matcher.matching.profile import ChildProfile
+from matcher.matching.profile import ChildProfile, ProfileError
 from matcher.matching.ranker import Ranker
-from matcher.matching.text import InterestMatcher
+from matcher.matching.interests import InterestMatcher
 from matcher.matching.types import COMPONENTS, Candidate, InterestTerm, RankResult
+from matcher.pathways.indicators import referral_outcomes
 
 KINDS = ("activity", "leisure-job", "mentor")
 # A fit that took longer than this is not repeated inside a request: the previous index answers
@@ -161,8 +162,6 @@ log = logging.getLogger(__name__)
 
 def propose_from_outcomes(session: Session, today: dt.date | None = None) -> WeightProposal:
     """Fit weights on the components of referrals with a known 3-month outcome."""
-    from matcher.pathways.indicators import referral_outcomes
-
     rows = referral_outcomes(session, today or local_today())
     x = np.array([[float(c.get(k, 0.0)) for k in COMPONENTS] for c, _ in rows], dtype=np.float64).reshape(-1, 6)
     y = np.array([outcome for _, outcome in rows], dtype=np.int64)
@@ -233,8 +232,6 @@ class MatchService:
     def match(self, session: Session, child: dict[str, Any], kind: str = "activity", limit: int = 10,
               today: dt.date | None = None) -> RankResult:
         """Validate the child profile and rank candidates of ``kind``; raises ProfileError naming the field."""
-        from matcher.matching.profile import ProfileError
-
         if kind not in KINDS:
             raise ProfileError("kind", "one_of", allowed=", ".join(KINDS))
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:

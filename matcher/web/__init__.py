@@ -69,7 +69,7 @@ def register_input_rules(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database session to the request cycle."""
-    from matcher.web import auth, database, errors, ratelimit, security
+    from matcher.web import auth, database, errors, health, ratelimit, security
 
     database.init_app(app)
     errors.init_app(app)
@@ -77,6 +77,7 @@ def register_extensions(app: Flask) -> None:
     ratelimit.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    health.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         changes,
         children,
         club,
+        club_offers,  # noqa: F401  (adds the new-offer views to club's blueprint before it is registered)
         clubloop,
         followup,
         handout,

@@ -7,11 +7,14 @@ record and request, and keeps it when the request is refused (``matcher.lasting`
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
 from matcher.accounts.models import Role
 from matcher.catalogue.models import Offer, Organisation
+from matcher.pathways.checks import can_follow
+from matcher.pathways.models import Child, Referral
+from matcher.privacy.audit import record, record_lookups
 from matcher.web.database import get_session
 
 EDITORS = (Role.admin, Role.key_staff, Role.club_rep)
@@ -48,9 +51,6 @@ def editable_organisation(organisation_id: int) -> Organisation:
 
 def followed_child(child_id: int):
     """Return the child the current user follows; 404 when unknown or erased, 403 when not theirs."""
-    from matcher.pathways.checks import can_follow
-    from matcher.pathways.models import Child
-
     child = get_session().get(Child, child_id)
     if child is None or child.erased_at is not None:
         abort(404, description=f"Intet barn med id {child_id}")
@@ -61,8 +61,6 @@ def followed_child(child_id: int):
 
 def followed_referral(referral_id: int):
     """Return the referral of a child the current user follows; 404 when unknown, 403 when not theirs."""
-    from matcher.pathways.models import Referral
-
     referral = get_session().get(Referral, referral_id)
     if referral is None:
         abort(404, description=f"Ingen henvisning med id {referral_id}")
@@ -91,10 +89,6 @@ def log_child_access(child, action: str | None = None, purpose: str | None = Non
 
     The event stays in the log when the request is refused and rolled back.
     """
-    from flask import request
-
-    from matcher.privacy.audit import record
-
     action = action or ("view" if request.method in ("GET", "HEAD") else "update")
     record(get_session(), current_user, action, "child", child.id, child_id=child.id,
            purpose=purpose or PURPOSES.get(request.endpoint or "", request.endpoint), ip=request.remote_addr,
@@ -103,8 +97,4 @@ def log_child_access(child, action: str | None = None, purpose: str | None = Non
 
 def log_children_listed(child_ids, purpose: str) -> None:
     """Log one 'view' event per child shown in a list (the child's access request names each look-up)."""
-    from flask import request
-
-    from matcher.privacy.audit import record_lookups
-
     record_lookups(get_session(), current_user, child_ids, purpose, request.remote_addr)

@@ -23,6 +23,7 @@ from matcher.accounts.models import Role, User
 from matcher.accounts.operations import hash_token
 from matcher.db import utcnow
 from matcher.runtime import runtime_of
+from matcher.web import SESSION_ABSOLUTE, SESSION_IDLE
 from matcher.web.database import get_session
 
 bp = Blueprint("auth", __name__)
@@ -126,8 +127,6 @@ def _load_from_token(req) -> SessionUser | None:
 
 def _enforce_session_limits():
     """End a browser session idle for 30 minutes or older than 12 hours, whatever headers come along."""
-    from matcher.web import SESSION_ABSOLUTE, SESSION_IDLE
-
     if "_user_id" not in session or is_api_request():
         return None  # the API ignores the cookie (see _load_user), so it neither extends nor ends it
     now = utcnow().timestamp()

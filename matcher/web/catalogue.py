@@ -13,6 +13,7 @@ from matcher.catalogue.search import is_stale
 from matcher.web import labels
 from matcher.web.auth import roles_required
 from matcher.web.database import get_session
+from matcher.web.search import stale_after_days, today
 
 bp = Blueprint("catalogue", __name__)
 
@@ -66,8 +67,6 @@ def district(slug: str):
 @roles_required(Role.key_staff, Role.admin)
 def overview(slug: str):
     """Show key staff the state of a district's listings: counts, free spots and stale listings."""
-    from matcher.web.search import stale_after_days, today
-
     session = get_session()
     district = _district_or_404(slug)
     offers = session.scalars(

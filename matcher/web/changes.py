@@ -9,7 +9,9 @@ from sqlalchemy.orm import aliased
 
 from matcher.accounts.models import Role, User
 from matcher.catalogue.models import District, ListingChange, Offer, Organisation
+from matcher.catalogue.new_offers import pending_offers
 from matcher.catalogue.operations import mark_changes_reviewed
+from matcher.catalogue.search import schedule_texts
 from matcher.db import parse_id
 from matcher.web.auth import roles_required
 from matcher.web.database import get_session
@@ -43,8 +45,6 @@ def index():
         stmt = stmt.where((Offer.district_id == district.id) | (org.district_id == district.id))
     rows = session.execute(stmt).all()
     districts = session.scalars(select(District).order_by(District.name)).all()
-    from matcher.catalogue.new_offers import pending_offers
-    from matcher.catalogue.search import schedule_texts
 
     pending = pending_offers(session, district.id if district else None)
     return render_template("changes/index.html", rows=rows, show_all=show_all, district=district,

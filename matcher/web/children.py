@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from matcher.accounts.models import Role
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District
-from matcher.db import parse_id
+from matcher.db import parse_id, utcnow
 from matcher.pathways import operations as ops
 from matcher.pathways.checks import NotAllowed
 from matcher.pathways.models import (
@@ -27,6 +27,7 @@ from matcher.pathways.models import (
 from matcher.pathways.queries import child_overview, visible_children
 from matcher.pathways.warning_actions import MAX_SNOOZE_DAYS, current_warnings
 from matcher.pathways.warnings import WARNING_TYPES
+from matcher.privacy.models import AuditEvent
 from matcher.shortlists.operations import shortlist
 from matcher.web.access import followed_child, log_child_access, log_children_listed
 from matcher.web.auth import roles_required
@@ -39,6 +40,8 @@ HISTORY_SHOWN = 10
 CHILD_FORM_FIELDS = ("code", "birth_year", "birth_date", "gender", "postcode", "district_id", "interests")
 #: Languages shown as checkboxes first; the rest of the list is behind "Flere sprog".
 COMMON_LANGUAGES = ("da", "en", "ar", "so", "tr", "ur", "fa", "pl", "uk")
+#: How long a logged session can be withdrawn with "Fortryd" on the child page.
+UNDO_WINDOW = dt.timedelta(minutes=15)
 
 
 def init_app(app: Flask) -> None:
@@ -159,8 +162,6 @@ def edit(child_id: int):
 
 def profile_history(session, child: Child) -> list:
     """Return the logged creations and changes of the child's profile, newest first (field names only)."""
-    from matcher.privacy.models import AuditEvent
-
     rows = session.scalars(select(AuditEvent).where(
         AuditEvent.child_id == child.id, AuditEvent.object_type == "child",
         AuditEvent.action.in_(("create", "update"))).order_by(AuditEvent.id.desc())).all()
@@ -191,8 +192,6 @@ def render_child(child: Child, status: int = 200, errors: dict | None = None, fo
     entries = history(session, child)
     superseded = {e.supersedes_id for e in entries if e.supersedes_id}
     warnings = [w for w in current_warnings(session, current_user.user, now) if w["child_id"] == child.id]
-    from matcher.web.referrals import undoable
-
     return render_template("children/child.html", changes=profile_history(session, child),
                            just_logged=undoable(child, request.args.get("registreret")), child=child, referrals=referrals, phases=phases,
                            open_phase=next((p for p in phases if p.end_date is None), None), entries=entries,
@@ -272,3 +271,14 @@ def add_network(child_id: int):
     person = ops.add_network_person(get_session(), child, values["label"], relation=values["relation"])
     flash(f"{person.label} er tilføjet til netværket.", "info")
     return redirect(url_for("children.page", child_id=child.id, _anchor="netvaerk"), code=303)
+
+
+def undoable(child, entry_id: str | None):
+    """Return the participation entry the user just logged for ``child`` (to offer "Fortryd"), or None."""
+    entry = get_session().get(Participation, parse_id(entry_id)) if parse_id(entry_id or "") else None
+    if entry is None or entry.referral.child_id != child.id or entry.voided or entry.logged_by_id != current_user.id:
+        return None
+    superseded = get_session().scalar(select(Participation.id).where(Participation.supersedes_id == entry.id))
+    if superseded is not None or utcnow() - entry.logged_at > UNDO_WINDOW:
+        return None
+    return entry

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from matcher.accounts.models import Role
 from matcher.catalogue.errors import RecordError
-from matcher.catalogue.models import WEEKDAYS, Offer, OfferStatus, Organisation
+from matcher.catalogue.models import WEEKDAYS, InterestTerm, ListingChange, Offer, OfferStatus, Organisation
 from matcher.catalogue.operations import (
     MAX_SCHEDULES,
     EditConflict,
@@ -17,10 +17,14 @@ from matcher.catalogue.operations import (
     update_offer,
     update_organisation,
 )
+from matcher.catalogue.search import is_stale
+from matcher.clubs.waiting import queue_length
 from matcher.db import parse_id
 from matcher.web.access import EDITORS, editable_offer, editable_organisation
 from matcher.web.auth import roles_required
+from matcher.web.clubloop import shared_for_page
 from matcher.web.database import form_errors, form_operation, get_session
+from matcher.web.labels import INTEREST_GROUP_NAMES
 from matcher.web.search import stale_after_days, today
 
 bp = Blueprint("club", __name__)
@@ -32,9 +36,7 @@ STATUS_MESSAGES = {"active": "Tilbuddet er åbnet igen.", "paused": "Tilbuddet e
 
 
 def init_app(app: Flask) -> None:
-    """Register the club blueprint (with the new-offer views of ``club_offers``)."""
-    from matcher.web import club_offers  # noqa: F401  (adds its routes to bp)
-
+    """Register the club blueprint (``club_offers`` adds its new-offer views to it before)."""
     app.register_blueprint(bp)
 
 
@@ -55,11 +57,7 @@ def _back(org_id: int):
 
 
 def _render_org(org: Organisation, status: int = 200, org_errors=None, org_values=None, quick_errors=None):
-    from matcher.catalogue.search import is_stale
-
     now, days = today(), stale_after_days()
-    from matcher.clubs.waiting import queue_length
-    from matcher.web.clubloop import shared_for_page
 
     stale = {o.id: is_stale(o.verified_at, now, days) for o in org.offers}
     waiting = {o.id: queue_length(get_session(), o.id) for o in org.offers}
@@ -72,8 +70,6 @@ def _render_org(org: Organisation, status: int = 200, org_errors=None, org_value
 
 def review_notes(org: Organisation) -> dict[int, str]:
     """Return, per refused offer of ``org``, key staff's reason (the latest)."""
-    from matcher.catalogue.models import ListingChange
-
     refused = [o.id for o in org.offers if o.status is OfferStatus.closed]
     if not refused:
         return {}
@@ -151,9 +147,6 @@ def schedule_rows(offer: Offer | None, submitted: list | None = None, extra: int
 
 def form_context() -> dict:
     """Return what the offer form needs besides the values: weekdays and the taxonomy by group."""
-    from matcher.catalogue.models import InterestTerm
-    from matcher.web.labels import INTEREST_GROUP_NAMES
-
     terms = get_session().scalars(select(InterestTerm).where(InterestTerm.needs_mapping.is_(False))
                                   .order_by(InterestTerm.group, InterestTerm.name)).all()
     order = {g: i for i, g in enumerate(INTEREST_GROUP_NAMES)}

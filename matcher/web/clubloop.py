@@ -12,6 +12,7 @@ from matcher.clubs import operations as club_ops
 from matcher.clubs import waiting
 from matcher.clubs.freshness import confirm_by_link, link_organisation, stale_offers
 from matcher.clubs.models import CLUB_ANSWERS
+from matcher.clubs.operations import audit_club_lookup
 from matcher.db import parse_id
 from matcher.pathways.checks import NotAllowed
 from matcher.pathways.models import Participation
@@ -19,6 +20,7 @@ from matcher.web.access import followed_referral, log_child_access
 from matcher.web.auth import roles_required
 from matcher.web.children import FOLLOWERS, parse_date
 from matcher.web.database import form_errors, form_operation, get_session
+from matcher.web.referrals import shared_referrals
 from matcher.web.search import stale_after_days, today
 
 bp = Blueprint("clubloop", __name__)
@@ -43,9 +45,6 @@ def waiting_entry_for(referral):
 
 def shared_for_page(organisation_id: int) -> list:
     """Return (referral, latest answer) pairs shared with the organisation for Min forening, each audited."""
-    from matcher.clubs.operations import audit_club_lookup
-    from matcher.web.referrals import shared_referrals
-
     session = get_session()
     if current_user.has_role(Role.club_rep):
         rows = club_ops.club_referrals(session, current_user.user, ip=request.remote_addr,

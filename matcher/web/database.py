@@ -15,18 +15,17 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, g
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import RecordError
-from matcher.db import make_engine
+from matcher.db import UNAVAILABLE, make_engine
 from matcher.lasting import roll_back
+from matcher.models import make_session_factory
 from matcher.pathways.checks import NotAllowed
 from matcher.privacy.audit import once_per_request
 from matcher.runtime import runtime_of
+from matcher.web.security import database_unavailable, secure_headers
 
-#: Errors that mean the database cannot be reached (a restart, a dropped connection), not a bug.
-UNAVAILABLE = (OperationalError, InterfaceError)
 #: An operation's typed refusals (a bad value, a reused key, an edit conflict, not allowed): the view answers them.
 REFUSALS: tuple[type[Exception], ...] = (RecordError, NotAllowed)
 
@@ -85,8 +84,6 @@ def _finish(response: Response) -> Response:
         # The database went away after the view had run (e.g. a restart during the commit). This runs
         # after the error handlers, so answer the 503 here: the client retries, and writes that a
         # retry could double carry an Idempotency-Key.
-        from matcher.web.security import database_unavailable, secure_headers
-
         _discard(session)
         return secure_headers(database_unavailable(exc))
     return response

@@ -21,6 +21,7 @@ from matcher.pathways.report_html import bar_chart, format_value
 from matcher.pathways.warning_actions import MAX_SNOOZE_DAYS, act_on_warning, current_warnings
 from matcher.web.access import log_children_listed
 from matcher.web.auth import roles_required
+from matcher.web.children import parse_date
 from matcher.web.database import form_errors, form_operation, get_session
 from matcher.web.labels import danish_date
 from matcher.web.search import today
@@ -149,8 +150,6 @@ def act():
     values = {k: request.form.get(k, "") for k in WARNING_FIELDS}
     until = None
     if values["action"] == "snoozed":
-        from matcher.web.children import parse_date
-
         until = parse_date(values["snoozed_until"], "snoozed_until", "advarsel")
     act_on_warning(get_session(), current_user.user, values["warning"], values["action"],
                    note=values["note"].strip() or None, until=until, as_of=today(), ip=request.remote_addr)

@@ -8,6 +8,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from matcher import i18n
 from matcher.catalogue.models import WEEKDAYS, Offer
 from matcher.clubs.operations import latest_answer
 from matcher.i18n import LANGUAGES, pick_language
@@ -24,8 +25,6 @@ MAX_DESCRIPTION = 700  # the club's own text, shortened so the handout stays on 
 
 def init_app(app: Flask) -> None:
     """Register the handout blueprint and Flask-Babel."""
-    from matcher import i18n
-
     i18n.init_app(app)
     app.register_blueprint(bp)
 

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from matcher.accounts.ratelimit import hit, peek
 from matcher.runtime import runtime_of
+from matcher.web.auth import bearer_token, is_api_request
 
 # Requests that count against the login limit.
 LOGIN_ENDPOINTS = {"auth.login", "auth.one_time_code", "auth.one_time_code_setup"}
@@ -51,8 +52,6 @@ def _check_api():
     An address over the failure limit is refused before its token is even looked up, so a right
     guess cannot be told from a wrong one while the limit lasts.
     """
-    from matcher.web.auth import bearer_token, is_api_request
-
     settings, engine = runtime_of(current_app).settings, current_app.extensions["matcher.engine"]
     failures, failure_limit = f"api-token-failed-ip:{request.remote_addr}", settings.rate_limit_login
     token = bearer_token() if is_api_request() else None  # the public /api/hsds feed takes no token

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
@@ -14,7 +13,7 @@ from matcher import jsonio
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Mentor, Offer
 from matcher.clubs.operations import share_referral
-from matcher.db import parse_id, utcnow
+from matcher.db import parse_id
 from matcher.pathways import operations as ops
 from matcher.pathways.models import (
     ACCOMPANIED_BY,
@@ -36,7 +35,6 @@ from matcher.web.search import today
 bp = Blueprint("referrals", __name__)
 LOG_FORM_REUSED = ("Formularen var allerede sendt med andre valg, så intet er registreret denne gang. "
                    "Se barnets registreringer, og send igen, hvis der mangler en.")
-UNDO_WINDOW = dt.timedelta(minutes=15)
 STATUS_FORM_REUSED = ("Formularen var allerede sendt med andre valg, så intet er ændret. "
                       "Se den nuværende status herunder, og vælg igen.")
 
@@ -206,7 +204,7 @@ def log(child_id: int):
             session, referral, current_user.user, date=parse_date(values["date"], "date", "deltagelse")
             or today(), attended=values["attended"] == "1", accompanied_by=values["accompanied_by"] or "alone",
             network_person=person, note=values["note"].strip() or None, today=today())
-        # The child page shows "Registreret: … [Fortryd]" for this entry (see ``undoable``).
+        # The child page shows "Registreret: … [Fortryd]" for this entry (see ``children.undoable``).
         return 303, {"location": url_for("children.page", child_id=child.id, registreret=entry.id), "messages": []}
 
     _status, answer, _repeat = once(session, current_user.user, form_key(values), method=request.method,
@@ -214,17 +212,6 @@ def log(child_id: int):
                                     child=child, act=act)
     _flash_once(answer["messages"])
     return redirect(answer["location"], code=303)
-
-
-def undoable(child, entry_id: str | None):
-    """Return the participation entry the user just logged for ``child`` (to offer "Fortryd"), or None."""
-    entry = get_session().get(Participation, parse_id(entry_id)) if parse_id(entry_id or "") else None
-    if entry is None or entry.referral.child_id != child.id or entry.voided or entry.logged_by_id != current_user.id:
-        return None
-    superseded = get_session().scalar(select(Participation.id).where(Participation.supersedes_id == entry.id))
-    if superseded is not None or utcnow() - entry.logged_at > UNDO_WINDOW:
-        return None
-    return entry
 
 
 def _undo_refused(exc: RecordError, entry_id: int):

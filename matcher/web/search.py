@@ -9,14 +9,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from matcher.accounts.models import Role
+from matcher.accounts.models import Role, User
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import WEEKDAYS, District, Offer, OfferStatus
 from matcher.catalogue.search import is_stale, parse_query, schedule_texts, search
 from matcher.db import parse_id
 from matcher.runtime import runtime_of
 from matcher.shortlists.operations import SEARCH_KEYS, saved_searches, shortlisted_offer_ids
-from matcher.web.access import can_edit_organisation
+from matcher.web.access import can_edit_organisation, followed_child, log_child_access
 from matcher.web.database import get_session
 from matcher.web.mapsvg import base_map, map_pins, project_points
 
@@ -82,8 +82,6 @@ def venue_lines(offer: Offer) -> list[str]:
 
 def club_contacts(organisation_id: int) -> list:
     """Return the organisation's active club representatives (name and e-mail) for staff to contact."""
-    from matcher.accounts.models import User
-
     if not current_user.has_role(Role.admin, Role.key_staff, Role.contact_person):
         return []
     return list(get_session().scalars(select(User).where(User.organisation_id == organisation_id,
@@ -93,8 +91,6 @@ def club_contacts(organisation_id: int) -> list:
 
 def _child_for(raw: str | None):
     """Return the child the search is made for (``barn``: its id), audited; None without one."""
-    from matcher.web.access import followed_child, log_child_access
-
     child_id = parse_id(raw or "")
     if child_id is None or not current_user.has_role(Role.admin, Role.key_staff, Role.contact_person):
         return None

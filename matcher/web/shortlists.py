@@ -14,6 +14,7 @@ from matcher.db import parse_id
 from matcher.pathways.models import Child, Referral
 from matcher.pathways.queries import visible_children
 from matcher.shortlists import operations as ops
+from matcher.shortlists.models import SOURCES
 from matcher.web.access import followed_child, log_child_access, log_children_listed
 from matcher.web.auth import roles_required, safe_next
 from matcher.web.children import FOLLOWERS
@@ -24,8 +25,6 @@ bp = Blueprint("shortlists", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the shortlist and saved-search blueprint."""
-    from matcher.shortlists.models import SOURCES
-
     app.register_blueprint(bp)
     app.jinja_env.globals.update(SHORTLIST_SOURCES=SOURCES)
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from matcher.catalogue.models import InterestTerm, Offer
 from matcher.catalogue.search import load_listings
 from matcher.catalogue.taxonomy import mapped_codes, match_terms
-from matcher.matching.text import InterestMatcher
+from matcher.matching.interests import InterestMatcher
 from matcher.services.matching import load_candidates, offer_candidate
 from tests.services.conftest import example_catalogue  # noqa: F401 - the fixture
 

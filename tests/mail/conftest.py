@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.db import make_session_factory
+from matcher.models import make_session_factory
 from tests.smtp import SmtpServer
 
 

@@ -205,12 +205,13 @@ def test_rank_accepts_a_plain_dict_profile():
         r.rank({"age": 10, "postcode": "9999"})
 
 
-def test_plain_types_are_frozen_and_profile_reachable_from_types():
+def test_plain_types_are_frozen_and_profile_reachable_from_the_package():
     import dataclasses
 
-    from matcher.matching import types
+    from matcher import matching
+    from matcher.matching import profile
 
-    assert types.ChildProfile is ChildProfile
+    assert matching.ChildProfile is profile.ChildProfile is ChildProfile
     with pytest.raises(dataclasses.FrozenInstanceError):
         make_candidate().name = "x"
 

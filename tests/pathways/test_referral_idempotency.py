@@ -9,7 +9,7 @@ from matcher.db import utcnow
 from matcher.pathways import operations as ops
 from matcher.pathways.models import IdempotentRequest, ReferralEvent
 from matcher.pathways.referral_operations import KeyReused, claim_key, remember_answer, request_digest
-from matcher.privacy.subject import erase, export_child, forget_stored_answers, run_retention
+from matcher.services.subject import erase, export_child, forget_stored_answers, run_retention
 
 D = dt.date
 PATH = "/api/v1/referrals/1"

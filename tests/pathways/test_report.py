@@ -6,7 +6,7 @@ import io
 from click.testing import CliRunner
 
 from matcher.cli import Context
-from matcher.pathways.commands import report
+from matcher.cli.pathways import report
 from matcher.pathways.indicators import compute_indicators
 from matcher.pathways.report import chart_data, suppressed, to_csv
 from matcher.pathways.report_html import to_html

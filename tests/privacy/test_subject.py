@@ -12,7 +12,7 @@ from matcher.pathways.models import Child, Participation, Referral
 from matcher.pathways.periods import Period
 from matcher.privacy.audit import events_for_child, record
 from matcher.privacy.models import AuditEvent
-from matcher.privacy.subject import erase, export_child, find_child, retention_candidates, run_retention
+from matcher.services.subject import erase, export_child, find_child, retention_candidates, run_retention
 
 
 def test_export_holds_everything_and_every_look_up(session, history):

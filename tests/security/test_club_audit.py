@@ -21,7 +21,7 @@ def test_viewing_a_shared_first_name_is_logged_for_the_child(login, kids, db):
 
 def test_the_childs_access_request_names_the_club_look_up(login, kids, db):
     from matcher.pathways.models import Child
-    from matcher.privacy.subject import export_child
+    from matcher.services.subject import export_child
 
     login("club_rep").get("/min-forening")
     db.rollback()

@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select
 from matcher.clock import local_today
 from matcher.pathways.models import Child, IdempotentRequest, Participation, Phase, Referral, ReferralEvent
 from matcher.privacy.audit import events_for_child
-from matcher.privacy.subject import erase, export_child
+from matcher.services.subject import erase, export_child
 from tests.security.conftest import field_of
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from matcher.catalogue.models import InterestTerm, Mentor, Offer, OfferKind, OfferSchedule
 from matcher.matching.geo import default_geocoder
-from matcher.matching.text import InterestMatcher
+from matcher.matching.interests import InterestMatcher
 from matcher.services.matching import MatchService, load_candidates, load_terms, mentor_candidate, offer_candidate
 from tests.services.conftest import GIRL
 

@@ -199,7 +199,7 @@ def test_outbox_rows_hold_no_child_data(app, client, shared, db):
 def test_export_holds_and_erasure_blanks_what_the_club_wrote(app, client, shared, db):
     from matcher.clubs.models import ClubAnswer
     from matcher.pathways.models import Child
-    from matcher.privacy.subject import erase, export_child
+    from matcher.services.subject import erase, export_child
 
     share(client, shared)
     client.post(f"/api/v1/club/referrals/{shared['ref']}/answer", headers=shared["club"],

@@ -141,7 +141,8 @@ def test_offer_page_shows_facts(client, login, ids):
 
 def test_an_edit_committed_elsewhere_refreshes_the_cached_matcher(app, db):
     """Another process (here: another engine) edits the taxonomy; the revision counter tells this one."""
-    from matcher.db import make_engine, make_session_factory
+    from matcher.db import make_engine
+    from matcher.models import make_session_factory
 
     matcher, _ = interest_matcher(db)
     db.commit()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from matcher.pathways.models import Child, Referral
 from matcher.privacy.models import AuditEvent
-from matcher.privacy.subject import erase, export_child
+from matcher.services.subject import erase, export_child
 from matcher.shortlists.models import SavedSearch, ShortlistItem
 
 

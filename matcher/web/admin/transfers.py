@@ -8,6 +8,7 @@ from matcher.catalogue.errors import ImportFailed
 from matcher.catalogue.hsds_export import iter_json
 from matcher.catalogue.hsds_import import import_services, read_services
 from matcher.catalogue.mentors_import import export_mentors, import_mentors
+from matcher.pathways.pathways_import import import_pathways
 from matcher.web.admin import bp
 from matcher.web.admin.import_messages import danish
 from matcher.web.database import get_session
@@ -65,8 +66,6 @@ def import_mentor_csv():
 @bp.post("/import/forloeb")
 def import_pathway_csv():
     """Import running pathways (the go-live CSV) in this request's transaction; all or nothing."""
-    from matcher.pathways.pathways_import import import_pathways
-
     content, name = _upload()
     if content is None:
         return _render(400, pathway_error="Vælg en CSV-fil at importere.")

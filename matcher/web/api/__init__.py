@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, request
 from flask_cors import CORS
 from flask_login import current_user
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -13,7 +13,9 @@ from matcher.db import MAX_ID, parse_id
 from matcher.jsonio import MAX_DEPTH, JSONInputError, loads
 from matcher.messages import Problem, render
 from matcher.pathways.checks import NotAllowed
+from matcher.web import csrf
 from matcher.web.api.limits import oversized
+from matcher.web.errors import error_body, error_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Endpoints anyone may read without a token.
@@ -28,23 +30,8 @@ class ApiError(Exception):
         self.status, self.message, self.field, self.code = status, message, field, code
 
 
-#: The code of an error that has none of its own (``matcher.error_texts``), by HTTP status.
-STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "not_allowed", 404: "not_found",
-                405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-                422: "unprocessable", 429: "rate_limited", 500: "internal", 503: "unavailable"}
-
-
-def error_body(message: str, field: str | None = None, status: int = 400, code: str | None = None):
-    """Return a JSON error response with a stable ``code`` (the error's own, else one for the status)."""
-    body = {"error": {"message": message, "code": code or STATUS_CODES.get(status, f"http_{status}")}}
-    if field:
-        body["error"]["field"] = field
-    return jsonify(body), status
-
-
 def init_app(app: Flask) -> None:
     """Register the API blueprint; it uses bearer tokens, so it needs no CSRF token."""
-    from matcher.web import csrf
     from matcher.web.api import hsds
 
     csrf.exempt(bp)
@@ -66,8 +53,6 @@ def _unrouted(exc: HTTPException):
         message = (f"Ingen API-adresse {request.path} (id'er i stien er hele tal fra 0 til {MAX_ID})"
                    if isinstance(exc, NotFound) else f"Metoden {request.method} findes ikke for {request.path}")
         return error_body(message, "path" if isinstance(exc, NotFound) else "method", exc.code or 404)
-    from matcher.web.errors import error_page
-
     return error_page(exc)
 
 
@@ -111,8 +96,6 @@ def _http_error(exc: HTTPException):
 @bp.errorhandler(InterfaceError)
 def _database_unavailable(exc: OperationalError | InterfaceError):
     """The blueprint's catch-all below would shadow the app's 503 handlers: answer them here too."""
-    from matcher.web.security import database_unavailable
-
     return database_unavailable(exc)
 
 
@@ -187,3 +170,4 @@ from matcher.web.api import (  # noqa: E402,F401  (registers routes)
     organisations,
     shortlists,
 )
+from matcher.web.security import database_unavailable

@@ -11,13 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from matcher.accounts.models import Role, User
 from matcher.catalogue.models import Mentor, Offer
+from matcher.clubs.operations import latest_answers
 from matcher.pathways import operations as ops
 from matcher.pathways.models import MAX_KEY_LENGTH, Child, Referral
 from matcher.pathways.idempotency import KeyReused, once
 from matcher.pathways.queries import visible_children
 from matcher.web.access import followed_child, followed_referral, log_child_access, log_children_listed
 from matcher.web.api import MAX_ID, ApiError, bp, json_body, page_params, require_role
-from matcher.web.api.serialise import child_dict, participation_dict, referral_dict
+from matcher.web.api.serialise import answer_fields, child_dict, participation_dict, referral_dict
 from matcher.web.database import get_session
 from matcher.web.search import today
 
@@ -144,9 +145,6 @@ def get_child(child_id: int):
                                 .options(selectinload(Referral.offer), selectinload(Referral.mentor))
                                 .order_by(Referral.id)).all()
     body = child_dict(child, today(), ops.open_phase(session, child))
-    from matcher.clubs.operations import latest_answers
-    from matcher.web.api.club import answer_fields
-
     answers = latest_answers(session, [r.id for r in referrals])
     body["referrals"] = [{**referral_dict(r), **answer_fields(answers.get(r.id), r)} for r in referrals]
     body["network"] = [{"id": p.id, "label": p.label, "relation": p.relation} for p in child.network]

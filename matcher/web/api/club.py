@@ -14,23 +14,13 @@ from matcher.pathways.queries import is_current
 from matcher.web.access import followed_child, followed_referral, log_child_access
 from matcher.web.api import ApiError, bp, json_body, require_role
 from matcher.web.api.children import FOLLOWERS, iso_date, only, typed
-from matcher.web.api.serialise import _iso, participation_dict, referral_dict
+from matcher.web.api.serialise import _iso, answer_dict, answer_fields, participation_dict, referral_dict
 from matcher.web.database import get_session
 from matcher.web.search import today
 
 SHARE_FIELDS = {"shared_with_club_on", "shared_with_club_scope", "shared_with_club_name"}
 ANSWER_FIELDS = {"answer", "first_session_on", "met_by", "message", "suggested_offer_id"}
 ATTENDANCE_FIELDS = {"date", "attended", "note"}
-
-
-def answer_dict(answer: ClubAnswer | None) -> dict | None:
-    """Return the club's answer as JSON (None when the club has not answered)."""
-    if answer is None:
-        return None
-    return {"answer": answer.answer, "label": answer.label, "first_session_on": _iso(answer.first_session_on),
-            "met_by": answer.met_by, "message": answer.message, "suggested_offer_id": answer.suggested_offer_id,
-            "suggested_offer_title": answer.suggested_offer.title if answer.suggested_offer else None,
-            "answered_at": _iso(answer.answered_at)}
 
 
 def club_referral_dict(referral: Referral, answer: ClubAnswer | None) -> dict:
@@ -73,17 +63,6 @@ def referral_with_answer(referral: Referral) -> dict:
     body = referral_dict(referral)
     body.update(answer_fields(club_ops.latest_answer(get_session(), referral.id), referral))
     return body
-
-
-def answer_fields(answer: ClubAnswer | None, referral: Referral) -> dict:
-    """Return ``club_answer`` and the answer's details for a referral object, plus ``first_session_on``.
-
-    ``first_session_on`` is the first attended session once one is logged, until then the first
-    session the club offered in its welcome.
-    """
-    planned = answer.first_session_on if answer is not None and answer.answer == "welcome" else None
-    return {"club_answer": answer.answer if answer else None, "club_answer_detail": answer_dict(answer),
-            "first_session_on": _iso(referral.first_session_on or planned)}
 
 
 @bp.get("/club/referrals")

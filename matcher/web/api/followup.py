@@ -12,6 +12,7 @@ from matcher.pathways.periods import Period
 from matcher.pathways.warning_actions import act_on_warning, current_warnings
 from matcher.web.access import log_children_listed
 from matcher.web.api import ApiError, bp, district_ref, json_body, page_params, require_role
+from matcher.web.api.children import iso_date, only, typed
 from matcher.web.database import get_session
 from matcher.web.search import today
 
@@ -45,8 +46,6 @@ def snooze_warning(warning: str):
 
 
 def _act(warning_id: str, action: str, allowed: set[str]):
-    from matcher.web.api.children import iso_date, only, typed
-
     require_role(Role.admin, Role.key_staff, Role.contact_person)
     body = only(json_body(), allowed)
     until = iso_date(body, "until") if action == "snoozed" else None

@@ -17,11 +17,12 @@ from werkzeug.exceptions import HTTPException
 
 from matcher.catalogue import hsds_feed as feed
 from matcher.catalogue.hsds_export import organisation_dict, service_dict, service_id, service_status
-from matcher.catalogue.hsds_schemas import openapi_document, schema_file
+from matcher.catalogue.hsds_schemas import SCHEMA_DIR, openapi_document, schema_file
 from matcher.catalogue.hsds_terms import TAXONOMIES, all_terms, find_taxonomy, taxonomy_dict, term_dict
 from matcher.web.api import ApiError, error_body
 from matcher.web.api import hsds_params as q
 from matcher.web.database import get_session
+from matcher.web.security import database_unavailable
 
 bp = Blueprint("hsds_api", __name__, url_prefix="/api/hsds")
 LIST = ("GET", "POST")
@@ -42,8 +43,6 @@ def _http_error(exc: HTTPException):
 @bp.errorhandler(OperationalError)
 @bp.errorhandler(InterfaceError)
 def _database_unavailable(exc):
-    from matcher.web.security import database_unavailable
-
     return database_unavailable(exc)
 
 
@@ -80,8 +79,6 @@ def meta():
 @bp.get("/profile")
 def profile():
     """Serve the Danish HSDS profile document (Markdown)."""
-    from matcher.catalogue.hsds_schemas import SCHEMA_DIR
-
     text = (SCHEMA_DIR.parent / "profile.md").read_text(encoding="utf-8")
     return Response(text, mimetype="text/markdown")
 

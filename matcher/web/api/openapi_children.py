@@ -14,7 +14,7 @@ from matcher.pathways.models import (
 )
 from matcher.languages import LANGUAGE_NAMES
 from matcher.pathways.warnings import WARNING_TYPES
-from matcher.web.api.openapi import NULL_INT, NULL_STR, PAGING, errors, json_content, path_id, query, ref
+from matcher.web.api.openapi_common import NULL_INT, NULL_STR, PAGING, errors, json_content, path_id, query, ref
 
 NULL_DATE = {"type": ["string", "null"], "format": "date"}
 DATE = {"type": "string", "format": "date"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from matcher.pathways.models import ACCOMPANIED_BY
-from matcher.web.api.openapi import NULL_INT, NULL_STR, errors, json_content, path_id, ref
+from matcher.web.api.openapi_common import NULL_INT, NULL_STR, errors, json_content, path_id, ref
 
 DATE = {"type": "string", "format": "date"}
 NULL_DATE = {"type": ["string", "null"], "format": "date"}

@@ -6,7 +6,7 @@ from typing import Any
 
 from matcher.shortlists.models import SOURCES
 from matcher.shortlists.operations import SEARCH_KEYS
-from matcher.web.api.openapi import NULL_INT, NULL_STR, errors, json_content, path_id, ref
+from matcher.web.api.openapi_common import NULL_INT, NULL_STR, errors, json_content, path_id, ref
 
 SCHEDULES = {"type": "array", "maxItems": 20, "items": {"type": "object", "properties": {
     "weekdays": {"type": "array", "items": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat",

@@ -8,6 +8,8 @@ from typing import Any
 from matcher.catalogue.models import Mentor, Offer, Organisation
 from matcher.catalogue.search import is_stale, schedule_texts
 from matcher.clock import local_today
+from matcher.clubs.models import ClubAnswer
+from matcher.pathways.models import Referral
 from matcher.urls import safe_url
 
 
@@ -114,3 +116,24 @@ def participation_dict(p) -> dict[str, Any]:
         "logged_at": _iso(p.logged_at), "logged_by_id": p.logged_by_id, "supersedes_id": p.supersedes_id,
         "voided": p.voided,
     }
+
+
+def answer_dict(answer: ClubAnswer | None) -> dict | None:
+    """Return the club's answer as JSON (None when the club has not answered)."""
+    if answer is None:
+        return None
+    return {"answer": answer.answer, "label": answer.label, "first_session_on": _iso(answer.first_session_on),
+            "met_by": answer.met_by, "message": answer.message, "suggested_offer_id": answer.suggested_offer_id,
+            "suggested_offer_title": answer.suggested_offer.title if answer.suggested_offer else None,
+            "answered_at": _iso(answer.answered_at)}
+
+
+def answer_fields(answer: ClubAnswer | None, referral: Referral) -> dict:
+    """Return ``club_answer`` and the answer's details for a referral object, plus ``first_session_on``.
+
+    ``first_session_on`` is the first attended session once one is logged, until then the first
+    session the club offered in its welcome.
+    """
+    planned = answer.first_session_on if answer is not None and answer.answer == "welcome" else None
+    return {"club_answer": answer.answer if answer else None, "club_answer_detail": answer_dict(answer),
+            "first_session_on": _iso(referral.first_session_on or planned)}

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import RecordError
 from matcher.clock import local_today
+from matcher.clubs.operations import club_records_of_child, forget_club_texts
 from matcher.db import parse_id, utcnow
 from matcher.pathways.models import Child, IdempotentRequest, Participation, Phase, Referral, ReferralEvent
 from matcher.pathways.operations import erase_child
 from matcher.privacy.audit import event_dict, events_for_child, record
+from matcher.shortlists.models import ShortlistItem
 
 #: How long the first answer to a request with an idempotency key is kept for retries.
 KEEP_STORED_ANSWERS = dt.timedelta(days=30)
@@ -34,8 +36,6 @@ def find_child(session: Session, ref: str) -> Child:
 
 def forget_shortlist(session: Session, child: Child) -> int:
     """Delete the child's shortlist (offers chosen for a talk with the family: nothing anonymous to keep)."""
-    from matcher.shortlists.models import ShortlistItem
-
     return session.execute(delete(ShortlistItem).where(ShortlistItem.child_id == child.id)).rowcount
 
 
@@ -84,14 +84,10 @@ def export_child(session: Session, child: Child, actor: Any = None, purpose: str
                            for a in session.scalars(select(IdempotentRequest).where(
                                IdempotentRequest.child_id == child.id).order_by(IdempotentRequest.id))],
     }
-    from matcher.shortlists.models import ShortlistItem
-
     data["shortlist"] = [{"offer": i.offer.title, "organisation": i.offer.organisation.name,
                           "added_at": _date(i.added_at), "source": i.source, "note": i.note}
                          for i in session.scalars(select(ShortlistItem).where(ShortlistItem.child_id == child.id)
                                                   .order_by(ShortlistItem.id))]
-    from matcher.clubs.operations import club_records_of_child
-
     data.update(club_records_of_child(session, child.id))  # what clubs answered, waiting lists
     # The look-ups come last and include this export itself (EU Court C-579/21).
     record(session, actor, "export", "child", child.id, child_id=child.id, purpose=purpose)
@@ -103,8 +99,6 @@ def erase(session: Session, child: Child, actor: Any = None, purpose: str = "sle
     """Erase the child's personal data, keep anonymous dated rows, and log it."""
     if child.erased_at is not None:
         raise RecordError(f"child {child.id}", "code", "child.already_erased")
-    from matcher.clubs.operations import forget_club_texts
-
     forget_club_texts(session, child.id)  # before erase_child moves the referrals to an anonymous record
     erase_child(session, child)
     forget_stored_answers(session, child)

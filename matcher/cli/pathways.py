@@ -1,4 +1,4 @@
-"""The ``matcher report`` command: indicators for a period as CSV or HTML."""
+"""``matcher report``: the bridge-building indicators for a period as CSV or HTML."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
+from matcher.cli.context import Context, transactional
 from matcher.clock import local_today
+from matcher.pathways.indicators import compute_indicators
+from matcher.pathways.periods import Period
+from matcher.pathways.report import to_csv
+from matcher.pathways.report_html import to_html
 
 
 @click.command("report")
@@ -17,19 +23,12 @@ from matcher.clock import local_today
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to PATH instead of standard output.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True)
-def report(period: str, fmt: str, district: str | None, output: Path | None, today) -> None:
+@transactional
+def report(ctx: Context, session: Session, period: str, fmt: str, district: str | None, output: Path | None,
+           today) -> None:
     """Write the indicators of PERIOD, with the period before as baseline; small counts suppressed."""
-    from matcher.cli import Context
-    from matcher.pathways.indicators import compute_indicators
-    from matcher.pathways.periods import Period
-    from matcher.pathways.report import to_csv
-    from matcher.pathways.report_html import to_html
-
-    ctx = click.get_current_context().ensure_object(Context)
-    parsed = Period.parse(period)
-    with ctx.session() as session:
-        result = compute_indicators(session, parsed, district=district,
-                                    today=today.date() if today else local_today())
+    result = compute_indicators(session, Period.parse(period), district=district,
+                                today=today.date() if today else local_today())
     text = to_csv(result) if fmt == "csv" else to_html(result)
     if output is None:
         sys.stdout.write(text)
