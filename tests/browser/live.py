@@ -86,3 +86,17 @@ def axe_violations(page) -> list[dict]:
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "targets": [n["target"] for n in v["nodes"][:5]]}
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def fill_new_offer(page, title: str) -> None:
+    """Fill Min forening's "Nyt tilbud" form: a free girls' basketball team, 12-16, Tuesdays 17:00-18:30."""
+    page.get_by_label("Titel").fill(title)
+    page.get_by_label("Alder fra (år)").fill("12")
+    page.get_by_label("Alder til (år)").fill("16")
+    page.get_by_label("Hvem kan være med").select_option("girls")
+    page.get_by_label("Pris pr. måned (kr.)").fill("0")
+    page.get_by_text("Sport", exact=True).click()
+    page.get_by_label("Basketball").check()
+    page.locator("#s0-tue").check()
+    page.locator("#s0-opens").fill("17:00")
+    page.locator("#s0-closes").fill("18:30")

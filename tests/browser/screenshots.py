@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from matcher.seeding import DEMO_PASSWORD
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, LOGINS, context_size, live_server, log_in, seeded_database
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, LOGINS, context_size, fill_new_offer, live_server, log_in, seeded_database
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -93,16 +93,7 @@ def make_changes(browser, base: str) -> None:
     club_page.get_by_role("button", name="Gem pladser").first.click()
     club_page.get_by_role("button", name="Oplysningerne er stadig korrekte").first.click()
     club_page.get_by_role("link", name="Nyt tilbud").click()  # and a new offer waiting for approval
-    club_page.get_by_label("Titel").fill("Streetbasket for piger")
-    club_page.get_by_label("Alder fra (år)").fill("12")
-    club_page.get_by_label("Alder til (år)").fill("16")
-    club_page.get_by_label("Hvem kan være med").select_option("girls")
-    club_page.get_by_label("Pris pr. måned (kr.)").fill("0")
-    club_page.get_by_text("Sport", exact=True).click()
-    club_page.get_by_label("Basketball").check()
-    club_page.locator("#s0-tue").check()
-    club_page.locator("#s0-opens").fill("17:00")
-    club_page.locator("#s0-closes").fill("18:30")
+    fill_new_offer(club_page, "Streetbasket for piger")
     club_page.get_by_role("button", name="Opret tilbuddet").click()
     club.close()
 

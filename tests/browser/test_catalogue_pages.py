@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.live import context_size, live_server, log_in, seeded_database
+from tests.browser.live import context_size, fill_new_offer, live_server, log_in, seeded_database
 from tests.browser.test_pages import assert_accessible
 from tests.browser.tiles import tile_server
 
@@ -83,16 +83,7 @@ def test_club_creates_an_offer_and_key_staff_approve_it(browser, as_role, base_u
     club.goto(f"{base_url}/min-forening")
     club.get_by_role("link", name="Nyt tilbud").click()
     assert_accessible(club)
-    club.get_by_label("Titel").fill(title)
-    club.get_by_label("Alder fra (år)").fill("12")
-    club.get_by_label("Alder til (år)").fill("16")
-    club.get_by_label("Hvem kan være med").select_option("girls")
-    club.get_by_label("Pris pr. måned (kr.)").fill("0")
-    club.get_by_text("Sport", exact=True).click()
-    club.get_by_label("Basketball").check()
-    club.locator("#s0-tue").check()
-    club.locator("#s0-opens").fill("17:00")
-    club.locator("#s0-closes").fill("18:30")
+    fill_new_offer(club, title)
     assert no_sideways_scroll(club)
     club.get_by_role("button", name="Opret tilbuddet").click()
     assert "kigger på det, før det bliver synligt" in club.get_by_role("status").first.inner_text()
