@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from matcher.db import private_file
 from matcher.db import make_engine, private_file
+
 
 class BackupError(RuntimeError):
     """A backup or restore could not be made."""

@@ -7,7 +7,6 @@ missing or older than its ``.po`` when the app starts, by :func:`compile_catalog
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from matcher.languages import LANGUAGE_NAMES

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from .graph import DEFAULT_GRAPH_PATH, TaxonomyGraph
 from .negation import spans
-from .text import STOP_WORDS, normalise, tokenise
+from .text import STOP_WORDS, tokenise
 from .types import InterestTerm
 
 __all__ = ["InterestMatcher", "NameGuard", "Understanding"]

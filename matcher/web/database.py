@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from matcher.catalogue.errors import RecordError
 from matcher.db import UNAVAILABLE, make_engine
 from matcher.lasting import roll_back
-from matcher.models import make_session_factory
 from matcher.pathways.checks import NotAllowed
 from matcher.privacy.audit import once_per_request
 from matcher.runtime import runtime_of

@@ -10,7 +10,6 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select, update
 
 from matcher.db import utcnow

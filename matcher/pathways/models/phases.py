@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.accounts.models import User
 from matcher.db import Base, utcnow
-from matcher.labels import CLOSING_REASONS, PHASE_KINDS
+from matcher.labels import CLOSING_REASONS, PHASE_KINDS  # noqa: F401 - CLOSING_REASONS is re-exported by the models package
 from matcher.pathways.models.children import Child, NetworkPerson
 
 #: A bridge is a phase of one of these kinds following a phase of the key kind.

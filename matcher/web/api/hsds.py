@@ -19,7 +19,8 @@ from matcher.catalogue import hsds_feed as feed
 from matcher.catalogue.hsds_export import organisation_dict, service_dict, service_id, service_status
 from matcher.catalogue.hsds_schemas import SCHEMA_DIR, openapi_document, schema_file
 from matcher.catalogue.hsds_terms import TAXONOMIES, all_terms, find_taxonomy, taxonomy_dict, term_dict
-from matcher.web.api import ApiError, error_body
+from matcher.web.api import ApiError
+from matcher.web.errors import error_body
 from matcher.web.api import hsds_params as q
 from matcher.web.database import get_session
 from matcher.web.security import database_unavailable
