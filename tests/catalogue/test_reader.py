@@ -8,7 +8,8 @@ from matcher.catalogue.models import InterestTerm, Offer
 from matcher.catalogue.search import load_listings
 from matcher.catalogue.taxonomy import mapped_codes, match_terms
 from matcher.matching.interests import InterestMatcher
-from matcher.services.matching import load_candidates, offer_candidate
+from matcher.services.matching import load_candidates
+from tests.services.orm_candidates import offer_candidate
 from tests.services.conftest import example_catalogue  # noqa: F401 - the fixture
 
 

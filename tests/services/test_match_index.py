@@ -9,7 +9,8 @@ from sqlalchemy import select
 from matcher.catalogue.models import InterestTerm, Mentor, Offer, OfferKind, OfferSchedule
 from matcher.matching.geo import default_geocoder
 from matcher.matching.interests import InterestMatcher
-from matcher.services.matching import MatchService, load_candidates, load_terms, mentor_candidate, offer_candidate
+from matcher.services.matching import MatchService, load_candidates, load_terms
+from tests.services.orm_candidates import mentor_candidate, offer_candidate
 from tests.services.conftest import GIRL
 
 
