@@ -53,13 +53,12 @@ if str(ROOT) not in sys.path:
 
 from matcher.matching import ChildProfile, OfflineGeocoder, haversine_km  # noqa: E402
 from matcher.matching.text import normalise, tokenise  # noqa: E402
+from seeds.demo.common import TODAY as EVAL_TODAY  # noqa: E402 - the demo catalogue's build date
 
 EVAL_DIR = ROOT / "bench" / "eval"
 SEEDS_DIR = ROOT / "seeds"
 PROFILES_PATH = EVAL_DIR / "profiles.json"
 JUDGEMENTS_PATH = EVAL_DIR / "judgements.json"
-#: The demo catalogue's build date (seeds/build_demo.py TODAY).
-EVAL_TODAY = dt.date(2026, 11, 24)
 KINDS = ("activity", "leisure-job", "mentor")
 SYSTEMS = ("engine", "text-only", "distance-only", "text + constraints", "distance + constraints")
 K_NDCG = 10
