@@ -311,5 +311,20 @@ class CatalogueRevision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    # The last revision whose change indexes cannot apply row by row (taxonomy edits, deletions).
+    # The last revision whose change indexes cannot apply row by row (taxonomy edits).
     structure_rev: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class CatalogueDeletion(Base):
+    """A deleted offer, mentor or organisation and the catalogue revision that deleted it.
+
+    A deleted row leaves nothing for the indexes to read; this log tells them which rows to drop
+    (``matcher.catalogue.revision`` writes it in the deleting transaction).
+    """
+
+    __tablename__ = "catalogue_deletions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rev: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # offer, mentor, organisation
+    row_id: Mapped[int] = mapped_column(Integer)

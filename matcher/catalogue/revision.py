@@ -3,17 +3,25 @@
 Every transaction that writes the catalogue moves the single revision counter once (an UPDATE of
 one row, which also serialises catalogue writers, so revisions commit in order) and stamps each
 offer, organisation and mentor it writes with that revision (``changed_rev``). An index built at
-revision R is brought up to date by reading the rows with ``changed_rev > R``. Changes that cannot
-be applied row by row (taxonomy edits, deletions) also move ``structure_rev``: indexes older than
-it are rebuilt.
+revision R is brought up to date by reading the rows with ``changed_rev > R``. A deleted offer,
+mentor or organisation leaves no row to read, so the deleting transaction logs it in
+``catalogue_deletions`` with its revision (an organisation's offers with it: the database deletes
+them by cascade); indexes drop the rows logged after R. Changes that cannot be applied row by row
+(taxonomy edits) also move ``structure_rev``: indexes older than it are rebuilt.
+
+Rows deleted by a Core ``DELETE`` statement (not ``session.delete``) must be logged by the caller
+with ``record_deletions``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.models import (
+    CatalogueDeletion,
     CatalogueRevision,
     InterestTerm,
     Mentor,
@@ -75,6 +83,37 @@ def mark_structure_change(session: Session) -> None:
         session.info["catalogue_structure"] = True
 
 
+def record_deletions(session: Session, kind: str, ids: Iterable[int]) -> None:
+    """Log rows of ``kind`` (offer, mentor, organisation) deleted in this transaction, for the indexes to drop.
+
+    An organisation's offers are logged with it (the database deletes them by cascade) and its
+    mentors are stamped as changed (they lose the organisation's name).
+    """
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    rev = bump(session)
+    conn = session.connection()
+    rows = [{"rev": rev, "kind": kind, "row_id": i} for i in ids]
+    if kind == "organisation":
+        offers = conn.execute(select(Offer.__table__.c.id).where(Offer.__table__.c.organisation_id.in_(ids))).scalars()
+        rows += [{"rev": rev, "kind": "offer", "row_id": i} for i in offers]
+        conn.execute(update(Mentor.__table__).where(Mentor.__table__.c.organisation_id.in_(ids)).values(changed_rev=rev))
+    conn.execute(insert(CatalogueDeletion.__table__), rows)
+
+
+def deleted_since(session: Session, since: int) -> dict[str, set[int]]:
+    """Return the ids of the offers, mentors and organisations deleted after revision ``since``, by kind."""
+    out: dict[str, set[int]] = {"offer": set(), "mentor": set(), "organisation": set()}
+    for kind, row_id in session.connection().execute(
+            select(CatalogueDeletion.kind, CatalogueDeletion.row_id).where(CatalogueDeletion.rev > since)):
+        out.setdefault(kind, set()).add(row_id)
+    return out
+
+
+_DELETED_KINDS = {Offer: "offer", Mentor: "mentor", Organisation: "organisation"}
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp_catalogue_changes(session: Session, _context, _instances) -> None:
     touched = [obj for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, TRACKED)]
@@ -83,6 +122,7 @@ def _stamp_catalogue_changes(session: Session, _context, _instances) -> None:
     rev = bump(session)
     structure = False
     touch: set[int] = session.info.setdefault("catalogue_touch", set())
+    deletions: dict[str, list[int]] = {}
     for obj in touched:
         deleted = obj in session.deleted
         if isinstance(obj, OfferSchedule):
@@ -91,12 +131,17 @@ def _stamp_catalogue_changes(session: Session, _context, _instances) -> None:
                 obj.offer.import_digest = None
             elif obj.offer_id is not None:
                 touch.add(obj.offer_id)
-        elif deleted or isinstance(obj, InterestTerm):
+        elif isinstance(obj, InterestTerm):
             structure = True
+        elif deleted:
+            if obj.id is not None:
+                deletions.setdefault(_DELETED_KINDS[type(obj)], []).append(obj.id)
         elif obj in session.new or session.is_modified(obj):
             obj.changed_rev = rev
             if not isinstance(obj, Mentor):
                 obj.import_digest = None
+    for kind, ids in deletions.items():
+        record_deletions(session, kind, ids)
     if structure:
         mark_structure_change(session)
 
