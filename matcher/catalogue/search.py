@@ -28,8 +28,8 @@ from matcher.clock import local_today
 from matcher.db import parse_id, session_runtime
 from matcher.labels import WEEKDAY_SHORT
 from matcher.matching.geo import default_geocoder
-from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
-from matcher.matching.index_update import patch_search_index
+from matcher.catalogue.revision import MAX_CHANGED_ROWS, deleted_since, diff_base
+from matcher.matching.index_update import update_search_index
 from matcher.matching.keeper import IndexKeeper
 from matcher.matching.search_index import DAYPARTS, GENDER_RULES, SORTS, Listing, SearchIndex
 from matcher.matching.interests import InterestMatcher
@@ -320,12 +320,17 @@ def search_index(session: Session,
 
 
 def _updater(session: Session, stamp: tuple[int, str]):
-    def update(held, index: SearchIndex) -> bool | None:
+    def update(held, index: SearchIndex) -> tuple[bool, SearchIndex] | None:
+        """Apply the offers changed or deleted since revision ``held``: exactly what a full build gives."""
         since = diff_base(session, held, stamp)
         if since is None:
             return None
         listings = load_listings(session, since)
-        return None if len(listings) > MAX_CHANGED_ROWS else patch_search_index(index, listings)
+        gone = deleted_since(session, since)["offer"]
+        if len(listings) + len(gone) > MAX_CHANGED_ROWS:
+            return None
+        updated = update_search_index(index, listings, gone)
+        return None if updated is None else (True, updated)
 
     return update
 

@@ -16,8 +16,10 @@ __all__ = ["Built", "IndexKeeper"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-#: Brings a held index up to date in place: ``update(revision_held, index) -> True | False | None``.
-Update = Callable[[Hashable, object], "bool | None"]
+#: Brings a held index up to date by the changed rows: ``update(revision_held, index)`` returns True
+#: (every change applied exactly), False (applied, but the index waits for a rebuild to be exact),
+#: None (cannot tell: rebuild), or ``(True | False, new_index)`` when the update made a new object.
+Update = Callable[[Hashable, object], "bool | None | tuple[bool, object]"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class IndexKeeper(Generic[T]):
         self._locks: dict[str, threading.RLock] = {}
         self._refreshing: set[str] = set()
         self._state = threading.Lock()
+        self.builds = 0  # indexes built (in a request or in the background), not read from the store
+        self.updates = 0  # updates by changed rows
 
     def get(self, key: str, revision: Hashable, build_now: Callable[[], T],
             build_later: Callable[[], tuple[Hashable, T]], update: Update | None = None) -> T:
@@ -80,8 +84,9 @@ class IndexKeeper(Generic[T]):
         ``build_now`` builds in the caller's transaction (its revision is ``revision``);
         ``build_later`` runs in a thread with a transaction of its own and returns the revision
         it read first, and the index. ``update(revision_held, index)`` brings a held index up to
-        ``revision`` in place by the changed rows: it returns True when every change was
-        applied, False when some wait for a rebuild, None when it cannot tell (then rebuild).
+        ``revision`` by the changed rows (see ``Update``): True when every change was applied
+        exactly, False when the index waits for a rebuild to be exact, None when it cannot tell
+        (then rebuild); a new index object comes back as ``(applied, index)``.
         """
         built = self._built.get(key)
         if built is not None and built.revision == revision:
@@ -114,6 +119,7 @@ class IndexKeeper(Generic[T]):
             started = time.monotonic()
             value = build_now()
             seconds = time.monotonic() - started
+            self.builds += 1
             self._save(key, revision, value, seconds)
             self.put(key, revision, value, seconds)
             return value
@@ -137,11 +143,15 @@ class IndexKeeper(Generic[T]):
             except Exception:  # noqa: BLE001 - a failed update leaves the index as it was; a rebuild follows
                 log.exception("%s: update by changed rows failed", self.name)
                 applied = None
+            value = built.value
+            if isinstance(applied, tuple):
+                applied, value = applied
             if applied is None:
                 return built
-            after = Built(revision, built.value, built.seconds, built.finished, built.stale or not applied)
+            after = Built(revision, value, built.seconds, built.finished, built.stale or not applied)
             with self._state:
                 self._built[key] = after
+                self.updates += 1
             log.info("%s: updated to revision %s by changed rows in %.3f s%s", self.name, revision,
                      time.monotonic() - started, "" if applied else " (some changes wait for a rebuild)")
             return after
@@ -191,6 +201,7 @@ class IndexKeeper(Generic[T]):
                     if stored is None:
                         revision, value = build_later()
                         stored = value, time.monotonic() - started
+                        self.builds += 1
                         self._save(key, revision, *stored)
             self.put(key, revision, *stored)
             log.info("%s: ready for revision %s after %.1f s", self.name, revision, time.monotonic() - started)

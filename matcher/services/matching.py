@@ -17,13 +17,13 @@ from matcher.catalogue.models import (
     Mentor,
     Organisation,
 )
-from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
+from matcher.catalogue.revision import MAX_CHANGED_ROWS, deleted_since, diff_base
 from matcher.catalogue.reader import candidate, json_list, plain_text, read_offers
 from matcher.catalogue.search import SearchIndexes, catalogue_stamp, database_key, search_index
 from matcher.catalogue.taxonomy import mapped_codes, match_terms
 from matcher.clock import local_today
 from matcher.matching.geo import default_geocoder
-from matcher.matching.index_update import patch_ranker
+from matcher.matching.index_update import update_ranker
 from matcher.matching.keeper import IndexKeeper
 from matcher.matching.store import IndexStore
 from matcher.matching.learning import WeightProposal, propose_weights
@@ -57,10 +57,12 @@ def _expand_all(matcher: InterestMatcher, interests: tuple[str, ...], memo: dict
     return tuple(codes)
 
 
-def load_candidates(session: Session, matcher: InterestMatcher, since: int | None = None) -> list[Candidate]:
+def load_candidates(session: Session, matcher: InterestMatcher, since: int | None = None,
+                    offer_ids: set[int] | None = None) -> list[Candidate]:
     """Return every offer (not mentoring programmes) and volunteer mentor as plain candidates.
 
-    With ``since``, only those changed after that catalogue revision (or whose organisation was).
+    With ``since``, only those changed after that catalogue revision (or whose organisation was);
+    ``offer_ids`` then receives the ids of every offer read, mentoring programmes included.
 
     Reads columns in bulk, not ORM objects (seconds instead of a minute for a national catalogue);
     the candidates equal those built from ORM objects one by one (``tests/services/orm_candidates.py``).
@@ -68,7 +70,12 @@ def load_candidates(session: Session, matcher: InterestMatcher, since: int | Non
     conn = session.connection()
     mapped = mapped_codes(match_terms(session)[1])  # the taxonomy's own resolution, as search uses it
     districts = dict(conn.execute(select(District.id, District.name)).all())
-    candidates = [c for row in read_offers(session, since) if (c := candidate(row, mapped, districts))]
+    candidates = []
+    for row in read_offers(session, since):
+        if offer_ids is not None:
+            offer_ids.add(row.id)
+        if (c := candidate(row, mapped, districts)) is not None:
+            candidates.append(c)
     parsed: dict[str | None, tuple] = {}
     geocoder = default_geocoder()
     centroids = {pc: (lat, lon) for pc, (lat, lon, _name) in geocoder.postcodes().items()}
@@ -143,11 +150,17 @@ class MatchService:
 
     def _updater(self, session: Session, stamp: tuple[int, str]):
         def update(held, ranker: Ranker) -> bool | None:
+            """Apply the offers and mentors changed or deleted since revision ``held`` (``update_ranker``)."""
             since = diff_base(session, held, stamp)
             if since is None:
                 return None
-            candidates = load_candidates(session, ranker.matcher_ or InterestMatcher([]), since)
-            return None if len(candidates) > MAX_CHANGED_ROWS else patch_ranker(ranker, candidates)
+            offers: set[int] = set()
+            candidates = load_candidates(session, ranker.matcher_ or InterestMatcher([]), since, offers)
+            gone = deleted_since(session, since)
+            mentors = {c.id for c in candidates if c.kind == "mentor"} | gone["mentor"]
+            if len(offers) + len(mentors) + len(gone["offer"]) > MAX_CHANGED_ROWS:
+                return None
+            return update_ranker(ranker, candidates, offers | gone["offer"], mentors)
 
         return update
 

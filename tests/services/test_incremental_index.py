@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import time
+
 import numpy as np
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from matcher.catalogue.hsds_import import import_services, read_services
 from matcher.catalogue.mentors_import import import_mentors
-from matcher.catalogue.models import InterestTerm, Mentor, Offer, OfferSchedule, OfferStatus, Organisation
-from matcher.catalogue.revision import current_revision
+from matcher.catalogue.models import (
+    CatalogueDeletion,
+    CatalogueRevision,
+    InterestTerm,
+    Mentor,
+    Offer,
+    OfferSchedule,
+    OfferStatus,
+    Organisation,
+)
+from matcher.catalogue.revision import current_revision, deleted_since, record_deletions
 from matcher.catalogue.search import SearchQuery, database_key, load_listings, search
 from matcher.matching.search_index import SearchIndex
 from matcher.runtime import runtime_of
 from matcher.seeding import SEEDS_DIR
 from matcher.services.matching import MatchService
 from tests.databases import register
+from tests.factories import make_offer
 from tests.services.conftest import GIRL
 
 PROFILES = [
@@ -230,3 +244,185 @@ def test_a_restart_reads_the_newest_index_file_and_applies_the_rows_changed_sinc
     assert any(c.id == offer.id and c.spots_free == 0 for block in ranker.blocks_.values() for c in block.candidates)
     fresh = MatchService(learn=False)
     assert got == rankings(fresh, session, fresh.fit(session))
+
+
+# -- new offers, text and interest changes, deletions: by the changed rows, never a full rebuild ----------
+
+def _offers(session):
+    return session.scalars(select(Offer).where(Offer.status == OfferStatus.active).order_by(Offer.id)).all()
+
+
+def _top_for_girl(session, service):
+    return service.match(session, GIRL).results[0].candidate.id
+
+
+def new_offer(session, service):
+    org = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+    offer = make_offer(session, org, "Klatrefodbold for piger", interests=["fodbold"], age_min=8, age_max=14,
+                       monthly_fee_dkk=0, gender="girls", postcode="2500", description="Fodbold og klatring i Valby")
+    return {"new_offers": {offer.id}}
+
+
+def new_mentor(session, service):
+    mentor = Mentor(name="Fodboldmentor Aisha", interests=["fodbold", "lektier"], postcode="2500", age_min=8,
+                    age_max=16, weekdays=["tue", "thu"], languages=["da", "ar"], max_children=2, current_children=0,
+                    childcert_valid_until=dt.date(2030, 1, 1), approved=True)
+    session.add(mentor)
+    session.flush()
+    return {"new_mentors": {mentor.id}}
+
+
+def changed_title(session, service):
+    _offers(session)[3].title = "Pigefodbold for alle"
+    return {}
+
+
+def changed_description(session, service):
+    _offers(session)[4].description = "Fodbold, svømning og klatring for alle piger i Valby"
+    return {}
+
+
+def changed_interests(session, service):
+    offer = _offers(session)[5]
+    offer.interests = session.scalars(select(InterestTerm).where(InterestTerm.code.in_(["fodbold", "dans"]))).all()
+    return {}
+
+
+def changed_organisation_name(session, service):
+    org = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+    org.name = org.name + " af 1920"
+    return {}
+
+
+def deleted_offer(session, service):
+    top = _top_for_girl(session, service)
+    session.delete(session.get(Offer, top))
+    return {"gone_offers": {top}}
+
+
+def deleted_mentor(session, service):
+    mentor = session.scalars(select(Mentor).order_by(Mentor.id)).first()
+    session.delete(mentor)
+    return {"gone_mentors": {mentor.id}}
+
+
+def a_mix(session, service):
+    out: dict[str, set] = {}
+    for change in (deleted_offer, new_offer, new_mentor, changed_title, changed_description, changed_interests,
+                   changed_organisation_name, deleted_mentor):
+        for key, ids in change(session, service).items():
+            out.setdefault(key, set()).update(ids)
+    offers = _offers(session)
+    offers[7].spots_free = 0  # and the everyday field changes in the same transaction
+    offers[8].status = OfferStatus.paused
+    return out
+
+
+CHANGES = [new_offer, new_mentor, changed_title, changed_description, changed_interests, changed_organisation_name,
+           deleted_offer, deleted_mentor, a_mix]
+
+
+def _as_if_slow(keeper) -> None:
+    """Make ``keeper`` behave as for a national catalogue: answer from the updated index, rebuild only later."""
+    keeper.slow_seconds, keeper.refresh_interval, keeper.max_busy = 0.0, 3600.0, 0.0
+
+
+def _same_block(got, expected, kind):
+    """Assert two ranker blocks hold the same candidates in the same order with the same per-row facts."""
+    assert got.candidates == expected.candidates, kind
+    for f in dataclasses.fields(expected):
+        value = getattr(expected, f.name)
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(getattr(got, f.name), value, err_msg=f"{kind}.{f.name}")
+    assert (got.incidence != expected.incidence).nnz == 0, kind
+    assert (got.tfidf is None) == (expected.tfidf is None), kind
+    if got.tfidf is not None:
+        assert got.tfidf.shape == expected.tfidf.shape[:1] + got.tfidf.shape[1:], kind
+        assert got.tfidf_t.shape == got.tfidf.shape[::-1], kind
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__ for c in CHANGES])
+def test_every_kind_of_change_is_applied_by_the_changed_rows_and_equals_a_full_rebuild(indexed, change):
+    session, service = indexed
+    search_keeper = runtime_of(session).search.indexes
+    _as_if_slow(service.indexes)
+    _as_if_slow(search_keeper)
+    builds = (search_keeper.builds, service.indexes.builds)
+    ids = change(session, service)
+    session.commit()
+
+    got_searches = searches(session)
+    ranker = service.ranker(session)
+    got_rankings = rankings(service, session, ranker)
+    # Both indexes were brought up to date by the changed rows: nothing was built.
+    assert (search_keeper.builds, service.indexes.builds) == builds
+    assert search_keeper.updates >= 1 and service.indexes.updates >= 1
+    assert held(search_keeper, session).revision == held(service.indexes, session).revision
+    # Search is exact at once: it equals a fresh full build of the catalogue.
+    assert not held(search_keeper, session).stale
+    runtime_of(session).search.clear()
+    assert got_searches == searches(session)
+    assert search_keeper.builds == builds[0] + 1  # that was a full build
+
+    # Match: every offer and mentor is where a refit puts it, with the same facts, at once ...
+    fresh = MatchService(learn=False)
+    refit = fresh.fit(session)
+    assert ranker.codes_ == refit.codes_
+    for kind, block in refit.blocks_.items():
+        _same_block(ranker.blocks_[kind], block, kind)
+    proposed = {(m["kind"], m["id"]) for result in got_rankings for m in result["results"]}
+    gone = {("mentor", i) for i in ids.get("gone_mentors", ())} | \
+        {(k, i) for i in ids.get("gone_offers", ()) for k in ("activity", "leisure-job")}
+    assert not proposed & gone  # a deleted offer or mentor is never proposed
+    for i in ids.get("new_offers", ()):
+        assert ("activity", i) in proposed  # the new girls' football team is proposed at once
+    for i in ids.get("new_mentors", ()):
+        assert ("mentor", i) in proposed
+    # ... and its TF-IDF weights (fitted on the whole catalogue) are made exact by the background refit.
+    # (An organisation's name is not part of the ranker's documents: that change is exact in place.)
+    assert held(service.indexes, session).stale == (change is not changed_organisation_name)
+    service.indexes.refresh_interval = 0.0
+    service.ranker(session)  # starts the background refit
+    deadline = time.monotonic() + 120
+    while held(service.indexes, session).stale and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not held(service.indexes, session).stale
+    assert rankings(service, session) == rankings(fresh, session, refit)
+
+
+def test_a_deleted_offer_or_mentor_is_logged_with_its_revision(indexed):
+    session, service = indexed
+    offer = _offers(session)[0]
+    mentor = session.scalars(select(Mentor).order_by(Mentor.id)).first()
+    before = current_revision(session)
+    session.delete(offer)
+    session.delete(mentor)
+    session.commit()
+    rev = current_revision(session)
+    assert rev == before + 1
+    gone = deleted_since(session, before)
+    assert gone["offer"] == {offer.id} and gone["mentor"] == {mentor.id}
+    assert deleted_since(session, rev) == {"offer": set(), "mentor": set(), "organisation": set()}
+    # A deletion no longer asks every index for a rebuild.
+    assert session.scalar(select(CatalogueRevision.structure_rev)) < rev
+    assert session.scalar(select(CatalogueDeletion.rev).where(CatalogueDeletion.row_id == offer.id)) == rev
+
+
+def test_an_organisation_deleted_by_a_statement_takes_its_offers_out_of_both_indexes(indexed):
+    session, service = indexed
+    search_keeper = runtime_of(session).search.indexes
+    _as_if_slow(service.indexes)
+    builds = (search_keeper.builds, service.indexes.builds)
+    org = session.get(Organisation, _offers(session)[0].organisation_id)
+    offer_ids = set(session.scalars(select(Offer.id).where(Offer.organisation_id == org.id)))
+    record_deletions(session, "organisation", [org.id])  # before the statement: it reads the offers to log
+    session.execute(delete(Organisation).where(Organisation.id == org.id))
+    session.commit()
+    assert not session.scalars(select(Offer.id).where(Offer.id.in_(offer_ids))).all()  # deleted by cascade
+    assert deleted_since(session, current_revision(session) - 1)["offer"] == offer_ids
+    got = searches(session)
+    ranker = service.ranker(session)
+    assert (search_keeper.builds, service.indexes.builds) == builds
+    assert not offer_ids & {c.id for kind in ("activity", "leisure-job") for c in ranker.blocks_[kind].candidates}
+    runtime_of(session).search.clear()
+    assert got == searches(session)
