@@ -120,10 +120,7 @@ def patch_ranker(ranker: Ranker, candidates: Iterable[Candidate]) -> bool:
         if block is None:
             complete = False
             continue
-        where = getattr(block, "positions_", None)
-        if where is None or len(where) != len(block.candidates):
-            where = block.positions_ = {cand.id: i for i, cand in enumerate(block.candidates)}
-        i = where.get(c.id)
+        i = _block_position(block, c.id)
         old = block.candidates[i] if i is not None else None
         if old is None or old.interests != c.interests or ranker._document(old) != ranker._document(c):
             complete = False
@@ -147,40 +144,132 @@ def patch_ranker(ranker: Ranker, candidates: Iterable[Candidate]) -> bool:
 
 # ---------------------------------------------------------------------- moving rows
 
-def _merge_positions(kept: int, inserts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the new positions of ``kept`` old rows and of rows inserted before ``inserts`` (np.insert's indices)."""
-    old = np.arange(kept)
-    return old + np.searchsorted(inserts, old, side="right"), inserts + np.arange(len(inserts))
+def _block_ids(block) -> np.ndarray:
+    """Return the ids of a block's candidates (kept on the block: blocks are replaced, never grown)."""
+    ids = getattr(block, "ids_", None)
+    if ids is None or len(ids) != len(block.candidates):
+        ids = block.ids_ = np.fromiter((c.id for c in block.candidates), dtype=np.int64, count=len(block))
+    return ids
 
 
-def _merge_rows(old: np.ndarray, keep: np.ndarray, inserts: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """Return ``old``'s kept rows with ``new``'s rows inserted before positions ``inserts`` (of the kept rows)."""
-    return np.insert(old[keep], inserts, new.astype(old.dtype, copy=False), axis=0)
+def _block_position(block, candidate_id: int) -> int | None:
+    """Return the position of a candidate in its block (in id order, as fit makes it), or None."""
+    ids = _block_ids(block)
+    i = int(np.searchsorted(ids, candidate_id))
+    if i < len(ids) and ids[i] == candidate_id:
+        return i
+    hit = np.flatnonzero(ids == candidate_id)  # a block not in id order (never made by fit)
+    return int(hit[0]) if len(hit) else None
 
 
-def _merge_sparse(old: sp.csr_matrix, keep: np.ndarray, inserts: np.ndarray, new: sp.csr_matrix) -> sp.csr_matrix:
-    """Return ``_merge_rows`` for CSR matrices (same columns)."""
-    kept = old[np.flatnonzero(keep)]
-    if not new.shape[0]:
-        return kept.tocsr()
-    old_at, new_at = _merge_positions(kept.shape[0], inserts)
-    stacked = sp.vstack([kept, new.astype(old.dtype)], format="csr")
-    order = np.empty(stacked.shape[0], dtype=np.int64)
-    order[np.concatenate([old_at, new_at])] = np.arange(stacked.shape[0])
-    return stacked[order].tocsr()
+class _Merge:
+    """How the rows of an index change: old rows kept (``keep``), new rows inserted before kept positions ``inserts``.
+
+    The result is described as pieces in order, runs of consecutive old rows ``(True, a, b)`` and
+    runs of new rows ``(False, a, b)``, so each array is copied once, a slice per piece: a
+    handful of changes in a national catalogue are a handful of slices.
+    """
+
+    def __init__(self, keep: np.ndarray, inserts: np.ndarray):
+        self.keep, self.inserts = keep, inserts
+        kept = np.flatnonzero(keep)
+        self.kept = len(kept)
+        bounds = np.unique(np.concatenate([[0, len(kept)], np.flatnonzero(np.diff(kept) != 1) + 1, inserts]))
+        pieces, k = [], 0
+        inserts = inserts.tolist()
+        for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            k = self._new(pieces, inserts, k, s)
+            pieces.append((True, int(kept[s]), int(kept[e - 1]) + 1))
+        self._new(pieces, inserts, k, len(kept))
+        self.pieces = pieces
+        old = np.arange(len(kept))
+        self.old_at = old + np.searchsorted(self.inserts, old, side="right")  # new positions of the kept rows
+        self.new_at = self.inserts + np.arange(len(self.inserts))  # positions of the new rows
+        self.remap = np.full(len(keep), -1, dtype=np.int64)  # old position -> new position, -1 when gone
+        self.remap[kept] = self.old_at
+
+    @staticmethod
+    def _new(pieces: list, inserts: list[int], k: int, before: int) -> int:
+        start = k
+        while k < len(inserts) and inserts[k] <= before:
+            k += 1
+        if k > start:
+            pieces.append((False, start, k))
+        return k
+
+    @property
+    def moves(self) -> bool:
+        """Whether any kept row changes position (rows left, or rows came in before others)."""
+        return self.kept < len(self.keep) or bool(len(self.inserts) and self.inserts[0] < self.kept)
+
+    def rows(self, old, new):
+        """Return the merged rows of two arrays (along the first axis) or lists."""
+        if isinstance(old, list):
+            out: list = []
+            for is_old, a, b in self.pieces:
+                out.extend(old[a:b] if is_old else new[a:b])
+            return out
+        new = np.asarray(new).astype(old.dtype, copy=False)
+        return np.concatenate([old[a:b] if is_old else new[a:b] for is_old, a, b in self.pieces] or [old[:0]])
+
+    def sparse(self, old: sp.csr_matrix, new: sp.csr_matrix) -> sp.csr_matrix:
+        """Return the merged rows of two CSR matrices with the same columns."""
+        parts_i, parts_d, parts_n = [], [], []
+        for is_old, a, b in self.pieces:
+            m = old if is_old else new
+            lo, hi = m.indptr[a], m.indptr[b]
+            parts_i.append(m.indices[lo:hi])
+            parts_d.append(m.data[lo:hi].astype(old.dtype, copy=False))
+            parts_n.append(np.diff(m.indptr[a:b + 1]))
+        n = self.kept + new.shape[0]
+        lengths = np.concatenate(parts_n) if parts_n else np.zeros(0, dtype=np.int64)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        dtype = old.indices.dtype if indptr[-1] < np.iinfo(np.int32).max else np.int64
+        indices = np.concatenate(parts_i).astype(dtype, copy=False) if parts_i else np.zeros(0, dtype=dtype)
+        data = np.concatenate(parts_d) if parts_d else np.zeros(0, dtype=old.dtype)
+        return sp.csr_matrix((data, indices, indptr.astype(dtype, copy=False)), shape=(n, old.shape[1]))
+
+    def sparse_t(self, old_t: sp.csr_matrix, new: sp.csr_matrix) -> sp.csr_matrix:
+        """Return the transpose of ``sparse(old, new)`` from ``old_t`` = old.T (CSR), without transposing all rows.
+
+        Entries of rows that left are dropped and the others renumbered; the new rows' entries are
+        appended to their columns' rows. (Entries within a row are then not in position order;
+        the ranker only sums them.)
+        """
+        indptr, indices, data = old_t.indptr.astype(np.int64), old_t.indices, old_t.data
+        n_rows = old_t.shape[0]
+        if self.kept < len(self.keep):
+            dead = np.flatnonzero(~self.keep[indices])
+            per_row = np.bincount(np.searchsorted(indptr, dead, side="right") - 1, minlength=n_rows)
+            indptr = indptr - np.concatenate([[0], np.cumsum(per_row)])
+            indices, data = np.delete(indices, dead), np.delete(data, dead)
+        if self.moves:
+            indices = self.remap[indices].astype(old_t.indices.dtype, copy=False)
+        if new.shape[0]:
+            coo = new.tocoo()
+            order = np.argsort(coo.col, kind="stable")
+            cols, rows, values = coo.col[order], coo.row[order], coo.data[order].astype(data.dtype, copy=False)
+            at = indptr[cols + 1]  # the end of each column's row in the transposed matrix
+            indices = np.insert(indices, at, self.new_at[rows].astype(indices.dtype, copy=False))
+            data = np.insert(data, at, values)
+            indptr = indptr + np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=n_rows))])
+        dtype = old_t.indices.dtype if indptr[-1] < np.iinfo(np.int32).max else np.int64
+        return sp.csr_matrix((data, indices.astype(dtype, copy=False), indptr.astype(dtype, copy=False)),
+                             shape=(n_rows, self.kept + new.shape[0]))
 
 
 class _SearchKeys:
     """The search index's row order keys (folded organisation name, folded title, id), read lazily for bisect."""
 
     def __init__(self, strings: list[str], org: np.ndarray, title: np.ndarray, ids: np.ndarray):
-        self.strings, self.org, self.title, self.ids = strings, org.tolist(), title.tolist(), ids.tolist()
+        self.strings, self.org, self.title, self.ids = strings, org, title, ids
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def __getitem__(self, i: int) -> tuple[str, str, int]:
-        return self.strings[self.org[i]], self.strings[self.title[i]], self.ids[i]
+        return self.strings[self.org[i]], self.strings[self.title[i]], int(self.ids[i])
 
 
 def _extend_strings(table, more):
@@ -208,21 +297,24 @@ def update_search_index(index: SearchIndex, listings: Iterable[Listing],
     hold a few strings no row refers to any more, which no search can return). None when the
     index holds something this function does not know how to carry over.
     """
-    listings = list(listings)
+    listings = list({x.id: x for x in listings}.values())  # one row per offer, the last word wins
     if not gone and patch_search_index(index, listings):
         return index
-    if set(vars(index)) - _SEARCH_KNOWN - {name for name, value in vars(index).items()
-                                          if isinstance(value, np.ndarray) and value.shape[:1] == (index.n,)}:
-        return None  # an index holds something new: rebuild rather than guess
+    rows = {name for name, value in vars(index).items() if isinstance(value, np.ndarray)
+            and value.shape[:1] == (index.n,) and name != "id_order_"}
+    if set(vars(index)) - _SEARCH_KNOWN - rows:
+        return None  # the index holds something new: rebuild rather than guess
     wanted = np.array(sorted({x.id for x in listings} | set(gone)), dtype=np.int64)
     positions = _positions(index, index.ids, wanted)
     keep = np.ones(index.n, dtype=bool)
     keep[positions[positions >= 0]] = False
     one = SearchIndex(listings)
-    keys = _SearchKeys(index.names.strings, index.org_idx[keep], index.title_idx[keep], index.ids[keep])
+    kept = np.flatnonzero(keep)
+    keys = _SearchKeys(index.names.strings, index.org_idx[kept], index.title_idx[kept], index.ids[kept])
     inserts = np.array([bisect.bisect_left(keys, (one.names.strings[o], one.names.strings[t], i))
                         for o, t, i in zip(one.org_idx.tolist(), one.title_idx.tolist(), one.ids.tolist())],
                        dtype=np.int64)
+    merge = _Merge(keep, inserts)
     out = copy.copy(index)  # a new object: its cache starts empty (positions move)
     out.__dict__.pop("id_order_", None)
     out.names = _extend_strings(index.names, one.names)
@@ -230,10 +322,8 @@ def update_search_index(index: SearchIndex, listings: Iterable[Listing],
     out._statuses, out._kinds = list(index._statuses), list(index._kinds)
     shift = {"title_idx": len(index.names.strings), "org_idx": len(index.names.strings),
              "desc_idx": len(index.descriptions.strings)}
-    for name, value in vars(index).items():
-        if not (isinstance(value, np.ndarray) and value.shape[:1] == (index.n,)) or name == "id_order_":
-            continue
-        new = getattr(one, name)
+    for name in rows:
+        value, new = getattr(index, name), getattr(one, name)
         if name in shift:
             new = new + shift[name]
         elif name in _SEARCH_CODES:
@@ -242,16 +332,17 @@ def update_search_index(index: SearchIndex, listings: Iterable[Listing],
                 if label not in names:
                     names.append(label)
             new = np.array([names.index(theirs[c]) for c in new.tolist()], dtype=value.dtype)
-        setattr(out, name, _merge_rows(value, keep, inserts, new))
-    old_at, new_at = _merge_positions(int(keep.sum()), inserts)
-    remap = np.full(index.n, -1, dtype=np.int64)
-    remap[keep] = old_at
+        setattr(out, name, merge.rows(value, new))
+    empty = np.empty(0, dtype=np.int64)
     postings = {}
     for code in index.postings.keys() | one.postings.keys():
-        rows = remap[index.postings.get(code, np.empty(0, dtype=np.int64))]
-        rows = np.sort(np.concatenate([rows[rows >= 0], new_at[one.postings.get(code, np.empty(0, dtype=np.int64))]]))
-        if len(rows):
-            postings[code] = rows
+        old = index.postings.get(code, empty)
+        if merge.moves:
+            old = merge.remap[old]
+            old = old[old >= 0]
+        rows_of = np.concatenate([old, merge.new_at[one.postings.get(code, empty)]])
+        if len(rows_of):
+            postings[code] = np.sort(rows_of) if len(one.postings.get(code, empty)) else rows_of
     out.postings = postings
     out.n = len(out.ids)
     return out
@@ -270,52 +361,44 @@ def update_ranker(ranker: Ranker, candidates: Iterable[Candidate], offers: Colle
     """
     candidates = list(candidates)
     inplace = [c for c in candidates if _fits_in_place(ranker, c)]
-    if not patch_ranker(ranker, inplace):
-        return None  # cannot happen: only candidates that fit were given
+    patch_ranker(ranker, inplace)  # every one of them fits: applied exactly
     done = {(c.kind == "mentor", c.id) for c in inplace}
     moved = [c for c in candidates if (c.kind == "mentor", c.id) not in done]
-    gone = {(False, i) for i in offers} | {(True, i) for i in mentors}
-    leaving = {key for key in gone if key not in done} | {(c.kind == "mentor", c.id) for c in moved}
-    exact = True
+    leaving = {False: {i for i in offers if (False, i) not in done} | {c.id for c in moved if c.kind != "mentor"},
+               True: {i for i in mentors if (True, i) not in done} | {c.id for c in moved if c.kind == "mentor"}}
     blocks = {}
     for kind, block in ranker.blocks_.items():
-        ids = np.fromiter((c.id for c in block.candidates), dtype=np.int64, count=len(block))
-        mentor = kind == "mentor"
-        out = np.array([(mentor, i) in leaving for i in ids.tolist()], dtype=bool) if leaving else np.zeros(len(ids), bool)
+        ids = _block_ids(block)
+        gone = leaving[kind == "mentor"]
+        out = np.isin(ids, np.fromiter(gone, dtype=np.int64, count=len(gone))) if gone else np.zeros(len(ids), bool)
         added = sorted((c for c in moved if c.kind == kind), key=lambda c: c.id)
         if not out.any() and not added:
             continue
         if len(ids) > 1 and (np.diff(ids) <= 0).any():
             return None  # blocks are in id order as fit makes them; anything else is rebuilt
-        new = _moved_block(ranker, kind, block, ~out, added)
+        new = _moved_block(ranker, kind, block, ids, ~out, added)
         if new is None:
             return None
         blocks[kind] = new
-        exact = False
     for kind, block in blocks.items():
         ranker.blocks_[kind] = block  # one assignment each: a rank running meanwhile keeps its block
     if blocks:
         ranker.n_candidates_ = sum(len(b) for b in ranker.blocks_.values())
-    return exact
+    return not blocks
 
 
 def _fits_in_place(ranker: Ranker, c: Candidate) -> bool:
     """Return whether ``c`` is in its block already with the same TF-IDF document and interests."""
     block = ranker.blocks_.get(c.kind)
-    if block is None:
-        return False
-    where = getattr(block, "positions_", None)
-    if where is None or len(where) != len(block.candidates):
-        where = block.positions_ = {cand.id: i for i, cand in enumerate(block.candidates)}
-    i = where.get(c.id)
+    i = None if block is None else _block_position(block, c.id)
     old = block.candidates[i] if i is not None else None
     return old is not None and old.interests == c.interests and ranker._document(old) == ranker._document(c)
 
 
-def _moved_block(ranker: Ranker, kind: str, block, keep: np.ndarray, added: list[Candidate]):
+def _moved_block(ranker: Ranker, kind: str, block, ids: np.ndarray, keep: np.ndarray, added: list[Candidate]):
     """Return a new block of ``block``'s kept rows and the ``added`` candidates in id order, or None."""
-    kept_ids = np.fromiter((c.id for c, k in zip(block.candidates, keep.tolist()) if k), dtype=np.int64)
-    inserts = np.searchsorted(kept_ids, np.array([c.id for c in added], dtype=np.int64))
+    added_ids = np.array([c.id for c in added], dtype=np.int64)
+    merge = _Merge(keep, np.searchsorted(ids[keep], added_ids))
     one = build_block(added, ranker.code_index_)
     if kind != "activity":  # as in fit: leisure jobs and mentor relations cost nothing unless priced
         one.fee = np.where(np.isnan(one.fee), 0.0, one.fee)
@@ -324,14 +407,7 @@ def _moved_block(ranker: Ranker, kind: str, block, keep: np.ndarray, added: list
     if added and ranker._tfidf_ok:
         texts = ranker.vectorizer_.transform([ranker._document(c) for c in added]).tocsr()
     n = len(block)
-    changes = {"static": None}
-    old_at, new_at = _merge_positions(int(keep.sum()), inserts)
-    candidates: list = [None] * (len(old_at) + len(added))
-    for at, c in zip(old_at.tolist(), (c for c, k in zip(block.candidates, keep.tolist()) if k)):
-        candidates[at] = c
-    for at, c in zip(new_at.tolist(), added):
-        candidates[at] = c
-    changes["candidates"] = candidates
+    changes = {"static": None, "candidates": merge.rows(block.candidates, added)}
     for f in dataclasses.fields(block):
         name, value = f.name, getattr(block, f.name)
         if name in ("candidates", "static") or name in _BLOCK_SPARSE.values():
@@ -346,13 +422,19 @@ def _moved_block(ranker: Ranker, kind: str, block, keep: np.ndarray, added: list
                 value = sp.csr_matrix((0, new.shape[1]), dtype=new.dtype)
             if new is None:
                 new = sp.csr_matrix((0, value.shape[1]), dtype=value.dtype)
-            merged = _merge_sparse(value, keep, inserts, new)
-            if not merged.shape[0]:
-                merged = None if name == "tfidf" else merged
-            changes[name] = merged
-            changes[_BLOCK_SPARSE[name]] = None if merged is None else merged.T.tocsr()
+            merged = merge.sparse(value, new)
+            transposed = getattr(block, _BLOCK_SPARSE[name])
+            if not merged.shape[0] and name == "tfidf":
+                merged = transposed = None  # as fit leaves an empty block
+            elif transposed is None or not n:
+                transposed = merged.T.tocsr()
+            else:
+                transposed = merge.sparse_t(transposed, new)
+            changes[name], changes[_BLOCK_SPARSE[name]] = merged, transposed
         elif isinstance(value, np.ndarray) and value.shape[:1] == (n,):
-            changes[name] = _merge_rows(value, keep, inserts, getattr(one, name))
+            changes[name] = merge.rows(value, getattr(one, name))
         elif value is not None:
             return None  # a field this function does not know: rebuild
-    return dataclasses.replace(block, **changes)
+    out = dataclasses.replace(block, **changes)
+    out.ids_ = merge.rows(ids, added_ids)
+    return out

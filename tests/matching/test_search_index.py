@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -219,3 +220,76 @@ def test_an_index_read_back_from_a_file_answers_the_same(listings_index, matcher
     for text in (None, "fotbold", "kor"):
         c = matcher.expand(text) if text else {}
         assert indexed(again, text, c, {}, origin=(55.7, 12.55)) == indexed(index, text, c, {}, origin=(55.7, 12.55))
+
+
+def _rows_as_built(index):
+    """Return every per-row fact of an index with its string codes read as strings, and its postings by id."""
+    out = {}
+    for name, value in vars(index).items():
+        if isinstance(value, np.ndarray) and value.shape[:1] == (index.n,) and name != "id_order_":
+            if name in ("title_idx", "org_idx"):
+                out[name] = [index.names.strings[i] for i in value.tolist()]
+            elif name == "desc_idx":
+                out[name] = [index.descriptions.strings[i] for i in value.tolist()]
+            elif name in ("status", "kind"):
+                labels = index._statuses if name == "status" else index._kinds
+                out[name] = [labels[i] for i in value.tolist()]
+            else:
+                out[name] = [None if v != v else v for v in value.tolist()]  # NaN as None, to compare
+    out["postings"] = {code: rows.tolist() for code, rows in index.postings.items()}
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_new_changed_and_deleted_listings_give_what_a_full_build_gives(matcher, seed):
+    from dataclasses import replace
+
+    from matcher.matching.index_update import update_search_index
+
+    rng = random.Random(seed)
+    listings = make_listings(300, seed=seed)
+    index = SearchIndex(listings)
+    before = _rows_as_built(index)
+    current = {x.id: x for x in listings}
+    fresh = make_listings(40, seed=seed + 100)
+    for _ in range(3):  # three revisions, each applied to the index the previous one returned
+        changed = []
+        for x in rng.sample(list(current.values()), 15):  # new texts, interests, kinds and plain field changes
+            which = rng.choice(["title", "organisation", "description", "interests", "status", "kind", "ids"])
+            if which == "ids":
+                changed.append(replace(x, spots_free=rng.randint(0, 5)))
+            else:
+                value = {"title": rng.choice(WORDS) + " hold", "organisation": rng.choice(WORDS).upper(),
+                         "description": " ".join(rng.sample(WORDS, 4)), "interests": tuple(rng.sample(CODES, 2)),
+                         "status": rng.choice(STATUSES), "kind": rng.choice(KINDS)}[which]
+                changed.append(replace(x, **{which: value}))
+        new = [replace(fresh.pop(), id=rng.choice([5, 999, 5000 + len(current)]) + len(current) * 7)
+               for _ in range(5)]  # ids below, among and above the others
+        new = list({x.id: x for x in new if x.id not in current}.values())
+        gone = set(rng.sample(sorted(set(current) - {x.id for x in changed}), 6)) | {123_456}  # one never held
+        for x in changed + new:
+            current[x.id] = x
+        for i in gone:
+            current.pop(i, None)
+        updated = update_search_index(index, changed + new, gone)
+        expected = SearchIndex(list(current.values()))
+        assert updated is not index  # rows moved: a new object (a search running on the old one is undisturbed)
+        assert _rows_as_built(updated) == _rows_as_built(expected)
+        for text in (None, "fodbold", "fotbold", "kor", "børn", "klub hold"):
+            codes = matcher.expand(text) if text else {}
+            for filters in ({}, {"statuses": ["active", "paused"], "kind": "activity"}, {"age": 9}):
+                assert indexed(updated, text, codes, {}, origin=(55.7, 12.55), **filters) == \
+                    indexed(expected, text, codes, {}, origin=(55.7, 12.55), **filters)
+        index = updated
+    assert _rows_as_built(SearchIndex(listings)) == before
+
+
+def test_field_changes_alone_are_written_in_place():
+    from dataclasses import replace
+
+    from matcher.matching.index_update import update_search_index
+
+    listings = make_listings(50, seed=9)
+    index = SearchIndex(listings)
+    assert update_search_index(index, [replace(listings[3], spots_free=0, status="closed")]) is index
+    assert update_search_index(index, [], {listings[3].id}) is not index

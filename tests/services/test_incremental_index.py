@@ -336,9 +336,17 @@ def _same_block(got, expected, kind):
             np.testing.assert_array_equal(getattr(got, f.name), value, err_msg=f"{kind}.{f.name}")
     assert (got.incidence != expected.incidence).nnz == 0, kind
     assert (got.tfidf is None) == (expected.tfidf is None), kind
-    if got.tfidf is not None:
-        assert got.tfidf.shape == expected.tfidf.shape[:1] + got.tfidf.shape[1:], kind
-        assert got.tfidf_t.shape == got.tfidf.shape[::-1], kind
+
+
+def _texts_as_fitted(ranker, kind):
+    """Assert a block's TF-IDF rows are the fitted vectoriser's vectors of its documents, and its transpose theirs."""
+    block = ranker.blocks_[kind]
+    if block.tfidf is None:
+        return
+    assert block.tfidf.shape[0] == len(block)
+    want = ranker.vectorizer_.transform([ranker._document(c) for c in block.candidates])
+    assert abs(block.tfidf - want).max() < 1e-6, kind
+    assert (block.tfidf_t != block.tfidf.T).nnz == 0, kind
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=[c.__name__ for c in CHANGES])
@@ -370,6 +378,7 @@ def test_every_kind_of_change_is_applied_by_the_changed_rows_and_equals_a_full_r
     assert ranker.codes_ == refit.codes_
     for kind, block in refit.blocks_.items():
         _same_block(ranker.blocks_[kind], block, kind)
+        _texts_as_fitted(ranker, kind)  # new rows get the fitted idf; the others keep their vectors
     proposed = {(m["kind"], m["id"]) for result in got_rankings for m in result["results"]}
     gone = {("mentor", i) for i in ids.get("gone_mentors", ())} | \
         {(k, i) for i in ids.get("gone_offers", ()) for k in ("activity", "leisure-job")}
