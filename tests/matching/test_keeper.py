@@ -64,6 +64,28 @@ def test_a_slow_index_answers_while_one_background_rebuild_runs():
     assert b.now == [] and b.later_calls == 1
 
 
+def test_an_update_that_makes_a_new_index_object_is_held_and_counted():
+    keeper, b = IndexKeeper("test"), Builds()
+    keeper.get("db", 1, b.build_now("a"), b.build_later(1, "x"))
+    seen = []
+
+    def update(held, index):
+        seen.append((held, index))
+        return True, index + "+rows"
+
+    assert keeper.get("db", 2, b.build_now("never"), b.build_later(2, "x"), update) == "a+rows"
+    assert seen == [(1, "a")] and keeper.peek("db").revision == 2 and not keeper.peek("db").stale
+    assert (keeper.builds, keeper.updates) == (1, 1) and b.now == ["a"]
+
+    def approximate(held, index):
+        return False, index + "~"
+
+    keeper.slow_seconds = -1.0  # as if builds were slow: answer from the updated index, rebuild later
+    keeper.refresh_interval = 3600.0
+    assert keeper.get("db", 3, b.build_now("never"), b.build_later(3, "x"), approximate) == "a+rows~"
+    assert keeper.peek("db").stale and (keeper.builds, keeper.updates) == (1, 2)
+
+
 def test_slow_rebuilds_are_throttled():
     keeper, b = slow_keeper(refresh_interval=3600.0), Builds()
     assert keeper.get("db", 2, b.build_now("never"), b.build_later(2, "index@2")) == "index@1"
