@@ -47,6 +47,8 @@ _BLOCK_FIXED = {"candidates", "incidence", "incidence_t", "tfidf", "tfidf_t", "e
 # Attributes of a SearchIndex that are not per-row arrays and that ``update_search_index`` knows how to carry over.
 _SEARCH_KNOWN = {"n", "_statuses", "_kinds", "names", "descriptions", "postings", "_cache", "_cache_lock",
                  "id_order_"}
+#: Entries of leaving rows up to which a transpose is patched by binary searches (beyond: one pass over all).
+_FEW_ENTRIES = 200_000
 # Sparse matrices of a Block (rows = candidates) and their transposes.
 _BLOCK_SPARSE = {"incidence": "incidence_t", "tfidf": "tfidf_t"}
 
@@ -185,8 +187,10 @@ class _Merge:
         old = np.arange(len(kept))
         self.old_at = old + np.searchsorted(self.inserts, old, side="right")  # new positions of the kept rows
         self.new_at = self.inserts + np.arange(len(self.inserts))  # positions of the new rows
-        self.remap = np.full(len(keep), -1, dtype=np.int64)  # old position -> new position, -1 when gone
+        dtype = np.int32 if len(keep) + len(inserts) < np.iinfo(np.int32).max else np.int64
+        self.remap = np.full(len(keep), -1, dtype=dtype)  # old position -> new position, -1 when gone
         self.remap[kept] = self.old_at
+        self._moves: bool | None = None
 
     @staticmethod
     def _new(pieces: list, inserts: list[int], k: int, before: int) -> int:
@@ -199,8 +203,10 @@ class _Merge:
 
     @property
     def moves(self) -> bool:
-        """Whether any kept row changes position (rows left, or rows came in before others)."""
-        return self.kept < len(self.keep) or bool(len(self.inserts) and self.inserts[0] < self.kept)
+        """Whether any kept row changes position (rows left before others, or rows came in before others)."""
+        if self._moves is None:
+            self._moves = bool((self.old_at != np.flatnonzero(self.keep)).any())
+        return self._moves
 
     def rows(self, old, new):
         """Return the merged rows of two arrays (along the first axis) or lists."""
@@ -230,33 +236,72 @@ class _Merge:
         data = np.concatenate(parts_d) if parts_d else np.zeros(0, dtype=old.dtype)
         return sp.csr_matrix((data, indices, indptr.astype(dtype, copy=False)), shape=(n, old.shape[1]))
 
-    def sparse_t(self, old_t: sp.csr_matrix, new: sp.csr_matrix) -> sp.csr_matrix:
+    def sparse_t(self, old_t: sp.csr_matrix, old: sp.csr_matrix, new: sp.csr_matrix) -> sp.csr_matrix:
         """Return the transpose of ``sparse(old, new)`` from ``old_t`` = old.T (CSR), without transposing all rows.
 
-        Entries of rows that left are dropped and the others renumbered; the new rows' entries are
-        appended to their columns' rows. (Entries within a row are then not in position order;
-        the ranker only sums them.)
+        The entries of the rows that leave are found through their own columns (``old``) by a binary
+        search in each column's row of ``old_t`` (rows of a transpose are in position order), the new
+        rows' entries are put in at their place in position order, and everything in between is copied
+        once as slices; positions are renumbered only when rows move. With many rows changed at once
+        the entries to drop are found by one pass over all of them instead.
         """
         indptr, indices, data = old_t.indptr.astype(np.int64), old_t.indices, old_t.data
         n_rows = old_t.shape[0]
-        if self.kept < len(self.keep):
-            dead = np.flatnonzero(~self.keep[indices])
-            per_row = np.bincount(np.searchsorted(indptr, dead, side="right") - 1, minlength=n_rows)
-            indptr = indptr - np.concatenate([[0], np.cumsum(per_row)])
-            indices, data = np.delete(indices, dead), np.delete(data, dead)
-        if self.moves:
-            indices = self.remap[indices].astype(old_t.indices.dtype, copy=False)
-        if new.shape[0]:
-            coo = new.tocoo()
-            order = np.argsort(coo.col, kind="stable")
-            cols, rows, values = coo.col[order], coo.row[order], coo.data[order].astype(data.dtype, copy=False)
-            at = indptr[cols + 1]  # the end of each column's row in the transposed matrix
-            indices = np.insert(indices, at, self.new_at[rows].astype(indices.dtype, copy=False))
-            data = np.insert(data, at, values)
-            indptr = indptr + np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=n_rows))])
+        gone = np.flatnonzero(~self.keep)
+        found = self._entries(indptr, indices, old, gone)
+        dead = found if found is not None else np.flatnonzero(~self.keep[indices])
+        dead_per_row = np.bincount(np.searchsorted(indptr, dead, side="right") - 1, minlength=n_rows)
+        coo = new.tocoo()
+        cols, rows = coo.col.astype(np.int64), coo.row.astype(np.int64)
+        order = np.lexsort((rows, cols))
+        cols, rows, values = cols[order], rows[order], coo.data[order].astype(data.dtype, copy=False)
+        kept = np.flatnonzero(self.keep)
+        # A new row inserted before kept row j comes after the old entries of the rows before kept[j].
+        limit = np.append(kept, len(self.keep))[self.inserts[rows]] if len(rows) else rows
+        at = np.array([indptr[g] + np.searchsorted(indices[indptr[g]:indptr[g + 1]], t)
+                       for g, t in zip(cols.tolist(), limit.tolist())], dtype=np.int64)
+        new_indices = self.new_at[rows].astype(indices.dtype, copy=False)
+        # Splice: old entries up to each event (an entry dropped or new entries put in), once.
+        events = sorted([(int(d), 1, 0, 0) for d in dead.tolist()] +
+                        [(int(a), 0, int(i), int(i) + 1) for i, a in enumerate(at.tolist())])
+        moves = self.moves
+
+        def kept_entries(lo, hi):  # renumbered when rows move
+            return self.remap[indices[lo:hi]].astype(indices.dtype, copy=False) if moves else indices[lo:hi]
+
+        parts_i, parts_d, pos = [], [], 0
+        for flat, is_dead, a, b in events:
+            parts_i.append(kept_entries(pos, flat))
+            parts_d.append(data[pos:flat])
+            if is_dead:
+                pos = flat + 1
+            else:
+                parts_i.append(new_indices[a:b])
+                parts_d.append(values[a:b])
+                pos = flat
+        parts_i.append(kept_entries(pos, len(indices)))
+        parts_d.append(data[pos:])
+        indices, data = np.concatenate(parts_i), np.concatenate(parts_d)
+        change = np.bincount(cols, minlength=n_rows) - dead_per_row
+        indptr = indptr + np.concatenate([[0], np.cumsum(change)])
         dtype = old_t.indices.dtype if indptr[-1] < np.iinfo(np.int32).max else np.int64
         return sp.csr_matrix((data, indices.astype(dtype, copy=False), indptr.astype(dtype, copy=False)),
                              shape=(n_rows, self.kept + new.shape[0]))
+
+    @staticmethod
+    def _entries(indptr: np.ndarray, indices: np.ndarray, old: sp.csr_matrix, gone: np.ndarray) -> np.ndarray | None:
+        """Return the flat positions in a transpose of the entries of rows ``gone``, or None to scan all entries."""
+        if int((old.indptr[gone + 1] - old.indptr[gone]).sum()) > _FEW_ENTRIES:
+            return None
+        out = []
+        for r in gone.tolist():
+            for g in old.indices[old.indptr[r]:old.indptr[r + 1]].tolist():
+                lo, hi = indptr[g], indptr[g + 1]
+                k = lo + int(np.searchsorted(indices[lo:hi], r))
+                if k >= hi or indices[k] != r:
+                    return None  # not in position order: scan
+                out.append(k)
+        return np.array(sorted(out), dtype=np.int64)
 
 
 class _SearchKeys:
@@ -429,7 +474,7 @@ def _moved_block(ranker: Ranker, kind: str, block, ids: np.ndarray, keep: np.nda
             elif transposed is None or not n:
                 transposed = merged.T.tocsr()
             else:
-                transposed = merge.sparse_t(transposed, new)
+                transposed = merge.sparse_t(transposed, value, new)
             changes[name], changes[_BLOCK_SPARSE[name]] = merged, transposed
         elif isinstance(value, np.ndarray) and value.shape[:1] == (n,):
             changes[name] = merge.rows(value, getattr(one, name))

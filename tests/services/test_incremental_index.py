@@ -347,6 +347,7 @@ def _texts_as_fitted(ranker, kind):
     want = ranker.vectorizer_.transform([ranker._document(c) for c in block.candidates])
     assert abs(block.tfidf - want).max() < 1e-6, kind
     assert (block.tfidf_t != block.tfidf.T).nnz == 0, kind
+    assert block.tfidf_t.has_sorted_indices, kind  # so the next update finds a row's entries by binary search
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=[c.__name__ for c in CHANGES])
@@ -435,3 +436,30 @@ def test_an_organisation_deleted_by_a_statement_takes_its_offers_out_of_both_ind
     assert not offer_ids & {c.id for kind in ("activity", "leisure-job") for c in ranker.blocks_[kind].candidates}
     runtime_of(session).search.clear()
     assert got == searches(session)
+
+
+def test_successive_updates_keep_the_indexes_as_a_refit_would_hold_them(indexed):
+    session, service = indexed
+    search_keeper = runtime_of(session).search.indexes
+    _as_if_slow(service.indexes)
+    _as_if_slow(search_keeper)
+    builds = (search_keeper.builds, service.indexes.builds)
+    for round_ in range(3):  # each update starts from the index the previous one made
+        offers = _offers(session)
+        session.delete(offers[10 + round_])
+        offers[20 + round_].title = f"Fodbold hold {round_}"
+        offers[30 + round_].description = "Svømning og dans"
+        new_offer(session, service)
+        session.commit()
+        got = searches(session)
+        ranker = service.ranker(session)
+        assert (search_keeper.builds, service.indexes.builds) == builds
+        refit = MatchService(learn=False).fit(session)
+        for kind, block in refit.blocks_.items():
+            _same_block(ranker.blocks_[kind], block, kind)
+            _texts_as_fitted(ranker, kind)
+        index = held(search_keeper, session).value
+        runtime_of(session).search.clear()
+        assert got == searches(session)
+        search_keeper.put(database_key(session), held(search_keeper, session).revision, index, 30.0)
+        builds = (search_keeper.builds, service.indexes.builds)
