@@ -47,7 +47,7 @@ _BLOCK_FIXED = {"candidates", "incidence", "incidence_t", "tfidf", "tfidf_t", "e
 # Attributes of a SearchIndex that are not per-row arrays and that ``update_search_index`` knows how to carry over.
 _SEARCH_KNOWN = {"n", "_statuses", "_kinds", "names", "descriptions", "postings", "_cache", "_cache_lock",
                  "id_order_"}
-#: Entries of leaving rows up to which a transpose is patched by binary searches (beyond: one pass over all).
+#: Entries of leaving and new rows up to which a transpose is patched (beyond: the merged matrix is transposed).
 _FEW_ENTRIES = 200_000
 # Sparse matrices of a Block (rows = candidates) and their transposes.
 _BLOCK_SPARSE = {"incidence": "incidence_t", "tfidf": "tfidf_t"}
@@ -236,18 +236,20 @@ class _Merge:
         data = np.concatenate(parts_d) if parts_d else np.zeros(0, dtype=old.dtype)
         return sp.csr_matrix((data, indices, indptr.astype(dtype, copy=False)), shape=(n, old.shape[1]))
 
-    def sparse_t(self, old_t: sp.csr_matrix, old: sp.csr_matrix, new: sp.csr_matrix) -> sp.csr_matrix:
+    def sparse_t(self, old_t: sp.csr_matrix, old: sp.csr_matrix, new: sp.csr_matrix) -> sp.csr_matrix | None:
         """Return the transpose of ``sparse(old, new)`` from ``old_t`` = old.T (CSR), without transposing all rows.
 
         The entries of the rows that leave are found through their own columns (``old``) by a binary
         search in each column's row of ``old_t`` (rows of a transpose are in position order), the new
         rows' entries are put in at their place in position order, and everything in between is copied
-        once as slices; positions are renumbered only when rows move. With many rows changed at once
-        the entries to drop are found by one pass over all of them instead.
+        once as slices; positions are renumbered only when rows move. None when so many entries
+        change that transposing the merged matrix is quicker (more than ``_FEW_ENTRIES``).
         """
         indptr, indices, data = old_t.indptr.astype(np.int64), old_t.indices, old_t.data
         n_rows = old_t.shape[0]
         gone = np.flatnonzero(~self.keep)
+        if int((old.indptr[gone + 1] - old.indptr[gone]).sum()) + new.nnz > _FEW_ENTRIES:
+            return None
         found = self._entries(indptr, indices, old, gone)
         dead = found if found is not None else np.flatnonzero(~self.keep[indices])
         dead_per_row = np.bincount(np.searchsorted(indptr, dead, side="right") - 1, minlength=n_rows)
@@ -291,8 +293,6 @@ class _Merge:
     @staticmethod
     def _entries(indptr: np.ndarray, indices: np.ndarray, old: sp.csr_matrix, gone: np.ndarray) -> np.ndarray | None:
         """Return the flat positions in a transpose of the entries of rows ``gone``, or None to scan all entries."""
-        if int((old.indptr[gone + 1] - old.indptr[gone]).sum()) > _FEW_ENTRIES:
-            return None
         out = []
         for r in gone.tolist():
             for g in old.indices[old.indptr[r]:old.indptr[r + 1]].tolist():
@@ -471,10 +471,9 @@ def _moved_block(ranker: Ranker, kind: str, block, ids: np.ndarray, keep: np.nda
             transposed = getattr(block, _BLOCK_SPARSE[name])
             if not merged.shape[0] and name == "tfidf":
                 merged = transposed = None  # as fit leaves an empty block
-            elif transposed is None or not n:
-                transposed = merged.T.tocsr()
             else:
-                transposed = merge.sparse_t(transposed, value, new)
+                patched = None if transposed is None or not n else merge.sparse_t(transposed, value, new)
+                transposed = merged.T.tocsr() if patched is None else patched
             changes[name], changes[_BLOCK_SPARSE[name]] = merged, transposed
         elif isinstance(value, np.ndarray) and value.shape[:1] == (n,):
             changes[name] = merge.rows(value, getattr(one, name))

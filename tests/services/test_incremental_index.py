@@ -463,3 +463,20 @@ def test_successive_updates_keep_the_indexes_as_a_refit_would_hold_them(indexed)
         assert got == searches(session)
         search_keeper.put(database_key(session), held(search_keeper, session).revision, index, 30.0)
         builds = (search_keeper.builds, service.indexes.builds)
+
+
+def test_many_changed_rows_at_once_transpose_the_merged_matrix_and_give_the_same(indexed, monkeypatch):
+    from matcher.matching import index_update
+
+    monkeypatch.setattr(index_update, "_FEW_ENTRIES", 0)  # as if thousands of rows had changed
+    session, service = indexed
+    _as_if_slow(service.indexes)
+    builds = service.indexes.builds
+    a_mix(session, service)
+    session.commit()
+    ranker = service.ranker(session)
+    assert service.indexes.builds == builds
+    refit = MatchService(learn=False).fit(session)
+    for kind, block in refit.blocks_.items():
+        _same_block(ranker.blocks_[kind], block, kind)
+        _texts_as_fitted(ranker, kind)
