@@ -125,8 +125,8 @@ def unchanged_records(conn: Connection, strict: bool, candidates: list[tuple[str
         return {}
     t = Offer.__table__
     rows = conn.execute(select(t.c.external_id, t.c.import_digest, t.c.organisation_id)
-                        .where(t.c.external_id.in_([ext for ext, _ in candidates])))
-    stored = {r[0]: (r[1], r[2]) for r in rows}
+                        .where(t.c.external_id.in_([ext for ext, _ in candidates]))).all()  # one fetch, not per row
+    stored = {ext: (key, org) for ext, key, org in rows}
     mode = "strict" if strict else "lenient"
     return {ext: found[1] for ext, text in candidates
             if (found := stored.get(ext)) is not None and found[0] == digest(PROFILE, mode, text)}

@@ -6,7 +6,7 @@ import functools
 import gc
 import io
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
@@ -127,23 +127,12 @@ def _import(session: Session, services: Iterable[Any], strict: bool, source: str
         url = pipeline_url(session) if pipeline and isinstance(services, ServiceStream) else None
         where = _portable_source(services.stream) if url is not None else None
         if where is not None:
-            ops = read_in_process(functools.partial(_read_elsewhere, where, strict), url,
+            ops = read_in_process(functools.partial(_read_elsewhere, where, strict, CHUNK, MAX_ERRORS), url,
                                   last=frozenset({FAILED, DONE}), ends_batch=frozenset({WRITE}))
         else:
             ops = read_ahead(services, strict, writer.unchanged)
-        n = 0
-        for kind, arg in ops:
-            if kind == KEEP:
-                writer.keep(*arg)
-            elif kind == WRITE:
-                writer.write(arg)
-            elif kind == PROGRESS:
-                if progress:
-                    progress(arg, total)
-            elif kind == FAILED:
-                raise ImportFailed([_error(e) for e in arg[0]], source, total=arg[1])
-            else:
-                n = arg
+        with closing(ops):  # a refused or failed import stops the reading process at once
+            n = _apply(writer, ops, progress, total, source)
         writer.finish()
         if progress:
             progress(n, total if total is not None else n)
@@ -152,13 +141,36 @@ def _import(session: Session, services: Iterable[Any], strict: bool, source: str
         writer.close()
 
 
-def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup) -> Iterator[tuple[str, Any]]:
+def _apply(writer: BulkWriter, ops: Iterator[tuple[str, Any]], progress: Progress | None, total: int | None,
+           source: str) -> int:
+    """Do what the reading side says, in order; return how many records it read."""
+    n = 0
+    for kind, arg in ops:
+        if kind == KEEP:
+            writer.keep(*arg)
+        elif kind == WRITE:
+            writer.write(arg)
+        elif kind == PROGRESS:
+            if progress:
+                progress(arg, total)
+        elif kind == FAILED:
+            raise ImportFailed([_error(e) for e in arg[0]], source, total=arg[1])
+        else:
+            n = arg
+    return n
+
+
+def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup, chunk_size: int | None = None,
+               max_errors: int | None = None) -> Iterator[tuple[str, Any]]:
     """Read and validate every service; yield what the writer is to do with them (the import's reading side).
 
     ``unchanged`` maps (external id, JSON text) candidates to the organisation row ids of offers
     imported from exactly that text. Nothing here writes: the same steps run in this process or
-    in a reading process of their own (``hsds_pipeline``).
+    in a reading process of their own (``hsds_pipeline``). ``chunk_size`` and ``max_errors``
+    default to ``CHUNK`` and ``MAX_ERRORS``.
     """
+    size = chunk_size or CHUNK
+    keep_errors = MAX_ERRORS if max_errors is None else max_errors
     errors: list[RecordError] = []
     seen: dict[str, int] = {}
     ledger = OrganisationLedger()
@@ -166,7 +178,7 @@ def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup) -> Iter
     written: set[str] = set()  # organisations with a service to write: the first carries the organisation's values
     total_errors = n = 0
     pairs = services.with_sources() if isinstance(services, ServiceStream) else ((s, None) for s in services)
-    for batch, failure in _batches(pairs):
+    for batch, failure in _batches(pairs, size):
         kept = unchanged([c for c in map(_candidate, batch) if c is not None])
         for i, raw, text in batch:
             n = i + 1
@@ -183,14 +195,14 @@ def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup) -> Iter
                     org_ext = s.organisation.external_id
                     chunk.append(prepare(i, s, source_json, strict, org_ext not in written))
                     written.add(org_ext)
-                    if len(chunk) >= CHUNK:
+                    if len(chunk) >= size:
                         yield WRITE, chunk
                         chunk = []
             if found:
                 total_errors += len(found)
-                errors.extend(found[:max(0, MAX_ERRORS - len(errors))])
+                errors.extend(found[:max(0, keep_errors - len(errors))])
                 chunk = []
-            if n % CHUNK == 0:
+            if n % size == 0:
                 yield PROGRESS, n
         if failure is not None:
             total_errors += 1
@@ -217,7 +229,8 @@ def _portable_source(stream: Any) -> tuple[str, Any, int] | None:
     return None
 
 
-def _read_elsewhere(where: tuple[str, Any, int], strict: bool, conn) -> Iterator[tuple[str, Any]]:
+def _read_elsewhere(where: tuple[str, Any, int], strict: bool, chunk_size: int, max_errors: int,
+                    conn) -> Iterator[tuple[str, Any]]:
     """The reading process's side (``hsds_pipeline``): ``read_ahead`` over the file, unchanged records by ``conn``."""
     kind, what, offset = where
 
@@ -229,7 +242,7 @@ def _read_elsewhere(where: tuple[str, Any, int], strict: bool, conn) -> Iterator
 
     with _fewer_collections(), (open(what, "rb") if kind == "file" else io.BytesIO(what)) as fh:
         fh.seek(offset)
-        for op in read_ahead(ServiceStream(fh), strict, unchanged):
+        for op in read_ahead(ServiceStream(fh), strict, unchanged, chunk_size, max_errors):
             if op[0] == FAILED:
                 op = (FAILED, ([_portable_error(e) for e in op[1][0]], op[1][1]))
             yield op
@@ -249,13 +262,13 @@ def _error(e: RecordError | tuple) -> RecordError:
     return RecordError(record, fieldname, code, **params)
 
 
-def _batches(pairs: Iterator[tuple[Any, str | None]]) -> Iterator[tuple[list, DocumentError | None]]:
-    """Yield the records in lists of ``CHUNK`` (index, service, text); the last with the document error, if any."""
+def _batches(pairs: Iterator[tuple[Any, str | None]], size: int) -> Iterator[tuple[list, DocumentError | None]]:
+    """Yield the records in lists of ``size`` (index, service, text); the last with the document error, if any."""
     batch: list[tuple[int, Any, str | None]] = []
     try:
         for i, (raw, text) in enumerate(pairs):
             batch.append((i, raw, text))
-            if len(batch) >= CHUNK:
+            if len(batch) >= size:
                 yield batch, None
                 batch = []
     except DocumentError as exc:

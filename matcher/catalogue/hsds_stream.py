@@ -129,7 +129,7 @@ class _Guard(io.RawIOBase):
                 quotes = quotes[keep]
         inside = self.string_start is not None
         steps = _STEP[a]
-        brackets = np.flatnonzero(steps)
+        brackets = np.flatnonzero(steps.view(np.bool_))  # as bytes: nonzero on int8 is several times slower
         outside = brackets[(np.searchsorted(quotes, brackets) + inside) % 2 == 0] if len(brackets) else brackets
         step = steps[outside]
         depth = self.depth + np.cumsum(step, dtype=np.int64)
