@@ -13,7 +13,7 @@ an error, a refused file, KeyboardInterrupt.
 from __future__ import annotations
 
 import os
-import pickle  # nosec B403 - only between this process and the reading process it started, over a pipe
+import pickle  # nosec B403 - only over the pipes between this process and the reading process it starts
 import signal
 import subprocess  # nosec B404
 import sys
