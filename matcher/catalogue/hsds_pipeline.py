@@ -29,6 +29,8 @@ from matcher.db import make_engine
 
 #: Operations per batch when no write ends it earlier (kept records of a re-import).
 BATCH_OPS = 4000
+#: Seconds a reader that has sent everything gets to close its connection before it is killed.
+EXIT_SECONDS = 10
 _CRASH = "crash"
 _ROOT = str(Path(__file__).resolve().parent.parent.parent)  # the directory holding the matcher package
 
@@ -61,6 +63,7 @@ def read_in_process(produce: Produce, url: str, last: frozenset[str], ends_batch
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])))
     proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,  # nosec B603
                             stdout=subprocess.PIPE, env=env)
+    finished = False
     try:
         pickle.dump((produce, url, last, ends_batch), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         proc.stdin.close()  # the URL (with its password) goes through the pipe, not the command line
@@ -71,13 +74,17 @@ def read_in_process(produce: Produce, url: str, last: frozenset[str], ends_batch
                 raise PipelineError(f"the reading process stopped (exit code {proc.wait()})") from None
             if batch and batch[0][0] == _CRASH:
                 raise PipelineError(f"the reading process failed:\n{batch[0][1]}")
-            yield from batch
             if batch and batch[-1][0] in last:
+                finished = True
+            yield from batch
+            if finished:
                 return
     finally:
-        if proc.poll() is None:
+        try:  # a reader that said all closes its connection and exits; any other is stopped at once
+            proc.wait(timeout=EXIT_SECONDS if finished else 0)
+        except subprocess.TimeoutExpired:
             proc.kill()
-        proc.wait()
+            proc.wait()
         proc.stdout.close()
 
 

@@ -191,3 +191,15 @@ def test_an_interrupted_pipelined_import_stops_its_reader_and_leaves_nothing(ref
     reference.rollback()
     assert written == [5, 10]
     assert reference.scalar(select(func.count(Offer.id))) == 0
+
+
+def test_a_failing_reader_is_reported_and_nothing_is_stored(reference, tmp_path, no_reader_left):
+    from matcher.catalogue.hsds_pipeline import PipelineError
+
+    path = _write(tmp_path / "services.json", _services(6))
+    with path.open("rb") as fh:
+        path.unlink()  # this process still reads it; the reading process, which opens it by name, cannot
+        with pytest.raises(PipelineError, match="FileNotFoundError"):
+            import_services(reference, read_services(fh), pipeline=True)
+    reference.rollback()
+    assert reference.scalar(select(func.count(Offer.id))) == 0
