@@ -33,7 +33,7 @@ def bulk_import(database_url: str, n: int, log=print) -> str:
         engine = make_engine(database_url)
         try:
             with Session(engine) as session, path.open("rb") as fh:
-                summary = import_services(session, read_services(fh), source=str(path))
+                summary = import_services(session, read_services(fh), source=str(path), pipeline=True)
                 session.commit()
         finally:
             engine.dispose()

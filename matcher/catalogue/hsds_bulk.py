@@ -15,9 +15,10 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, DateTime, Numeric, Time, bindparam, delete, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import Session
 
@@ -41,11 +42,17 @@ ORG_FIELDS = ("name", "description", "email", "website", "phone", "kind", "vulne
 JSON_FIELDS = {"languages", "other_attributes", "hsds_source"}
 SCHEDULE_FIELDS = ("offer_id", "external_id", "weekdays", "opens_at", "closes_at", "description")
 _ENUMS = {"kind", "gender", "status"}
+#: SQLite page cache of the importing connection (negative: KiB), so index pages stay in memory at 1,000,000 rows.
+SQLITE_CACHE_KIB = -262_144
+
+
+#: One encoder for every value (``json.dumps`` with options builds a new encoder per call).
+_ENCODE = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
 def to_json(value: Any) -> str:
     """Return ``value`` as compact JSON text; raise ValueError for numbers JSON cannot hold."""
-    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return _ENCODE(value)
 
 
 def digest(*parts: str) -> str:
@@ -55,6 +62,74 @@ def digest(*parts: str) -> str:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
+
+
+class PreparedOrganisation(NamedTuple):
+    """What the first written service of an organisation in an import says about it."""
+
+    name: str
+    identifiers: list[tuple[str, str]]
+    values: tuple  # ORG_FIELDS, district_id None (the writer finds it)
+
+
+class Prepared(NamedTuple):
+    """One valid service as plain values, ready for the writer (``prepare``); cheap to hand to another process."""
+
+    index: int
+    external_id: str
+    org_ext: str
+    org: PreparedOrganisation | None  # set on the first service of its organisation that this import writes
+    offer: tuple  # OFFER_FIELDS, organisation_id and district_id None (the writer finds them)
+    place: tuple[float, float] | str | None  # coordinates, else postcode: what the district is found by
+    terms: tuple[tuple[str, str], ...]  # interest terms (code, name)
+    schedules: list[tuple]
+    key: str  # digest of the record's source
+    warnings: list[str]
+
+
+def prepare(index: int, s: ParsedService, source_json: str, strict: bool, organisation: bool) -> Prepared:
+    """Turn a parsed service into the writer's plain values (no database needed); ``organisation``: include its organisation's."""
+    place = s.place
+    point = (place["lat"], place["lon"]) if "lat" in place else (place.get("postcode") or None)
+    get = place.get
+    org = None
+    if organisation:
+        p = s.organisation
+        kind = s.organisation_kind or P.default_organisation_kind(s.kind)
+        org = PreparedOrganisation(p.name, p.identifiers, (
+            p.name, p.description, p.email, p.website, p.phone, kind.value, s.vulnerable_experience,
+            s.childcert_policy, to_json(p.source), get("address"), get("postcode"), get("city"), get("lat"),
+            get("lon"), None))
+    languages = s.languages
+    offer = (None, s.kind.value, s.title, s.description, s.age_min, s.age_max, s.gender.value if s.gender else None,
+             s.fee, s.fee_support, s.capacity, s.spots_free,
+             _DANISH if languages == ["da"] else to_json(languages), s.status.value, s.verified_at,
+             get("name"), get("address"), get("postcode"), get("city"), get("lat"), get("lon"), None,
+             to_json(s.other_attributes) if s.other_attributes else "[]", source_json)
+    schedules = [(d["external_id"], to_json(d["weekdays"]), d["opens_at"], d["closes_at"], d["description"])
+                 for d in s.schedules]
+    return Prepared(index, s.external_id, s.organisation.external_id, org, offer, point,
+                    tuple((t.code, t.name) for t in s.interests), schedules,
+                    digest(PROFILE, "strict" if strict else "lenient", source_json), s.warnings)
+
+
+_DANISH = to_json(["da"])
+
+
+def unchanged_records(conn: Connection, strict: bool, candidates: list[tuple[str, str]]) -> dict[str, int]:
+    """Map each external id whose offer was imported from exactly this JSON text to its organisation's row id.
+
+    One query per call (a chunk of candidates: external id, the record's JSON text as in the file).
+    """
+    if not candidates:
+        return {}
+    t = Offer.__table__
+    rows = conn.execute(select(t.c.external_id, t.c.import_digest, t.c.organisation_id)
+                        .where(t.c.external_id.in_([ext for ext, _ in candidates]))).all()  # one fetch, not per row
+    stored = {ext: (key, org) for ext, key, org in rows}
+    mode = "strict" if strict else "lenient"
+    return {ext: found[1] for ext, text in candidates
+            if (found := stored.get(ext)) is not None and found[0] == digest(PROFILE, mode, text)}
 
 
 class BulkWriter:
@@ -77,72 +152,47 @@ class BulkWriter:
         self._next_id: dict[str, int] = {}
         # Organisations of services kept unchanged without parsing: external id -> (first record index, row id).
         self.kept_orgs: dict[str, tuple[int, int]] = {}
-        self._last_point: tuple[Any, int | None] = (None, None)
+        self._points: dict[tuple[Any, Any], int | None] = {}  # district per point, for the current chunk
+        self._cache_size: int | None = None
+        if self.dialect == "sqlite":  # the import's own connection keeps the indexes it extends in memory
+            driver = self.conn.connection.driver_connection
+            self._cache_size = driver.execute("PRAGMA cache_size").fetchone()[0]
+            driver.execute(f"PRAGMA cache_size={SQLITE_CACHE_KIB}")
 
     # ------------------------------------------------------------------ values
-    def district_id(self, place: dict[str, Any]) -> int | None:
-        """Return the district of a place: by coordinates when it has them, else by postcode."""
-        if "lat" in place:
-            key = (place["lat"], place["lon"])
-            if key != self._last_point[0]:  # an offer and its organisation share the first service's place
-                name = district_at(*key)
-                self._last_point = (key, self.districts.get(name) if name else None)
-            return self._last_point[1]
-        pc = place.get("postcode")
-        if not pc:
+    def district_id(self, place: tuple[float, float] | str | None) -> int | None:
+        """Return the district of a place (``prepare``'s key): by coordinates when it has them, else by postcode."""
+        if place.__class__ is tuple:
+            found = self._points.get(place, self)
+            if found is self:  # an offer and its organisation share the first service's place: looked up once
+                name = district_at(*place)
+                found = self._points[place] = self.districts.get(name) if name else None
+            return found
+        if not place:
             return None
-        if pc not in self.postcode_district:
-            found = district_for_postcode(self.session, pc)
-            self.postcode_district[pc] = found.id if found else None
-        return self.postcode_district[pc]
+        if place not in self.postcode_district:
+            found = district_for_postcode(self.session, place)
+            self.postcode_district[place] = found.id if found else None
+        return self.postcode_district[place]
 
-    def org_values(self, s: ParsedService) -> dict[str, Any]:
-        """Return the organisation columns the first service of an organisation sets."""
-        p, place = s.organisation, s.place
-        kind = s.organisation_kind or P.default_organisation_kind(s.kind)
-        return dict(name=p.name, description=p.description, email=p.email, website=p.website, phone=p.phone,
-                    kind=kind.value, vulnerable_experience=s.vulnerable_experience,
-                    childcert_policy=s.childcert_policy, hsds_source=to_json(p.source),
-                    address=place.get("address"), postcode=place.get("postcode"), city=place.get("city"),
-                    lat=place.get("lat"), lon=place.get("lon"), district_id=self.district_id(place))
-
-    def offer_values(self, s: ParsedService, org_id: int, source_json: str) -> dict[str, Any]:
-        """Return the offer columns of a service."""
-        place = s.place
-        return dict(organisation_id=org_id, kind=s.kind.value, title=s.title, description=s.description,
-                    age_min=s.age_min, age_max=s.age_max, gender=s.gender.value if s.gender else None,
-                    monthly_fee_dkk=s.fee, fee_support=s.fee_support, capacity=s.capacity, spots_free=s.spots_free,
-                    languages=to_json(s.languages), status=s.status.value, verified_at=s.verified_at,
-                    place_name=place.get("name"), address=place.get("address"), postcode=place.get("postcode"),
-                    city=place.get("city"), lat=place.get("lat"), lon=place.get("lon"),
-                    district_id=self.district_id(place), other_attributes=to_json(s.other_attributes),
-                    hsds_source=source_json)
-
-    def term_ids(self, s: ParsedService, record: str) -> list[int]:
-        """Return the ids of a service's interest terms, creating (and flagging) terms not seen before."""
+    def term_ids(self, terms: tuple[tuple[str, str], ...], record: str) -> list[int]:
+        """Return the ids of a service's interest terms (code, name), creating (and flagging) terms not seen before."""
         ids = []
-        for t in s.interests:
-            term_id = self.terms.get(t.code)
+        for code, name in terms:
+            term_id = self.terms.get(code)
             if term_id is None:
-                term = InterestTerm(code=t.code, name=t.name, synonyms=[], needs_mapping=True)
+                term = InterestTerm(code=code, name=name, synonyms=[], needs_mapping=True)
                 self.session.add(term)
                 self.session.flush()  # the revision hook marks a taxonomy change: indexes rebuild
-                term_id = self.terms[t.code] = term.id
-                self.summary.flag(f"{record}: new interest term {t.code!r} ({t.name}) needs mapping")
+                term_id = self.terms[code] = term.id
+                self.summary.flag(f"{record}: new interest term {code!r} ({name}) needs mapping")
             ids.append(term_id)
         return sorted(set(ids))
 
     # ------------------------------------------------------------------ unchanged records
     def unchanged(self, candidates: list[tuple[str, str]]) -> dict[str, int]:
         """Map each external id whose offer was imported from exactly this JSON text to its organisation's row id."""
-        if not candidates:
-            return {}
-        t = Offer.__table__
-        rows = self.conn.execute(select(t.c.external_id, t.c.import_digest, t.c.organisation_id)
-                                 .where(t.c.external_id.in_([ext for ext, _ in candidates])))
-        stored = {r[0]: (r[1], r[2]) for r in rows}
-        return {ext: found[1] for ext, text in candidates
-                if (found := stored.get(ext)) is not None and found[0] == digest(PROFILE, self.strict, text)}
+        return unchanged_records(self.conn, self.strict == "strict", candidates)
 
     def keep(self, index: int, organisation: str, organisation_id: int) -> None:
         """Count a service kept as it is; its organisation stays as stored unless an earlier service sets it."""
@@ -151,28 +201,29 @@ class BulkWriter:
             self.kept_orgs[organisation] = (index, organisation_id)
 
     # ------------------------------------------------------------------ writing
-    def write(self, chunk: Sequence[tuple[int, ParsedService, str]]) -> None:
-        """Create, update or skip the services of ``chunk``: record index, parsed service, its source as JSON."""
+    def write(self, chunk: Sequence[Prepared]) -> None:
+        """Create, update or skip the services of ``chunk`` (``prepare``'s rows, in file order)."""
+        self._points.clear()
         org_ids = self._organisations(chunk)
-        existing = self._existing(Offer, [s.external_id for _, s, _ in chunk])
+        existing = self._existing(Offer, [p.external_id for p in chunk])
         new_rows, changed = [], []
-        for index, s, source_json in chunk:
-            record = f"service[{index}] id={s.external_id}"
-            for w in s.warnings:
+        district_id = self.district_id
+        for p in chunk:
+            record = f"service[{p.index}] id={p.external_id}"
+            for w in p.warnings:
                 self.summary.flag(f"{record}: {w}")
-            values = self.offer_values(s, org_ids[s.organisation.external_id], source_json)
-            terms = self.term_ids(s, record)
-            schedules = [(d["external_id"], to_json(d["weekdays"]), d["opens_at"], d["closes_at"], d["description"])
-                         for d in s.schedules]
-            key = digest(PROFILE, self.strict, source_json)
-            found = existing.get(s.external_id)
+            values = dict(zip(OFFER_FIELDS, p.offer))
+            values["organisation_id"] = org_ids[p.org_ext]
+            values["district_id"] = district_id(p.place)
+            terms = self.term_ids(p.terms, record)
+            found = existing.get(p.external_id)
             if found is None:
-                new_rows.append((s.external_id, values, terms, schedules, key))
+                new_rows.append((p.external_id, values, terms, p.schedules, p.key))
                 self.summary.count("created")
-            elif found[1] == key:
+            elif found[1] == p.key:
                 self.summary.count("unchanged")
             else:
-                changed.append((found[0], found[1], values, terms, schedules, key))
+                changed.append((found[0], found[1], values, terms, p.schedules, p.key))
         if new_rows:
             self._create_offers(new_rows)
         if changed:
@@ -182,6 +233,12 @@ class BulkWriter:
         """Make the session forget ORM objects the bulk writes may have made stale."""
         if self.wrote:
             self.session.expire_all()
+
+    def close(self) -> None:
+        """Give the connection back its own page cache size (called whether the import succeeded or not)."""
+        if self._cache_size is not None:
+            self.conn.connection.driver_connection.execute(f"PRAGMA cache_size={int(self._cache_size)}")
+            self._cache_size = None
 
     def _revision(self) -> int:
         if self.rev is None:
@@ -194,14 +251,16 @@ class BulkWriter:
                                  .where(model.external_id.in_(external_ids))).all()
         return {r[0]: (r[1], r[2]) for r in rows}
 
-    def _organisations(self, chunk: Sequence[tuple[int, ParsedService, str]]) -> dict[str, int]:
-        first: dict[str, ParsedService] = {}
-        for index, s, _ in chunk:
-            ext = s.organisation.external_id
+    def _organisations(self, chunk: Sequence[Prepared]) -> dict[str, int]:
+        first: dict[str, Prepared] = {}
+        for s in chunk:
+            ext = s.org_ext
             kept = self.kept_orgs.get(ext)
-            if kept is not None and ext not in self.orgs and kept[0] < index:
+            if kept is not None and ext not in self.orgs and kept[0] < s.index:
                 self.orgs[ext] = kept[1]  # its first service in this import was kept unchanged: so is it
             if ext not in self.orgs and ext not in first:
+                if s.org is None:
+                    raise ValueError(f"service[{s.index}]: the first written service of {ext} lacks its values")
                 first[ext] = s  # the first service of an organisation in an import sets it
         if first:
             existing = self._existing(Organisation, list(first))
@@ -209,7 +268,7 @@ class BulkWriter:
             fresh: dict[tuple[str, str], tuple[str, str]] = {}  # identifiers of organisations new in this chunk
             joins: list[tuple[str, Any, tuple[str, str]]] = []
             for ext, s in first.items():
-                p = s.organisation
+                p = s.org
                 found = existing.get(ext)
                 if found is None and (twin := self.identity.find(p.identifiers)) is not None:
                     # Another directory's copy of a club the catalogue has: join it; its own source owns its details.
@@ -220,7 +279,8 @@ class BulkWriter:
                 if found is None and (target := next((fresh[i] for i in p.identifiers if i in fresh), None)):
                     joins.append((ext, p, target))  # the twin is created by this chunk
                     continue
-                values = self.org_values(s)
+                values = dict(zip(ORG_FIELDS, p.values))
+                values["district_id"] = self.district_id(s.place)
                 key = digest(PROFILE, self.strict, to_json([str(values[f]) for f in ORG_FIELDS]))
                 if found is None:
                     new_rows.append((ext, values, key))
@@ -245,7 +305,7 @@ class BulkWriter:
                 self._insert(Organisation.__table__, rows)
                 for new_id, (ext, values, key) in zip(ids, new_rows, strict=True):
                     s = first[ext]
-                    self.identity.remember(OrgRef(new_id, ext, values["name"]), s.organisation.identifiers,
+                    self.identity.remember(OrgRef(new_id, ext, values["name"]), s.org.identifiers,
                                            self.summary, f"organisation {ext}")
             for ext, p, (target, target_name) in joins:
                 self.orgs[ext] = self.orgs[target]

@@ -76,6 +76,10 @@ def check_links_and_names(c: Failing, raw: Any, path: str = "") -> None:
             check_links_and_names(c, item, f"{path}[{i}]")
 
 
+#: The canonical text an organisation's content is compared by (one encoder, not one per call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+
+
 class Organisation(Protocol):
     """What the ledger reads of a parsed organisation."""
 
@@ -104,8 +108,7 @@ class OrganisationLedger:
     def check_source(self, org_id: str, source: Any, service_id: str, index: int,
                      errors: list[RecordError]) -> bool:
         """Check an organisation by its id and HSDS object, as ``check`` does for a parsed service."""
-        digest = hashlib.sha256(json.dumps(source, sort_keys=True, ensure_ascii=False,
-                                           default=str).encode()).digest()
+        digest = hashlib.sha256(_CANONICAL(source).encode()).digest()
         first = self.seen.setdefault(org_id, (digest, index))
         if first[0] == digest:
             return True

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import io
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import ImportFailed, Problem, RecordError, json_record_error
-from matcher.catalogue.hsds_bulk import BulkWriter, to_json
+from matcher.catalogue.hsds_bulk import BulkWriter, Prepared, prepare, to_json, unchanged_records
 from matcher.catalogue.hsds_hygiene import OrganisationLedger
 from matcher.catalogue.hsds_parse import parse_service
+from matcher.catalogue.hsds_pipeline import pipeline_url, read_in_process
 from matcher.catalogue.hsds_stream import DocumentError, stream_services, stream_with_sources
 from matcher.catalogue.summary import ImportSummary
 from matcher.jsonio import JSONInputError, loads
@@ -76,7 +79,7 @@ def read_services(stream: IO[bytes] | bytes) -> ServiceStream:
 
 
 def import_services(session: Session, services: Iterable[Any], *, strict: bool = True, source: str = "",
-                    progress: Progress | None = None) -> ImportSummary:
+                    progress: Progress | None = None, pipeline: bool = False) -> ImportSummary:
     """Validate every service and create, update or keep offers and organisations in bulk; flush only.
 
     ``services`` may be a list or a stream (``read_services``). Records are validated one by one
@@ -86,9 +89,15 @@ def import_services(session: Session, services: Iterable[Any], *, strict: bool =
     rolls back on the error, so a refused import leaves the database as it was.
     With ``strict=False`` (for generic HSDS directories) coordinates outside Denmark and
     non-Danish postcodes are flagged and left out instead of refusing the file.
+
+    With ``pipeline=True`` a stream is read and validated by a second process while this one
+    writes (``hsds_pipeline``): the same rows, ids, counts and errors as a serial run. That
+    process finds unchanged records with its own connection, which sees the committed catalogue,
+    so the caller's transaction must not have written to it before the import (as in the CLI).
+    Lists, and databases another process cannot open, are read serially.
     """
     with _fewer_collections():
-        return _import(session, services, strict, source, progress)
+        return _import(session, services, strict, source, progress, pipeline)
 
 
 @contextmanager
@@ -102,19 +111,75 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*saved)
 
 
+# What the reading side asks the writing side to do, in order: (KEEP, (index, organisation id in
+# the file, organisation row id)), (WRITE, chunk), (PROGRESS, records read), (FAILED, (errors,
+# how many)) or (DONE, records read) last.
+KEEP, WRITE, PROGRESS, FAILED, DONE = "keep", "write", "progress", "failed", "done"
+Lookup = Callable[[list[tuple[str, str]]], dict[str, int]]
+
+
 def _import(session: Session, services: Iterable[Any], strict: bool, source: str,
-            progress: Progress | None) -> ImportSummary:
+            progress: Progress | None, pipeline: bool) -> ImportSummary:
+    summary = ImportSummary()
+    writer = BulkWriter(session, summary, strict)
+    total = len(services) if isinstance(services, (list, tuple)) else None
+    try:
+        url = pipeline_url(session) if pipeline and isinstance(services, ServiceStream) else None
+        where = _portable_source(services.stream) if url is not None else None
+        if where is not None:
+            ops = read_in_process(functools.partial(_read_elsewhere, where, strict, CHUNK, MAX_ERRORS), url,
+                                  last=frozenset({FAILED, DONE}), ends_batch=frozenset({WRITE}))
+        else:
+            ops = read_ahead(services, strict, writer.unchanged)
+        with closing(ops):  # a refused or failed import stops the reading process at once
+            n = _apply(writer, ops, progress, total, source)
+        writer.finish()
+        if progress:
+            progress(n, total if total is not None else n)
+        return summary
+    finally:
+        writer.close()
+
+
+def _apply(writer: BulkWriter, ops: Iterator[tuple[str, Any]], progress: Progress | None, total: int | None,
+           source: str) -> int:
+    """Do what the reading side says, in order; return how many records it read."""
+    n = 0
+    for kind, arg in ops:
+        if kind == KEEP:
+            writer.keep(*arg)
+        elif kind == WRITE:
+            writer.write(arg)
+        elif kind == PROGRESS:
+            if progress:
+                progress(arg, total)
+        elif kind == FAILED:
+            raise ImportFailed([_error(e) for e in arg[0]], source, total=arg[1])
+        else:
+            n = arg
+    return n
+
+
+def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup, chunk_size: int | None = None,
+               max_errors: int | None = None) -> Iterator[tuple[str, Any]]:
+    """Read and validate every service; yield what the writer is to do with them (the import's reading side).
+
+    ``unchanged`` maps (external id, JSON text) candidates to the organisation row ids of offers
+    imported from exactly that text. Nothing here writes: the same steps run in this process or
+    in a reading process of their own (``hsds_pipeline``). ``chunk_size`` and ``max_errors``
+    default to ``CHUNK`` and ``MAX_ERRORS``.
+    """
+    size = chunk_size or CHUNK
+    keep_errors = MAX_ERRORS if max_errors is None else max_errors
     errors: list[RecordError] = []
     seen: dict[str, int] = {}
     ledger = OrganisationLedger()
-    summary = ImportSummary()
-    writer = BulkWriter(session, summary, strict)
-    chunk: list[tuple[int, Any, str]] = []
-    total = len(services) if isinstance(services, (list, tuple)) else None
+    chunk: list[Prepared] = []
+    written: set[str] = set()  # organisations with a service to write: the first carries the organisation's values
     total_errors = n = 0
     pairs = services.with_sources() if isinstance(services, ServiceStream) else ((s, None) for s in services)
-    for batch, failure in _batches(pairs):
-        kept = writer.unchanged([c for c in map(_candidate, batch) if c is not None])
+    for batch, failure in _batches(pairs, size):
+        kept = unchanged([c for c in map(_candidate, batch) if c is not None])
         for i, raw, text in batch:
             n = i + 1
             found: list[RecordError] = []
@@ -123,41 +188,87 @@ def _import(session: Session, services: Iterable[Any], strict: bool, source: str
                 ext = raw["id"].strip()
                 if ledger.check_source(org, raw["organization"], ext, i, found):
                     seen[ext] = i
-                    writer.keep(i, org, kept[ext])
+                    yield KEEP, (i, org, kept[ext])
             else:
                 s, source_json = _parse(raw, text, i, found, strict, ledger, seen)
                 if not found and not total_errors:
-                    chunk.append((i, s, source_json))
-                    if len(chunk) >= CHUNK:
-                        writer.write(chunk)
-                        chunk.clear()
+                    org_ext = s.organisation.external_id
+                    chunk.append(prepare(i, s, source_json, strict, org_ext not in written))
+                    written.add(org_ext)
+                    if len(chunk) >= size:
+                        yield WRITE, chunk
+                        chunk = []
             if found:
                 total_errors += len(found)
-                errors.extend(found[:max(0, MAX_ERRORS - len(errors))])
-                chunk.clear()
-            if progress and (n % CHUNK == 0):
-                progress(n, total)
+                errors.extend(found[:max(0, keep_errors - len(errors))])
+                chunk = []
+            if n % size == 0:
+                yield PROGRESS, n
         if failure is not None:
             total_errors += 1
             stream = services.stream if isinstance(services, ServiceStream) else None
             errors.append(_explain(stream, failure, n))
     if total_errors:
-        raise ImportFailed(errors, source, total=total_errors)
+        yield FAILED, (errors, total_errors)
+        return
     if chunk:
-        writer.write(chunk)
-    writer.finish()
-    if progress:
-        progress(n, total if total is not None else n)
-    return summary
+        yield WRITE, chunk
+    yield DONE, n
 
 
-def _batches(pairs: Iterator[tuple[Any, str | None]]) -> Iterator[tuple[list, DocumentError | None]]:
-    """Yield the records in lists of ``CHUNK`` (index, service, text); the last with the document error, if any."""
+def _portable_source(stream: Any) -> tuple[str, Any, int] | None:
+    """Describe a stream so a reading process can open it: a file by name and position, or bytes held."""
+    if isinstance(stream, (bytes, bytearray)):
+        return ("bytes", bytes(stream), 0)
+    name = getattr(stream, "name", None)
+    if isinstance(name, str) and not getattr(stream, "closed", True):
+        try:
+            return ("file", name, stream.tell())
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def _read_elsewhere(where: tuple[str, Any, int], strict: bool, chunk_size: int, max_errors: int,
+                    conn) -> Iterator[tuple[str, Any]]:
+    """The reading process's side (``hsds_pipeline``): ``read_ahead`` over the file, unchanged records by ``conn``."""
+    kind, what, offset = where
+
+    def unchanged(candidates: list[tuple[str, str]]) -> dict[str, int]:
+        try:
+            return unchanged_records(conn, strict, candidates)
+        finally:
+            conn.rollback()  # no snapshot held between chunks
+
+    with _fewer_collections(), (open(what, "rb") if kind == "file" else io.BytesIO(what)) as fh:
+        fh.seek(offset)
+        for op in read_ahead(ServiceStream(fh), strict, unchanged, chunk_size, max_errors):
+            if op[0] == FAILED:
+                op = (FAILED, ([_portable_error(e) for e in op[1][0]], op[1][1]))
+            yield op
+
+
+def _portable_error(e: RecordError) -> tuple:
+    """Return a record error as plain values (an exception with keyword parameters does not pickle)."""
+    return (e.record, e.field, e.code or e._legacy or "", e.params)
+
+
+def _error(e: RecordError | tuple) -> RecordError:
+    if isinstance(e, RecordError):
+        return e
+    record, fieldname, code, params = e
+    if record == "document" and fieldname == "-":
+        return DocumentError(code, **params)
+    return RecordError(record, fieldname, code, **params)
+
+
+def _batches(pairs: Iterator[tuple[Any, str | None]], size: int) -> Iterator[tuple[list, DocumentError | None]]:
+    """Yield the records in lists of ``size`` (index, service, text); the last with the document error, if any."""
     batch: list[tuple[int, Any, str | None]] = []
     try:
         for i, (raw, text) in enumerate(pairs):
             batch.append((i, raw, text))
-            if len(batch) >= CHUNK:
+            if len(batch) >= size:
                 yield batch, None
                 batch = []
     except DocumentError as exc:

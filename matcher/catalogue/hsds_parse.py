@@ -17,6 +17,15 @@ from matcher.catalogue.models import GenderRestriction, OfferKind, OfferStatus, 
 from matcher.catalogue.hsds_hygiene import check_links_and_names, may_hold_bad_links_or_names
 
 POSTCODE = re.compile(r"^\d{4}$")
+# What in a record's JSON text can decode to a character ``bad_characters`` refuses: an escape of a
+# control character (\b, \f, \u0000-\u001f, \u007f), of a surrogate or of U+FFFF, or DEL or U+FFFF
+# as they are (other control characters are not JSON unescaped). A superset: "\\b" matches too.
+_MAY_BE_BAD = re.compile(r"\\[bf]|\\u(?:00[01]|007[fF]|[dD][89a-fA-F]|[fF]{4})|[\x7f\uffff]")
+
+
+def may_spell_bad_characters(text: str) -> bool:
+    """Tell from a record's JSON text whether one of its texts can hold a character ``bad_characters`` refuses."""
+    return _MAY_BE_BAD.search(text) is not None
 
 
 @dataclass
@@ -75,9 +84,10 @@ class ParsedService:
 class _Checker:
     """Collects field errors for one record while reading its values."""
 
-    def __init__(self, record: str, errors: list[RecordError]):
+    def __init__(self, record: str, errors: list[RecordError], clean: bool = False):
         self.record = record
         self.errors = errors
+        self.clean = clean  # the record's JSON text cannot spell a character ``bad_characters`` refuses
 
     def fail(self, fieldname: str, code: str, **params: Any) -> None:
         self.errors.append(RecordError(self.record, fieldname, code, **params))
@@ -97,8 +107,7 @@ class _Checker:
         if len(value) > limit:
             self.fail(path, "import.longer_than", max=limit)
             return None
-        problem = bad_characters(value)
-        if problem:
+        if not self.clean and (problem := bad_characters(value)):
             self.refuse(path, problem)
             return None
         return value.strip() if key == "id" else value
@@ -161,7 +170,7 @@ def parse_service(raw: Any, index: int, errors: list[RecordError], strict: bool 
         return None
     if isinstance(raw.get("id"), str) and raw["id"]:
         label = f"service[{index}] id={raw['id']}"
-    c = _Checker(label, errors)
+    c = _Checker(label, errors, clean=text is not None and may_spell_bad_characters(text) is False)
     before = len(errors)
     if text is None or may_hold_bad_links_or_names(text):
         check_links_and_names(c, raw)

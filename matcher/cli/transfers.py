@@ -37,7 +37,7 @@ def import_hsds(ctx: Context, session: Session, path: Path, lenient: bool) -> No
     """Import HSDS 3.1 services (Danish profile) from PATH."""
     with path.open("rb") as fh:
         summary = import_services(session, read_services(fh), strict=not lenient, source=str(path),
-                                  progress=Progress("services", every=10_000))
+                                  progress=Progress("services", every=10_000), pipeline=True)
     report_summary(summary)
 
 
