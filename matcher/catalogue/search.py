@@ -29,6 +29,7 @@ from matcher.db import parse_id, session_runtime
 from matcher.labels import WEEKDAY_SHORT
 from matcher.matching.geo import default_geocoder
 from matcher.catalogue.revision import MAX_CHANGED_ROWS, diff_base
+from matcher.catalogue.staleness import is_stale
 from matcher.matching.index_update import patch_search_index
 from matcher.matching.keeper import IndexKeeper
 from matcher.matching.search_index import DAYPARTS, GENDER_RULES, SORTS, Listing, SearchIndex
@@ -331,11 +332,6 @@ def _updater(session: Session, stamp: tuple[int, str]):
 
 
 # -- the search itself -------------------------------------------------------------------------------
-
-def is_stale(verified_at: dt.date | None, today: dt.date, stale_after_days: int) -> bool:
-    """Return whether a listing has not been confirmed for ``stale_after_days``."""
-    return verified_at is None or (today - verified_at).days > stale_after_days
-
 
 def schedule_texts(offer: Offer) -> list[str]:
     """Return 'tir, tor 16:30–17:45' for each schedule of ``offer``."""

@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .features import weekday_mask
-from .geo import haversine_km
+from .distance import haversine_km
 from .text import normalise
 
 __all__ = ["DAYPARTS", "FUZZY_CUTOFF", "GENDER_RULES", "Listing", "SORTS", "SearchHits", "SearchIndex",
