@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, defer, joinedload, selectinload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import (
@@ -425,12 +425,12 @@ def _load_offers(session: Session, ids: list[int]) -> dict[int, Offer]:
     """Return the offers of ``ids`` with what a result row shows, by id."""
     if not ids:
         return {}
-    return {o.id: o for o in session.scalars(
+    return {o.id: o for o in session.scalars(  # one round trip: a page is at most MAX_LIMIT + NEARBY_LIMIT offers
         select(Offer).where(Offer.id.in_(ids))
         .options(defer(Offer.hsds_source), defer(Offer.other_attributes),
                  joinedload(Offer.organisation).defer(Organisation.hsds_source),
                  joinedload(Offer.district).defer(District.geometry),
-                 selectinload(Offer.interests), selectinload(Offer.schedules)))}
+                 joinedload(Offer.interests), joinedload(Offer.schedules))).unique()}
 
 
 def result_row(offer: Offer, today: dt.date, stale_after_days: int, distance_km: float | None = None,
