@@ -1,6 +1,6 @@
 """Load test of matcher on PostgreSQL under gunicorn, with a worker kill and a database restart.
 
-    .venv/bin/python bench/load/run_load.py [--offers 300000] [--duration 60] [--users N] [--dump PATH]
+    .venv/bin/python bench/load/run_load.py [--offers 300000] [--duration 60] [--users N] [--dump PATH] [--prepare-only]
         [--index-cache DIR]
 
 Starts a throw-away PostgreSQL on 127.0.0.1, migrates and seeds the demo data (plus N generated
