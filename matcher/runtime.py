@@ -7,7 +7,9 @@ and the worker build their own. It holds
 - ``clock``: Copenhagen's date and time (``Clock.fixed(...)`` in tests),
 - ``paths``: where the project's files are,
 - ``search`` and ``matching``: the index holders (interest matcher and search index; fitted
-  rankers), so two apps in one process keep independent indexes.
+  rankers), so two apps in one process keep independent indexes. They are created on first use:
+  their modules bring in NumPy, SciPy and scikit-learn (about a second), which a command such as
+  ``matcher users ...`` or ``matcher db upgrade`` never needs.
 
 Sessions opened by ``runtime.sessions(engine)`` carry it: code handed such a session reaches the
 runtime with ``runtime_of(session)``; web code uses ``runtime_of(current_app)``.
@@ -16,22 +18,27 @@ runtime with ``runtime_of(session)``; web code uses ``runtime_of(current_app)``.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from matcher.catalogue.search import SearchIndexes
 from matcher.clock import SYSTEM_CLOCK, Clock
 from matcher.config import PROJECT_ROOT, Settings
 from matcher.db import RUNTIME_KEY, session_runtime
 from matcher.models import make_session_factory
 from matcher.resources import SEEDS_DIR
 from matcher.pathways.settings import IndicatorSettings, WarningSettings
-from matcher.services.matching import MatchService, build_indexes, use_index_store
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from matcher.catalogue.search import SearchIndexes
+    from matcher.services.matching import MatchService
 
 #: The ``app.extensions`` key of an app's runtime.
 EXTENSION = RUNTIME_KEY
@@ -46,6 +53,18 @@ class Paths:
     seeds: Path = SEEDS_DIR
 
 
+def _index_modules() -> tuple[ModuleType, ModuleType]:
+    """Return ``matcher.catalogue.search`` and ``matcher.services.matching``, imported at first use.
+
+    The package's one deferred import: both bring in the ranking core with NumPy, SciPy and
+    scikit-learn (about a second), which a command such as ``matcher users ...`` never needs.
+    """
+    from matcher.catalogue import search
+    from matcher.services import matching
+
+    return search, matching
+
+
 class Runtime:
     """Settings, clock, paths and index holders of one app, command or worker."""
 
@@ -54,8 +73,10 @@ class Runtime:
         self.settings = settings
         self.clock = clock
         self.paths = paths or Paths()
-        self.search = SearchIndexes()
-        self.matching = MatchService(weights=match_weights, learn=learn, today=self.today)
+        self._match_options = {"weights": match_weights, "learn": learn}
+        self._holders: tuple[SearchIndexes, MatchService] | None = None
+        self._holders_lock = threading.Lock()
+        self._index_store: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None,
@@ -77,22 +98,50 @@ class Runtime:
         """Return the indicator windows of these settings."""
         return IndicatorSettings.from_settings(self.settings)
 
+    def _index_holders(self) -> tuple[SearchIndexes, MatchService]:
+        """Create the search and match index holders on first use (once, also under threads)."""
+        if self._holders is None:
+            with self._holders_lock:
+                if self._holders is None:
+                    search_module, matching_module = _index_modules()
+                    search = search_module.SearchIndexes()
+                    matching = matching_module.MatchService(today=self.today, **self._match_options)
+                    if self._index_store is not None:
+                        matching_module.use_index_store(self._index_store, search, matching)
+                    self._holders = (search, matching)
+        return self._holders
+
+    @property
+    def search(self) -> SearchIndexes:
+        """Return the search index holder (interest matchers and search indexes), created on first use."""
+        return self._index_holders()[0]
+
+    @property
+    def matching(self) -> MatchService:
+        """Return the match service holding the fitted rankers, created on first use."""
+        return self._index_holders()[1]
+
     def sessions(self, engine: Engine) -> sessionmaker[Session]:
         """Return a session factory on ``engine`` whose sessions carry this runtime."""
         return make_session_factory(engine, runtime=self)
 
     def clear_cache(self) -> None:
         """Forget this runtime's interest matcher, search index and fitted rankers (after a restore, tests)."""
-        self.search.clear()
-        self.matching.clear()
+        if self._holders is not None:
+            self.search.clear()
+            self.matching.clear()
 
     def use_index_store(self, folder: str | Path) -> None:
         """Keep slow-to-build search and match indexes as files in ``folder`` (see ``IndexStore``)."""
-        use_index_store(folder, self.search, self.matching)
+        with self._holders_lock:
+            self._index_store = Path(folder)
+            if self._holders is not None:
+                _index_modules()[1].use_index_store(self._index_store, *self._holders)
 
     def build_indexes(self, session: Session, save: bool = False) -> dict[str, float]:
         """Build (or read from the index store) both indexes; return the seconds each took."""
-        return build_indexes(session, self.search, self.matching, save=save)
+        search, matching = self._index_holders()
+        return _index_modules()[1].build_indexes(session, search, matching, save=save)
 
 
 def runtime_of(owner: Any) -> Runtime:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, defer, joinedload, selectinload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import (
@@ -29,6 +29,7 @@ from matcher.db import parse_id, session_runtime
 from matcher.labels import WEEKDAY_SHORT
 from matcher.matching.geo import default_geocoder
 from matcher.catalogue.revision import MAX_CHANGED_ROWS, deleted_since, diff_base
+from matcher.catalogue.staleness import is_stale
 from matcher.matching.index_update import update_search_index
 from matcher.matching.keeper import IndexKeeper
 from matcher.matching.search_index import DAYPARTS, GENDER_RULES, SORTS, Listing, SearchIndex
@@ -337,11 +338,6 @@ def _updater(session: Session, stamp: tuple[int, str]):
 
 # -- the search itself -------------------------------------------------------------------------------
 
-def is_stale(verified_at: dt.date | None, today: dt.date, stale_after_days: int) -> bool:
-    """Return whether a listing has not been confirmed for ``stale_after_days``."""
-    return verified_at is None or (today - verified_at).days > stale_after_days
-
-
 def schedule_texts(offer: Offer) -> list[str]:
     """Return 'tir, tor 16:30–17:45' for each schedule of ``offer``."""
     out = []
@@ -434,12 +430,12 @@ def _load_offers(session: Session, ids: list[int]) -> dict[int, Offer]:
     """Return the offers of ``ids`` with what a result row shows, by id."""
     if not ids:
         return {}
-    return {o.id: o for o in session.scalars(
+    return {o.id: o for o in session.scalars(  # one round trip: a page is at most MAX_LIMIT + NEARBY_LIMIT offers
         select(Offer).where(Offer.id.in_(ids))
         .options(defer(Offer.hsds_source), defer(Offer.other_attributes),
                  joinedload(Offer.organisation).defer(Organisation.hsds_source),
                  joinedload(Offer.district).defer(District.geometry),
-                 selectinload(Offer.interests), selectinload(Offer.schedules)))}
+                 joinedload(Offer.interests), joinedload(Offer.schedules))).unique()}
 
 
 def result_row(offer: Offer, today: dt.date, stale_after_days: int, distance_km: float | None = None,

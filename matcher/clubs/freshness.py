@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import Offer, OfferStatus, Organisation
 from matcher.catalogue.operations import confirm_offer
-from matcher.catalogue.search import is_stale
+from matcher.catalogue.staleness import is_stale
 from matcher.clock import COPENHAGEN
 from matcher.clubs.notify import link, mail_stale_listings
 from matcher.db import utcnow

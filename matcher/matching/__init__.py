@@ -10,13 +10,32 @@ Typical use (services layer)::
 ``today`` is always passed in (Copenhagen's date from the runtime clock): the core keeps no clock.
 """
 
-from .geo import Geocoder, GeopyGeocoder, OfflineGeocoder, haversine_km, make_geocoder
-from .learning import WeightProposal, propose_weights
-from .profile import ChildProfile, ProfileError
-from .ranker import DEFAULT_WEIGHTS, Ranker
-from .interests import InterestMatcher
-from .text import load_interest_terms, normalise, tokenise
-from .types import COMPONENTS, KINDS, WEEKDAYS, Candidate, InterestTerm, Match, RankResult
+from importlib import import_module
+from typing import Any
+
+#: Where each public name lives. The package imports its modules on first use of a name (PEP 562):
+#: ``from matcher.matching.profile import ChildProfile`` then costs no NumPy, SciPy or scikit-learn.
+_HOME = {
+    "Geocoder": "geo", "GeopyGeocoder": "geo", "OfflineGeocoder": "geo", "haversine_km": "distance",
+    "make_geocoder": "geo",
+    "WeightProposal": "learning", "propose_weights": "learning",
+    "ChildProfile": "profile", "ProfileError": "profile",
+    "DEFAULT_WEIGHTS": "ranker", "Ranker": "ranker",
+    "InterestMatcher": "interests",
+    "load_interest_terms": "text", "normalise": "text", "tokenise": "text",
+    "COMPONENTS": "types", "KINDS": "types", "WEEKDAYS": "types", "Candidate": "types",
+    "InterestTerm": "types", "Match": "types", "RankResult": "types",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "COMPONENTS",

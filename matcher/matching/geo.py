@@ -9,22 +9,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-
 from .text import normalise
 
 __all__ = [
     "DATA_DIR",
-    "EARTH_RADIUS_KM",
     "Geocoder",
     "GeopyGeocoder",
     "OfflineGeocoder",
-    "haversine_km",
     "make_geocoder",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
-EARTH_RADIUS_KM = 6371.0088
 _POSTCODE = re.compile(r"^\d{4}$")
 
 # Extra spellings that name a district (normalised form -> canonical name).
@@ -45,13 +40,6 @@ _DISTRICT_ALIASES = {
 def _fold(name: str) -> str:
     """Normalise a place name so that å/aa, ø/oe/o and æ/ae spellings compare equal."""
     return normalise(name)
-
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    """Return great-circle distances in km between points given in degrees."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 class Geocoder(Protocol):

@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .features import POPCOUNT, Block
-from .geo import EARTH_RADIUS_KM
+from .distance import EARTH_RADIUS_KM
 from .rules import effective_fee
 
 __all__ = [

@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .features import weekday_mask
-from .geo import haversine_km
+from .distance import haversine_km
 from .text import normalise
 
 __all__ = ["DAYPARTS", "FUZZY_CUTOFF", "GENDER_RULES", "Listing", "SORTS", "SearchHits", "SearchIndex",
@@ -43,7 +43,8 @@ _CHAR_INDEX = {c: i for i, c in enumerate(_ALPHABET)}
 _BYTE_COLUMN = np.array([_CHAR_INDEX.get(chr(b), len(_ALPHABET)) for b in range(256)], dtype=np.int64)
 _CHUNK = 20_000
 _CACHE_SIZE = 256
-_CACHE_MAX_HITS = 50_000
+#: Text hits kept in the cache of recent queries, all queries together (16 bytes each).
+_CACHE_MAX_HITS = 4_000_000
 #: Parts of the day (minutes after midnight, end exclusive) a schedule may overlap.
 DAYPARTS = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
 _PART_INDEX = {p: i for i, p in enumerate(DAYPARTS)}
@@ -118,6 +119,8 @@ class _Strings:
 
     def __init__(self, strings: list[str]):
         self.strings = strings
+        #: The same strings as an object array, to pick many at once without a Python loop.
+        self.array = np.array(strings, dtype=object) if strings else np.zeros(0, dtype=object)
         self.lengths = np.fromiter(map(len, strings), dtype=np.int32, count=len(strings))
         self.counts = np.zeros((len(strings), len(_ALPHABET)), dtype=np.uint8)
         width = len(_ALPHABET)
@@ -129,6 +132,10 @@ class _Strings:
             known = col < width
             flat = np.bincount(row[known].astype(np.int64) * width + col[known], minlength=len(part) * width)
             self.counts[start:start + len(part)] = np.minimum(flat, 255).reshape(len(part), width)
+        #: Per string, bit j set when it holds character j of _ALPHABET (a cheap first pre-filter).
+        self.bits = np.zeros(len(strings), dtype=np.uint64)
+        for j in range(width):
+            self.bits |= (self.counts[:, j] > 0).astype(np.uint64) << np.uint64(j)
 
     def overlap(self, query: str, rows: np.ndarray | None) -> np.ndarray:
         """Return, per string, how many of the query's characters (with repeats) it contains."""
@@ -142,6 +149,37 @@ class _Strings:
             out += np.minimum(col, query.count(ch))
         return out
 
+    def candidates(self, query: str, rows: np.ndarray | None, fuzzy: bool) -> np.ndarray:
+        """Return the strings (of ``rows``, default all) whose character counts allow a match of ``query``.
+
+        A substring holds every character of the query; a ``partial_ratio`` of FUZZY_CUTOFF needs
+        ``_FUZZY_OVERLAP`` of the shorter string's characters in common. A first pass bounds the
+        overlap from above by the strings' character sets (one popcount per string); the exact
+        counts are then compared for the few that pass, so the result equals comparing the exact
+        counts of every string.
+        """
+        m = len(query)
+        known = [ch for ch in set(query) if ch in _CHAR_INDEX]
+        qbits = np.uint64(sum(1 << _CHAR_INDEX[ch] for ch in known))
+        repeats = sum(query.count(ch) - 1 for ch in known)  # overlap <= common characters + repeats
+        bits = self.bits if rows is None else self.bits[rows]
+        bound = np.bitwise_count(bits & qbits)
+        if fuzzy:
+            lengths = self.lengths if rows is None else self.lengths[rows]
+            short = np.arange(min(m, int(lengths.max(initial=0))) + 1)
+            need = np.ceil(_FUZZY_OVERLAP * 100 * short)  # by string length below m; m and longer need short[-1]
+            least = np.ceil(need / 100).astype(np.int32) - repeats
+            pick = np.flatnonzero(bound >= least[np.minimum(lengths, len(short) - 1)])
+        else:
+            pick = np.flatnonzero(bound >= m - repeats)
+        cand = pick if rows is None else rows[pick]
+        overlap = self.overlap(query, cand)
+        if fuzzy:
+            maybe = overlap * 100 >= np.ceil(_FUZZY_OVERLAP * 100 * np.minimum(self.lengths[cand], m))
+        else:
+            maybe = overlap >= m
+        return cand[maybe]
+
 
 class SearchIndex:
     """Filter, score and order the catalogue's listings for one search.
@@ -149,7 +187,11 @@ class SearchIndex:
     Listings are stored in the order of their folded organisation name, folded title and id, so
     a page of results without free text or distance is a slice of the filtered positions.
     Matching free text runs rapidfuzz over the distinct folded names that survive a character
-    count pre-filter; the scores of the most recent queries over the whole index are cached.
+    set and count pre-filter; the hits of the most recent texts over the whole index are cached
+    (positions and scores, built from the matching postings, names and descriptions only) and a
+    search intersects them with its filters. A page is picked with partitions (``_first``), not
+    by sorting every hit. Each shortcut gives exactly the exhaustive answer
+    (tests/matching/test_search_pruning.py).
 
     Parameters
     ----------
@@ -270,29 +312,22 @@ class SearchIndex:
         through another real term ("Brydning" for "ridning", "Dansk" for "dans").
         """
         out = np.zeros(len(self.names.strings))
-        m = len(query)
-        lengths = self.names.lengths if which is None else self.names.lengths[which]
-        overlap = self.names.overlap(query, which)
-        fuzzy = m >= FUZZY_MIN_LEN and (guard is None or guard.fuzzy)
-        if fuzzy:
-            maybe = overlap * 100 >= np.ceil(_FUZZY_OVERLAP * 100 * np.minimum(lengths, m))
-        else:
-            maybe = overlap >= m  # a substring holds every character of the query
-        cand = np.flatnonzero(maybe)
-        if which is not None:
-            cand = which[cand]
+        fuzzy = len(query) >= FUZZY_MIN_LEN and (guard is None or guard.fuzzy)
+        cand = self.names.candidates(query, which, fuzzy)
         strings = self.names.strings
         if not len(cand):
             return out
-        subs = np.fromiter((query in strings[i] for i in cand), dtype=bool, count=len(cand))
-        out[cand[subs]] = 1.0
-        if fuzzy:
-            rest = cand[~subs]
-            if len(rest):
-                ratio = process.cdist([query], [strings[i] for i in rest], scorer=fuzz.partial_ratio,
-                                      score_cutoff=FUZZY_CUTOFF, dtype=np.float64, workers=1)[0]
-                hit = ratio >= FUZZY_CUTOFF
-                out[rest[hit]] = 0.9 * ratio[hit] / 100
+        if fuzzy:  # partial_ratio is 100 for a substring: only those need the substring test
+            ratio = process.cdist([query], self.names.array[cand], scorer=fuzz.partial_ratio,
+                                  score_cutoff=FUZZY_CUTOFF, dtype=np.float64, workers=1)[0]
+            hit = ratio >= FUZZY_CUTOFF
+            out[cand[hit]] = 0.9 * ratio[hit] / 100
+            full = cand[ratio >= 100.0]
+            subs = np.fromiter((query in strings[i] for i in full.tolist()), dtype=bool, count=len(full))
+            out[full[subs]] = 1.0
+        else:
+            subs = np.fromiter((query in s for s in self.names.array[cand]), dtype=bool, count=len(cand))
+            out[cand[subs]] = 1.0
         if guard is not None:
             found = np.flatnonzero(out)
             refused = [i for i in found.tolist() if not guard(strings[i])]
@@ -302,12 +337,13 @@ class SearchIndex:
     def _description_hits(self, query: str, rows: np.ndarray, guard=None) -> np.ndarray:
         """Return which of ``rows`` have the query as a substring of their folded description (``guard`` allowing)."""
         desc = self.desc_idx[rows]
-        which = np.unique(desc)
-        maybe = which[self.descriptions.overlap(query, which) >= len(query)]
+        present = np.zeros(len(self.descriptions.strings), dtype=bool)
+        present[desc] = True
+        maybe = self.descriptions.candidates(query, np.flatnonzero(present), fuzzy=False)
         strings = self.descriptions.strings
-        found = np.array([i for i in maybe.tolist() if query in strings[i] and (guard is None or guard(strings[i]))],
-                         dtype=np.int32)
-        return np.isin(desc, found)
+        found = np.zeros(len(strings), dtype=bool)
+        found[[i for i in maybe.tolist() if query in strings[i] and (guard is None or guard(strings[i]))]] = True
+        return found[desc]
 
     def text_scores(self, query: str, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]],
                     rows: np.ndarray, name_guard=None) -> np.ndarray:
@@ -326,6 +362,7 @@ class SearchIndex:
         name_guard : callable, optional
             Refuses name hits that are another real term (``InterestMatcher.name_guard``).
         """
+        everything = len(rows) == self.n  # rows are ascending positions: then they are all of them
         best = np.zeros(len(rows))
         if codes:
             interest = np.zeros(self.n)
@@ -334,45 +371,84 @@ class SearchIndex:
                     hit = self.postings.get(alias)
                     if hit is not None:
                         interest[hit] = np.maximum(interest[hit], confidence)
-            best = interest[rows]
-        if len(rows) == self.n:
+            best = interest if everything else interest[rows]
+        if everything:
             names = self._name_scores(query, None, name_guard)
+            titles, orgs = self.title_idx, self.org_idx
         else:
+            titles, orgs = self.title_idx[rows], self.org_idx[rows]
             mask = np.zeros(len(self.names.strings), dtype=bool)
-            mask[self.title_idx[rows]] = True
-            mask[self.org_idx[rows]] = True
+            mask[titles] = True
+            mask[orgs] = True
             names = self._name_scores(query, np.flatnonzero(mask), name_guard)
-        best = np.maximum(best, np.maximum(names[self.title_idx[rows]], names[self.org_idx[rows]]))
+        best = np.maximum(best, np.maximum(names[titles], names[orgs]))
         if len(query) >= FUZZY_MIN_LEN:
             empty = np.flatnonzero(best == 0.0)
             if len(empty):
                 best[empty[self._description_hits(query, rows[empty], name_guard)]] = 0.5
         return best
 
-    def _cached_scores(self, query: str, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]],
-                       rows: np.ndarray, name_guard=None) -> np.ndarray:
-        """Return ``text_scores`` for ``rows``, from the scores over the whole index when cached or worth it."""
-        key = (query, tuple(sorted(codes.items())),
-               tuple(sorted((c, tuple(sorted(aliases.get(c, (c,))))) for c in codes)),
-               getattr(name_guard, "key", None))
+    def _score_all(self, query: str, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]],
+                   name_guard=None) -> tuple[np.ndarray, np.ndarray]:
+        """Return the positions (ascending) and scores of every listing the text matches: ``text_scores`` of all.
+
+        Works from the few interest postings, names and descriptions that match instead of
+        scoring every row: a row array is touched only when something matched.
+        """
+        best = np.zeros(self.n)
+        if codes:
+            for code, confidence in codes.items():
+                for alias in aliases.get(code, (code,)):
+                    hit = self.postings.get(alias)
+                    if hit is not None:
+                        best[hit] = np.maximum(best[hit], confidence)
+        names = self._name_scores(query, None, name_guard)
+        named = names > 0
+        if named.any():
+            rows = np.flatnonzero(named[self.title_idx] | named[self.org_idx])
+            best[rows] = np.maximum(best[rows], np.maximum(names[self.title_idx[rows]], names[self.org_idx[rows]]))
+        if len(query) >= FUZZY_MIN_LEN:
+            strings = self.descriptions.strings
+            maybe = self.descriptions.candidates(query, None, fuzzy=False)
+            found = np.zeros(len(strings), dtype=bool)
+            found[[i for i in maybe.tolist() if query in strings[i] and (name_guard is None or name_guard(strings[i]))]] \
+                = True
+            if found.any():
+                rows = np.flatnonzero(found[self.desc_idx])
+                best[rows[best[rows] == 0.0]] = 0.5
+        pos = np.flatnonzero(best)
+        return pos, best[pos]
+
+    def _text_key(self, query: str, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]],
+                  name_guard=None) -> tuple:
+        return (query, tuple(sorted(codes.items())),
+                tuple(sorted((c, tuple(sorted(aliases.get(c, (c,))))) for c in codes)),
+                getattr(name_guard, "key", None))
+
+    def _recall(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
         with self._cache_lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
-        if hit is None and len(rows) * 4 < self.n:
-            return self.text_scores(query, codes, aliases, rows, name_guard)  # a narrow filter: only what it left
+            return hit
+
+    def _text_hits(self, query: str, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]],
+                   name_guard=None) -> tuple[np.ndarray, np.ndarray]:
+        """Return the positions (ascending) and scores of every listing the text matches, from the cache.
+
+        The cache holds the most recent queries, at most _CACHE_SIZE of them and _CACHE_MAX_HITS
+        hits in all.
+        """
+        key = self._text_key(query, codes, aliases, name_guard)
+        hit = self._recall(key)
         if hit is None:
-            everything = self.text_scores(query, codes, aliases, np.arange(self.n), name_guard)
-            found = np.flatnonzero(everything > 0)
-            hit = (found, everything[found])
-            if len(found) <= _CACHE_MAX_HITS:
-                with self._cache_lock:
-                    self._cache[key] = hit
-                    while len(self._cache) > _CACHE_SIZE:
-                        self._cache.popitem(last=False)
-        full = np.zeros(self.n)
-        full[hit[0]] = hit[1]
-        return full[rows]
+            hit = self._score_all(query, codes, aliases, name_guard)
+            with self._cache_lock:
+                self._cache[key] = hit
+                held = sum(len(h[0]) for h in self._cache.values())
+                while len(self._cache) > 1 and (len(self._cache) > _CACHE_SIZE or held > _CACHE_MAX_HITS):
+                    held -= len(self._cache.popitem(last=False)[1][0])
+        return hit
 
     # ------------------------------------------------------------------ search
     def search(self, query: str | None, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]], *,
@@ -387,11 +463,32 @@ class SearchIndex:
         are another real term (see ``text_scores``). ``sort`` (one of SORTS) puts nearest,
         cheapest or most free spots first, with the relevance order breaking ties.
         """
-        rows = np.flatnonzero(self.filter() if mask is None else mask)
+        base = self.filter() if mask is None else mask
+        scores = None
+        hit = None
+        if query is None:
+            rows = np.flatnonzero(base)
+        else:
+            hit = self._recall(self._text_key(query, codes, aliases, name_guard))
+            if hit is None:
+                rows = np.flatnonzero(base)
+                if origin is not None and max_km is not None:
+                    rows = rows[self._near(rows, origin, max_km)]
+                if len(rows) * 4 < self.n:  # a narrow filter: score only what it left
+                    scores = self.text_scores(query, codes, aliases, rows, name_guard)
+                    keep = scores > 0
+                    rows, scores = rows[keep], scores[keep]
+                else:  # score the whole index once, for this and later searches of the same text
+                    hit = self._text_hits(query, codes, aliases, name_guard)
+            if hit is not None:  # every position the text matches, ascending: keep those the filters let through
+                keep = base[hit[0]]
+                rows, scores = hit[0][keep], hit[1][keep]
         dist = None
         if origin is not None:
             if max_km is not None:
-                rows = rows[self._near(rows, origin, max_km)]
+                near = self._near(rows, origin, max_km)
+                rows = rows[near]
+                scores = None if scores is None else scores[near]
             dist = np.full(len(rows), NO_DISTANCE)
             located = self.located[rows]
             if located.any():
@@ -400,17 +497,10 @@ class SearchIndex:
             if max_km is not None:
                 near = dist <= max_km
                 rows, dist = rows[near], dist[near]
-        scores = None
-        if query is not None:
-            scores = self._cached_scores(query, codes, aliases, rows, name_guard)
-            keep = scores > 0
-            rows, scores = rows[keep], scores[keep]
-            dist = None if dist is None else dist[keep]
-        order = self._order(rows, scores, dist)
-        if sort != "relevance":
-            order = order[np.argsort(self._sort_key(sort, rows[order], None if dist is None else dist[order]),
-                                     kind="stable")]
-        page = order[offset:offset + limit]
+                scores = None if scores is None else scores[near]
+        keys = [] if sort == "relevance" else [self._sort_key(sort, rows, dist)]
+        keys += ([] if scores is None else [-scores]) + ([] if dist is None else [dist])
+        page = _first(keys, len(rows), offset + limit)[offset:offset + limit]
         return SearchHits(
             total=len(rows), ids=self.ids[rows[page]].tolist(),
             scores=[0.0] * len(page) if scores is None else scores[page].tolist(),
@@ -421,12 +511,12 @@ class SearchIndex:
         """Return a mask of ``rows`` inside a bounding box around ``origin`` that holds every point within ``max_km``."""
         reach = max_km + 0.1  # distances are rounded to 0.1 km before comparing
         dlat = reach / 110.0  # a degree of latitude is at least 110.57 km
-        lat, lon = self.lat[rows], self.lon[rows]
-        inside = np.abs(lat - origin[0]) <= dlat
+        inside = np.abs(self.lat[rows] - origin[0]) <= dlat
         cos = math.cos(math.radians(min(abs(origin[0]) + dlat, 90.0)))
         if cos > 0.01:
             dlon = reach / (111.0 * cos)
-            inside &= np.abs((lon - origin[1] + 180.0) % 360.0 - 180.0) <= dlon
+            band = np.flatnonzero(inside)  # longitudes only of the rows in the latitude band
+            inside[band] = np.abs((self.lon[rows[band]] - origin[1] + 180.0) % 360.0 - 180.0) <= dlon
         return inside
 
     def _sort_key(self, sort: str, rows: np.ndarray, dist: np.ndarray | None) -> np.ndarray:
@@ -441,13 +531,29 @@ class SearchIndex:
             return np.where(spots < 0, np.inf, -spots)
         raise ValueError(f"unknown sort {sort!r}")
 
-    @staticmethod
-    def _order(rows: np.ndarray, scores: np.ndarray | None, dist: np.ndarray | None) -> np.ndarray:
-        """Return positions into ``rows``: best score first, then nearest, then by name (= position)."""
-        if scores is None and dist is None:
-            return np.arange(len(rows))
-        if dist is None:
-            return np.argsort(-scores, kind="stable")
-        if scores is None:
-            return np.argsort(dist, kind="stable")
-        return np.lexsort((dist, -scores))
+
+def _first(keys: list[np.ndarray], n: int, k: int) -> np.ndarray:
+    """Return the positions of the first ``k`` of ``n`` rows ordered by ``keys`` (most significant first), then position.
+
+    Equals ``np.lexsort(keys[::-1])[:k]`` (a stable sort), but when ``k`` is much smaller than
+    ``n`` each key only narrows the rows down with a partition: the rows strictly before the
+    k-th value are in, its ties go on to the next key, and the final sort is over about k rows.
+    """
+    if not keys or k <= 0:
+        return np.arange(max(0, min(n, k)))
+    if k * 4 >= n:
+        return np.lexsort(keys[::-1])[:k]
+    chosen = []
+    rest, need = np.arange(n), k
+    for key in keys:
+        values = key[rest]
+        kth = np.partition(values, need - 1)[need - 1]
+        before = values < kth
+        chosen.append(rest[before])
+        need -= int(before.sum())
+        rest = rest[values == kth]
+        if len(rest) <= need:
+            break
+    chosen.append(rest[:need])  # ties in every key: the lowest positions first
+    pick = np.sort(np.concatenate(chosen))
+    return pick[np.lexsort([key[pick] for key in keys[::-1]])]

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from matcher.catalogue.hsds_export import iter_services
 from matcher.catalogue.hsds_schemas import SCHEMA_DIR, compiled, entity, entity_names
 from matcher.db import make_engine
-from matcher.matching.geo import OfflineGeocoder, haversine_km
+from matcher.matching.distance import haversine_km
+from matcher.matching.geo import OfflineGeocoder
 
 TIMEOUT = 30
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from matcher.matching import normalise
-from matcher.matching.geo import haversine_km
+from matcher.matching.distance import haversine_km
 from matcher.matching.search_index import Listing, SearchIndex
 
 from .match_factory import TERMS

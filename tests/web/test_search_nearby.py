@@ -10,7 +10,7 @@ from matcher.catalogue.errors import RecordError
 from matcher.catalogue.models import District, Organisation
 from matcher.catalogue.new_offers import create_offer
 from matcher.catalogue.search import SearchQuery, parse_query, search
-from matcher.matching.geo import haversine_km
+from matcher.matching.distance import haversine_km
 
 
 def add_offers(db, specs) -> dict[str, int]:
