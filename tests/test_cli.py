@@ -26,24 +26,26 @@ def cli_url(migrated_url, reference):
     return migrated_url
 
 
-def test_import_hsds_then_export_round_trips(cli_url, session, tmp_path):
+@pytest.mark.parametrize("mode", [[], ["--pipeline"]], ids=["serial", "pipeline"])
+def test_import_hsds_then_export_round_trips(cli_url, session, tmp_path, mode):
     src = DATA / "hsds-3.1" / "danish-profile-example.json"
-    result = run(cli_url, "import", "hsds", str(src))
+    result = run(cli_url, "import", "hsds", *mode, str(src))
     assert result.returncode == 0, result.stderr
     assert "created 2, updated 0, unchanged 0, flagged 0" in result.stdout
-    again = run(cli_url, "import", "hsds", str(src))
+    again = run(cli_url, "import", "hsds", *mode, str(src))
     assert "created 0, updated 0, unchanged 2" in again.stdout
     out = tmp_path / "export.json"
     assert run(cli_url, "export", "hsds", str(out)).returncode == 0
     assert json.loads(out.read_text()) == json.loads(src.read_text())
 
 
-def test_failed_import_leaves_database_unchanged(cli_url, session, tmp_path):
+@pytest.mark.parametrize("mode", [[], ["--pipeline"]], ids=["serial", "pipeline"])
+def test_failed_import_leaves_database_unchanged(cli_url, session, tmp_path, mode):
     services = json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text())
     services[1]["maximum_age"] = 5  # below minimum_age 14: the second record is bad
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(services))
-    result = run(cli_url, "import", "hsds", str(bad))
+    result = run(cli_url, "import", "hsds", *mode, str(bad))
     assert result.returncode == 1
     assert "service[1] id=0c9659ca-b618-5bca-90b9-b605be9485ba: minimum_age" in result.stderr
     assert "Traceback" not in result.stderr

@@ -32,12 +32,14 @@ def import_() -> None:
 @import_.command("hsds")
 @click.argument("path", type=INPUT_FILE)
 @click.option("--lenient", is_flag=True, help=LENIENT)
+@click.option("--pipeline", is_flag=True,
+              help="Decode and validate in a second process while this one writes (for machines with idle cores).")
 @transactional
-def import_hsds(ctx: Context, session: Session, path: Path, lenient: bool) -> None:
+def import_hsds(ctx: Context, session: Session, path: Path, lenient: bool, pipeline: bool) -> None:
     """Import HSDS 3.1 services (Danish profile) from PATH."""
     with path.open("rb") as fh:
         summary = import_services(session, read_services(fh), strict=not lenient, source=str(path),
-                                  progress=Progress("services", every=10_000), pipeline=True)
+                                  progress=Progress("services", every=10_000), pipeline=pipeline)
     report_summary(summary)
 
 
