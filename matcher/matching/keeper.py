@@ -187,6 +187,8 @@ class IndexKeeper(Generic[T]):
             if key in self._refreshing or (built is not None and
                                            time.monotonic() - built.finished < self.interval(built.seconds)):
                 return
+            if built is not None and built.revision == revision and not built.stale:
+                return  # a refresh that finished meanwhile already holds this revision
             self._refreshing.add(key)
         threading.Thread(target=self._refresh, args=(key, revision, build_later), name=f"{self.name}-refresh",
                          daemon=True).start()

@@ -64,6 +64,21 @@ def test_a_slow_index_answers_while_one_background_rebuild_runs():
     assert b.now == [] and b.later_calls == 1
 
 
+def test_a_rebuild_that_finishes_while_a_request_looks_starts_no_second_one():
+    keeper, b = slow_keeper(), Builds()
+    assert keeper.get("db", 2, b.build_now("never"), b.build_later(2, "index@2"), lambda held, index: None) \
+        == "index@1"  # the update cannot tell: one background rebuild starts
+
+    def update_while_the_rebuild_finishes(held, index):
+        b.release.set()  # the background rebuild ends while this request is in its update
+        assert wait_for(lambda: keeper.peek("db").revision == 2 and "db" not in keeper._refreshing)
+        return None
+
+    keeper.get("db", 2, b.build_now("never"), b.build_later(2, "again"), update_while_the_rebuild_finishes)
+    time.sleep(0.3)  # a second rebuild would have been counted by now
+    assert b.later_calls == 1 and keeper.peek("db").value == "index@2"
+
+
 def test_an_update_that_makes_a_new_index_object_is_held_and_counted():
     keeper, b = IndexKeeper("test"), Builds()
     keeper.get("db", 1, b.build_now("a"), b.build_later(1, "x"))
