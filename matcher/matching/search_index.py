@@ -334,16 +334,30 @@ class SearchIndex:
             out[refused] = 0.0
         return out
 
+    def _matching_descriptions(self, query: str, which: np.ndarray | None, guard=None) -> np.ndarray:
+        """Return, per distinct description (of ``which``, default all), whether it holds the query (``guard`` allowing)."""
+        strings = self.descriptions.strings
+        found = np.zeros(len(strings), dtype=bool)
+        maybe = self.descriptions.candidates(query, which, fuzzy=False)
+        found[[i for i in maybe.tolist() if query in strings[i] and (guard is None or guard(strings[i]))]] = True
+        return found
+
     def _description_hits(self, query: str, rows: np.ndarray, guard=None) -> np.ndarray:
         """Return which of ``rows`` have the query as a substring of their folded description (``guard`` allowing)."""
         desc = self.desc_idx[rows]
         present = np.zeros(len(self.descriptions.strings), dtype=bool)
         present[desc] = True
-        maybe = self.descriptions.candidates(query, np.flatnonzero(present), fuzzy=False)
-        strings = self.descriptions.strings
-        found = np.zeros(len(strings), dtype=bool)
-        found[[i for i in maybe.tolist() if query in strings[i] and (guard is None or guard(strings[i]))]] = True
-        return found[desc]
+        return self._matching_descriptions(query, np.flatnonzero(present), guard)[desc]
+
+    def _interest_scores(self, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]]) -> np.ndarray:
+        """Return, per row, the best confidence of the understood codes (or their aliases) the listing has."""
+        interest = np.zeros(self.n)
+        for code, confidence in codes.items():
+            for alias in aliases.get(code, (code,)):
+                hit = self.postings.get(alias)
+                if hit is not None:
+                    interest[hit] = np.maximum(interest[hit], confidence)
+        return interest
 
     def text_scores(self, query: str, codes: Mapping[str, float], aliases: Mapping[str, Iterable[str]],
                     rows: np.ndarray, name_guard=None) -> np.ndarray:
@@ -365,12 +379,7 @@ class SearchIndex:
         everything = len(rows) == self.n  # rows are ascending positions: then they are all of them
         best = np.zeros(len(rows))
         if codes:
-            interest = np.zeros(self.n)
-            for code, confidence in codes.items():
-                for alias in aliases.get(code, (code,)):
-                    hit = self.postings.get(alias)
-                    if hit is not None:
-                        interest[hit] = np.maximum(interest[hit], confidence)
+            interest = self._interest_scores(codes, aliases)
             best = interest if everything else interest[rows]
         if everything:
             names = self._name_scores(query, None, name_guard)
@@ -395,24 +404,14 @@ class SearchIndex:
         Works from the few interest postings, names and descriptions that match instead of
         scoring every row: a row array is touched only when something matched.
         """
-        best = np.zeros(self.n)
-        if codes:
-            for code, confidence in codes.items():
-                for alias in aliases.get(code, (code,)):
-                    hit = self.postings.get(alias)
-                    if hit is not None:
-                        best[hit] = np.maximum(best[hit], confidence)
+        best = self._interest_scores(codes, aliases)
         names = self._name_scores(query, None, name_guard)
         named = names > 0
         if named.any():
             rows = np.flatnonzero(named[self.title_idx] | named[self.org_idx])
             best[rows] = np.maximum(best[rows], np.maximum(names[self.title_idx[rows]], names[self.org_idx[rows]]))
         if len(query) >= FUZZY_MIN_LEN:
-            strings = self.descriptions.strings
-            maybe = self.descriptions.candidates(query, None, fuzzy=False)
-            found = np.zeros(len(strings), dtype=bool)
-            found[[i for i in maybe.tolist() if query in strings[i] and (name_guard is None or name_guard(strings[i]))]] \
-                = True
+            found = self._matching_descriptions(query, None, name_guard)
             if found.any():
                 rows = np.flatnonzero(found[self.desc_idx])
                 best[rows[best[rows] == 0.0]] = 0.5
