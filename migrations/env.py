@@ -26,6 +26,13 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(_url())
     with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # Batch mode copies a table, drops the old one and renames the copy: with foreign keys
+            # enforced the drop would delete every row referring to it (ON DELETE CASCADE). SQLite
+            # ignores the pragma inside a transaction, so it is set before one begins; the engine,
+            # and with it this connection, is disposed of afterwards.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
         _run(conn)
     engine.dispose()
 
@@ -35,6 +42,10 @@ def _run(connection) -> None:
                       compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:  # a migration left rows pointing nowhere: roll it all back
+                raise RuntimeError(f"migration broke {len(broken)} foreign keys, first: {tuple(broken[0])}")
 
 
 if context.is_offline_mode():

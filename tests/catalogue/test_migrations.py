@@ -29,3 +29,32 @@ def test_downgrade_to_base_and_up_again(migrated_url):
     upgrade(migrated_url)
     assert set(metadata.tables) <= set(inspect(eng).get_table_names())
     eng.dispose()
+
+
+def test_a_migration_that_copies_a_table_keeps_the_rows_referring_to_it(migrated_url):
+    # On SQLite, dropping columns copies the table and drops the old one; with foreign keys enforced,
+    # the drop deleted every interest link and schedule of every offer (ON DELETE CASCADE).
+    from sqlalchemy import text
+
+    from matcher.catalogue.hsds_import import import_services, read_services
+    from matcher.db import make_engine
+    from sqlalchemy.orm import Session
+    from tests.catalogue.test_hsds_import import danish_example
+
+    engine = make_engine(migrated_url)
+    with Session(engine) as session:
+        import_services(session, danish_example())
+        session.commit()
+
+    def counts() -> list[int]:
+        with engine.connect() as conn:
+            return [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()  # nosec B608 - fixed names
+                    for t in ("offers", "offer_interests", "offer_schedules")]
+
+    before = counts()
+    assert min(before) > 0
+    downgrade(migrated_url, "0012")  # drops two columns of offers
+    assert counts() == before
+    upgrade(migrated_url)
+    assert counts() == before
+    engine.dispose()
