@@ -55,11 +55,11 @@ def to_json(value: Any) -> str:
     return _ENCODE(value)
 
 
-def digest(*parts: str) -> str:
-    """Return the 32-character digest of ``parts``."""
+def digest(*parts: str | bytes) -> str:
+    """Return the 32-character digest of ``parts`` (a text and its UTF-8 bytes give the same digest)."""
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
 
@@ -84,10 +84,12 @@ class Prepared(NamedTuple):
     terms: tuple[tuple[str, str], ...]  # interest terms (code, name)
     schedules: list[tuple]
     key: str  # digest of the record's source
+    org_digest: str  # digest of its organisation's content (``hsds_hygiene.organisation_digest``)
     warnings: list[str]
 
 
-def prepare(index: int, s: ParsedService, source_json: str, strict: bool, organisation: bool) -> Prepared:
+def prepare(index: int, s: ParsedService, source_json: str, strict: bool, organisation: bool,
+            org_digest: str) -> Prepared:
     """Turn a parsed service into the writer's plain values (no database needed); ``organisation``: include its organisation's."""
     place = s.place
     point = (place["lat"], place["lon"]) if "lat" in place else (place.get("postcode") or None)
@@ -110,26 +112,43 @@ def prepare(index: int, s: ParsedService, source_json: str, strict: bool, organi
                  for d in s.schedules]
     return Prepared(index, s.external_id, s.organisation.external_id, org, offer, point,
                     tuple((t.code, t.name) for t in s.interests), schedules,
-                    digest(PROFILE, "strict" if strict else "lenient", source_json), s.warnings)
+                    digest(PROFILE, "strict" if strict else "lenient", source_json), org_digest, s.warnings)
 
 
 _DANISH = to_json(["da"])
 
 
-def unchanged_records(conn: Connection, strict: bool, candidates: list[tuple[str, str]]) -> dict[str, int]:
-    """Map each external id whose offer was imported from exactly this JSON text to its organisation's row id.
+class Unchanged(NamedTuple):
+    """An offer imported from exactly the bytes of a record: what the import needs of it without decoding."""
 
-    One query per call (a chunk of candidates: external id, the record's JSON text as in the file).
+    external_id: str
+    organisation_id: int  # its organisation's row
+    organisation: str  # the organisation id in the file
+    organisation_digest: str  # that organisation's content digest in the file
+
+
+def unchanged_records(conn: Connection, strict: bool, texts: list[bytes]) -> list[Unchanged | None]:
+    """For each record's JSON text as in the file, the offer imported from exactly that text, or None.
+
+    One query per call (the records of a chunk read), by the indexed digest: nothing is decoded.
     """
-    if not candidates:
-        return {}
+    if not texts:
+        return []
+    base = hashlib.blake2b(digest_size=16)
+    for part in (PROFILE, "strict" if strict else "lenient"):
+        base.update(part.encode() + b"\x00")
+    keys = []
+    for text in texts:
+        h = base.copy()
+        h.update(text)
+        h.update(b"\x00")
+        keys.append(h.hexdigest())
     t = Offer.__table__
-    rows = conn.execute(select(t.c.external_id, t.c.import_digest, t.c.organisation_id)
-                        .where(t.c.external_id.in_([ext for ext, _ in candidates]))).all()  # one fetch, not per row
-    stored = {ext: (key, org) for ext, key, org in rows}
-    mode = "strict" if strict else "lenient"
-    return {ext: found[1] for ext, text in candidates
-            if (found := stored.get(ext)) is not None and found[0] == digest(PROFILE, mode, text)}
+    rows = conn.execute(select(t.c.import_digest, t.c.external_id, t.c.organisation_id, t.c.import_organisation,
+                               t.c.import_organisation_digest)
+                        .where(t.c.import_digest.in_(set(keys)), t.c.import_organisation.is_not(None))).all()
+    stored = {r[0]: Unchanged(*r[1:]) for r in rows}
+    return [stored.get(key) for key in keys]
 
 
 class BulkWriter:
@@ -190,9 +209,9 @@ class BulkWriter:
         return sorted(set(ids))
 
     # ------------------------------------------------------------------ unchanged records
-    def unchanged(self, candidates: list[tuple[str, str]]) -> dict[str, int]:
-        """Map each external id whose offer was imported from exactly this JSON text to its organisation's row id."""
-        return unchanged_records(self.conn, self.strict == "strict", candidates)
+    def unchanged(self, texts: list[bytes]) -> list[Unchanged | None]:
+        """For each record's JSON text as in the file, the offer imported from exactly that text, or None."""
+        return unchanged_records(self.conn, self.strict == "strict", texts)
 
     def keep(self, index: int, organisation: str, organisation_id: int) -> None:
         """Count a service kept as it is; its organisation stays as stored unless an earlier service sets it."""
@@ -217,13 +236,14 @@ class BulkWriter:
             values["district_id"] = district_id(p.place)
             terms = self.term_ids(p.terms, record)
             found = existing.get(p.external_id)
+            key = dict(import_digest=p.key, import_organisation=p.org_ext, import_organisation_digest=p.org_digest)
             if found is None:
-                new_rows.append((p.external_id, values, terms, p.schedules, p.key))
+                new_rows.append((p.external_id, values, terms, p.schedules, key))
                 self.summary.count("created")
             elif found[1] == p.key:
                 self.summary.count("unchanged")
             else:
-                changed.append((found[0], found[1], values, terms, p.schedules, p.key))
+                changed.append((found[0], found[1], values, terms, p.schedules, key))
         if new_rows:
             self._create_offers(new_rows)
         if changed:
@@ -322,7 +342,7 @@ class BulkWriter:
         offers, links, schedules = [], [], []
         for new_id, (ext, values, terms, sched, key) in zip(ids, new_rows, strict=True):
             offers.append(dict(values, id=new_id, external_id=ext, light_work=True, serves_alcohol=False, version=1,
-                               created_at=now, updated_at=now, changed_rev=rev, import_digest=key))
+                               created_at=now, updated_at=now, changed_rev=rev, **key))
             links += [dict(offer_id=new_id, term_id=t) for t in terms]
             schedules += [dict(zip(SCHEDULE_FIELDS, (new_id, *row))) for row in sched]
         self._insert(Offer.__table__, offers)
@@ -339,15 +359,13 @@ class BulkWriter:
         for offer_id, old_key, values, terms, sched, key in changed:
             if stored.get(offer_id) == _comparable(values, OFFER_FIELDS) \
                     and links.get(offer_id, []) == terms and scheds.get(offer_id, []) == _schedule_keys(sched):
-                keys_only.append(dict(b_id=offer_id, import_digest=key))
+                keys_only.append(dict(b_id=offer_id, **key))
                 self.summary.count("unchanged")
                 continue
             self.summary.count("updated")
-            rows.append(dict(values, b_id=offer_id, import_digest=key))
+            rows.append(dict(values, b_id=offer_id, **key))
             relinks.append((offer_id, terms, sched))
-        if keys_only:
-            self.conn.execute(update(Offer.__table__).where(Offer.__table__.c.id == _bind("b_id"))
-                              .values(import_digest=_bind("import_digest")), keys_only)
+        self._set_keys(Offer.__table__, keys_only)
         if not rows:
             return
         self._update_rows(Offer, rows, OFFER_FIELDS, versioned=True)
@@ -367,10 +385,7 @@ class BulkWriter:
                 keys_only.append(dict(b_id=row_id, import_digest=key))
             else:
                 rows.append(dict(values, b_id=row_id, import_digest=key))
-        table = model.__table__
-        if keys_only:
-            self.conn.execute(update(table).where(table.c.id == _bind("b_id"))
-                              .values(import_digest=_bind("import_digest")), keys_only)
+        self._set_keys(model.__table__, keys_only)
         if rows:
             self._update_rows(model, rows, fields, versioned=False)
 
@@ -380,10 +395,16 @@ class BulkWriter:
         extra: dict[str, Any] = dict(updated_at=now, changed_rev=rev)
         if versioned:
             extra["version"] = table.c.version + 1
-        values = {f: _bind(f) for f in (*fields, "import_digest")}
+        values = {f: _bind(f) for f in rows[0] if f != "b_id"}  # the fields and the import columns
         params = [{k: (json.loads(v) if k in JSON_FIELDS and v is not None else v) for k, v in r.items()}
                   for r in rows]
         self.conn.execute(update(table).where(table.c.id == _bind("b_id")).values(**values, **extra), params)
+
+    def _set_keys(self, table, rows: list[dict]) -> None:
+        """Store the import columns of rows whose fields are unchanged (``b_id``: the row)."""
+        if rows:
+            self.conn.execute(update(table).where(table.c.id == _bind("b_id"))
+                              .values({c: _bind(c) for c in rows[0] if c != "b_id"}), rows)
 
     def _stored(self, model, ids: list[int], fields: tuple[str, ...]) -> dict[int, tuple]:
         if not ids:
@@ -497,4 +518,4 @@ def _schedule_keys(sched: list[tuple]) -> list[tuple]:
     return [(ext, tuple(json.loads(days)), opens, closes, desc) for ext, days, opens, closes, desc in sched]
 
 
-__all__ = ["BulkWriter", "PROFILE", "digest", "to_json"]
+__all__ = ["BulkWriter", "PROFILE", "Unchanged", "digest", "to_json"]

@@ -94,21 +94,26 @@ class Service(Protocol):
     organisation: Organisation
 
 
+def organisation_digest(source: Any) -> str:
+    """Return the digest an organisation's HSDS object is compared by (stored on offers for re-imports)."""
+    return hashlib.blake2b(_CANONICAL(source).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 class OrganisationLedger:
     """Remembers each organisation id's content in one file, to refuse two different ones."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, tuple[bytes, int]] = {}
+        self.seen: dict[str, tuple[str, int]] = {}
 
     def check(self, service: Service, index: int, errors: list[RecordError]) -> bool:
         """Return False (and append an error) when the service's organisation differs from an earlier one."""
         org = service.organisation
-        return self.check_source(org.external_id, org.source, service.external_id, index, errors)
+        return self.check_digest(org.external_id, organisation_digest(org.source), service.external_id, index,
+                                 errors)
 
-    def check_source(self, org_id: str, source: Any, service_id: str, index: int,
+    def check_digest(self, org_id: str, digest: str, service_id: str, index: int,
                      errors: list[RecordError]) -> bool:
-        """Check an organisation by its id and HSDS object, as ``check`` does for a parsed service."""
-        digest = hashlib.sha256(_CANONICAL(source).encode()).digest()
+        """Check an organisation by its id and content digest (``organisation_digest``), as ``check`` does."""
         first = self.seen.setdefault(org_id, (digest, index))
         if first[0] == digest:
             return True
@@ -116,3 +121,7 @@ class OrganisationLedger:
             f"service[{index}] id={service_id}", "organization",
             "hsds.organisation_conflict", id=repr(org_id), index=first[1]))
         return False
+
+    def digest(self, org_id: str) -> str:
+        """Return the content digest of an organisation id met in this file."""
+        return self.seen[org_id][0]

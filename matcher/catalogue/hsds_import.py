@@ -12,11 +12,11 @@ from typing import IO, Any
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import ImportFailed, Problem, RecordError, json_record_error
-from matcher.catalogue.hsds_bulk import BulkWriter, Prepared, prepare, to_json, unchanged_records
+from matcher.catalogue.hsds_bulk import BulkWriter, Prepared, Unchanged, prepare, to_json, unchanged_records
 from matcher.catalogue.hsds_hygiene import OrganisationLedger
 from matcher.catalogue.hsds_parse import parse_service
 from matcher.catalogue.hsds_pipeline import pipeline_url, read_in_process
-from matcher.catalogue.hsds_stream import DocumentError, stream_services, stream_with_sources
+from matcher.catalogue.hsds_stream import DocumentError, Known, stream_services, stream_with_sources
 from matcher.catalogue.summary import ImportSummary
 from matcher.jsonio import JSONInputError, loads
 
@@ -68,9 +68,12 @@ class ServiceStream:
     def __iter__(self) -> Iterator[Any]:
         return stream_services(self.stream)
 
-    def with_sources(self) -> Iterator[tuple[Any, str | None]]:
-        """Yield each service with its JSON text as in the file (stored as its source without re-encoding)."""
-        return stream_with_sources(self.stream)
+    def with_sources(self, known: Lookup | None = None) -> Iterator[tuple[Any, str | None]]:
+        """Yield each service with its JSON text as in the file (stored as its source without re-encoding).
+
+        A record that ``known`` finds unchanged since its last import comes as ``Known``, not decoded.
+        """
+        return stream_with_sources(self.stream, known)
 
 
 def read_services(stream: IO[bytes] | bytes) -> ServiceStream:
@@ -115,7 +118,8 @@ def _fewer_collections() -> Iterator[None]:
 # the file, organisation row id)), (WRITE, chunk), (PROGRESS, records read), (FAILED, (errors,
 # how many)) or (DONE, records read) last.
 KEEP, WRITE, PROGRESS, FAILED, DONE = "keep", "write", "progress", "failed", "done"
-Lookup = Callable[[list[tuple[str, str]]], dict[str, int]]
+#: Finds the records imported unchanged before, by their JSON text as in the file (``unchanged_records``).
+Lookup = Callable[[list[bytes]], list[Unchanged | None]]
 
 
 def _import(session: Session, services: Iterable[Any], strict: bool, source: str,
@@ -164,8 +168,8 @@ def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup, chunk_s
                max_errors: int | None = None) -> Iterator[tuple[str, Any]]:
     """Read and validate every service; yield what the writer is to do with them (the import's reading side).
 
-    ``unchanged`` maps (external id, JSON text) candidates to the organisation row ids of offers
-    imported from exactly that text. Nothing here writes: the same steps run in this process or
+    ``unchanged`` finds, by their JSON text, the records imported before from exactly that text:
+    they are kept without being decoded or validated again. Nothing here writes: the same steps run in this process or
     in a reading process of their own (``hsds_pipeline``). ``chunk_size`` and ``max_errors``
     default to ``CHUNK`` and ``MAX_ERRORS``.
     """
@@ -177,23 +181,25 @@ def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup, chunk_s
     chunk: list[Prepared] = []
     written: set[str] = set()  # organisations with a service to write: the first carries the organisation's values
     total_errors = n = 0
-    pairs = services.with_sources() if isinstance(services, ServiceStream) else ((s, None) for s in services)
+    pairs = services.with_sources(unchanged) if isinstance(services, ServiceStream) \
+        else ((s, None) for s in services)
     for batch, failure in _batches(pairs, size):
-        kept = unchanged([c for c in map(_candidate, batch) if c is not None])
         for i, raw, text in batch:
             n = i + 1
             found: list[RecordError] = []
-            org = _kept_organisation(raw, kept, seen)
-            if org is not None:  # the same bytes as its last import: valid then, so valid now; not parsed again
-                ext = raw["id"].strip()
-                if ledger.check_source(org, raw["organization"], ext, i, found):
-                    seen[ext] = i
-                    yield KEEP, (i, org, kept[ext])
+            if raw.__class__ is Known:
+                kept: Unchanged = raw.match
+                if kept.external_id in seen:  # a second record with one id is parsed, to name the duplicate
+                    raw, text = raw.decode()
+            if raw.__class__ is Known:  # the same bytes as its last import: valid then, so valid now
+                if ledger.check_digest(kept.organisation, kept.organisation_digest, kept.external_id, i, found):
+                    seen[kept.external_id] = i
+                    yield KEEP, (i, kept.organisation, kept.organisation_id)
             else:
                 s, source_json = _parse(raw, text, i, found, strict, ledger, seen)
                 if not found and not total_errors:
                     org_ext = s.organisation.external_id
-                    chunk.append(prepare(i, s, source_json, strict, org_ext not in written))
+                    chunk.append(prepare(i, s, source_json, strict, org_ext not in written, ledger.digest(org_ext)))
                     written.add(org_ext)
                     if len(chunk) >= size:
                         yield WRITE, chunk
@@ -234,9 +240,9 @@ def _read_elsewhere(where: tuple[str, Any, int], strict: bool, chunk_size: int, 
     """The reading process's side (``hsds_pipeline``): ``read_ahead`` over the file, unchanged records by ``conn``."""
     kind, what, offset = where
 
-    def unchanged(candidates: list[tuple[str, str]]) -> dict[str, int]:
+    def unchanged(texts: list[bytes]) -> list[Unchanged | None]:
         try:
-            return unchanged_records(conn, strict, candidates)
+            return unchanged_records(conn, strict, texts)
         finally:
             conn.rollback()  # no snapshot held between chunks
 
@@ -275,27 +281,6 @@ def _batches(pairs: Iterator[tuple[Any, str | None]], size: int) -> Iterator[tup
         yield batch, exc
         return
     yield batch, None
-
-
-def _candidate(item: tuple[int, Any, str | None]) -> tuple[str, str] | None:
-    """Return (external id, JSON text) of a record that may be unchanged since its last import, else None."""
-    _, raw, text = item
-    if text is None or not isinstance(raw, dict):
-        return None
-    ext, org = raw.get("id"), raw.get("organization")
-    if not isinstance(ext, str) or not isinstance(org, dict) or not isinstance(org.get("id"), str):
-        return None
-    return ext.strip(), text
-
-
-def _kept_organisation(raw: Any, kept: dict[str, int], seen: dict[str, int]) -> str | None:
-    """Return the organisation id of a record to keep without parsing (its bytes are those last imported)."""
-    if not kept or not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-        return None
-    ext = raw["id"].strip()
-    if ext not in kept or ext in seen:  # a second record with one id is parsed, to name the duplicate
-        return None
-    return raw["organization"]["id"].strip()
 
 
 def _parse(raw: Any, text: str | None, i: int, found: list[RecordError], strict: bool,

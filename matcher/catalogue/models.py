@@ -16,6 +16,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -186,10 +187,16 @@ class Offer(Imported, Timestamped, Base):
         CheckConstraint("age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_range"),
         CheckConstraint("spots_free IS NULL OR spots_free >= 0", name="spots_free_nonneg"),
         CheckConstraint("monthly_fee_dkk IS NULL OR monthly_fee_dkk >= 0", name="fee_nonneg"),
+        Index("ix_offers_import_digest", "import_digest"),  # a re-import finds unchanged records by it
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # What a re-import needs of an unchanged record without decoding it (``hsds_bulk.unchanged_records``):
+    # the organisation id in the file and the digest of that organisation's content there. Meaningful
+    # only while ``import_digest`` is set.
+    import_organisation: Mapped[str | None] = mapped_column(String(120))
+    import_organisation_digest: Mapped[str | None] = mapped_column(String(32))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     kind: Mapped[OfferKind] = mapped_column(_enum(OfferKind, "offer_kind"), index=True)
     title: Mapped[str] = mapped_column(String(200))
