@@ -143,12 +143,27 @@ def unchanged_records(conn: Connection, strict: bool, texts: list[bytes]) -> lis
         h.update(text)
         h.update(b"\x00")
         keys.append(h.hexdigest())
-    t = Offer.__table__
-    rows = conn.execute(select(t.c.import_digest, t.c.external_id, t.c.organisation_id, t.c.import_organisation,
-                               t.c.import_organisation_digest)
-                        .where(t.c.import_digest.in_(set(keys)), t.c.import_organisation.is_not(None))).all()
-    stored = {r[0]: Unchanged(*r[1:]) for r in rows}
+    wanted = list(set(keys))
+    stored: dict[str, Unchanged] = {}
+    cur = conn.connection.driver_connection.cursor()  # no statement to compile
+    try:
+        for start in range(0, len(wanted), LOOKUP_BATCH):  # a chunk read may hold any number of tiny records
+            some = wanted[start:start + LOOKUP_BATCH]
+            if conn.dialect.name == "postgresql":
+                cur.execute(_UNCHANGED.format("= ANY(%s)"), (some,))
+            else:
+                cur.execute(_UNCHANGED.format(f"IN ({', '.join('?' * len(some))})"), some)
+            stored.update((r[0], Unchanged(*r[1:])) for r in cur.fetchall())
+    finally:
+        cur.close()
     return [stored.get(key) for key in keys]
+
+
+#: Digests looked up per query (SQLite allows 32,766 parameters).
+LOOKUP_BATCH = 2000
+
+_UNCHANGED = ("SELECT import_digest, external_id, organisation_id, import_organisation, import_organisation_digest "
+              "FROM offers WHERE import_organisation IS NOT NULL AND import_digest {}")
 
 
 class BulkWriter:

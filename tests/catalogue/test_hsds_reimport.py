@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher.catalogue import hsds_import, hsds_stream
+from matcher.catalogue import hsds_bulk, hsds_import, hsds_stream
 from matcher.catalogue.errors import ImportFailed
 from matcher.catalogue.hsds_hygiene import organisation_digest
 from matcher.catalogue.hsds_import import import_services, read_services
@@ -176,3 +176,13 @@ def test_digests_stored_before_the_lookup_columns_are_cleared_by_the_migration(m
         assert None not in session.scalars(select(Offer.import_organisation_digest)).all()
         assert import_services(session, read_services(_bytes(_services(2)))).as_dict()["unchanged"] == 2
     engine.dispose()
+
+
+def test_a_re_import_of_more_tiny_records_than_one_lookup_takes_still_checks_each(reference, monkeypatch):
+    monkeypatch.setattr(hsds_bulk, "LOOKUP_BATCH", 2)
+    services = _services(5)
+    import_services(reference, read_services(_bytes(services)))
+    reference.commit()
+    services[3]["name"] = "Hold 3, nyt navn"
+    summary = import_services(reference, read_services(_bytes(services)))
+    assert summary.as_dict() == {"created": 0, "updated": 1, "unchanged": 4, "flagged": 0}
