@@ -142,9 +142,9 @@ def test_two_kept_records_whose_organisation_differs_between_their_imports_are_r
         ("service[1] id=s1", "organization", "hsds.organisation_conflict")]
 
 
-def test_a_record_is_kept_by_the_organisation_id_in_its_file(reference):
-    # The organisation row is another directory's twin (joined by CVR), so its external id differs
-    # from the id in this file; a kept record must still name the file's id to the cross-record checks.
+def test_an_offer_stores_the_organisation_id_and_digest_of_its_record(reference):
+    # Not the organisation row's: that may be another directory's twin (joined by CVR) with an id of
+    # its own, while a kept record must give the cross-record checks the id in this file.
     services = _services(2)
     import_services(reference, read_services(_bytes(services)))
     reference.commit()
