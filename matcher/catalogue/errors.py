@@ -50,8 +50,15 @@ class RecordError(ValueError):
 
     def at(self, record: str, field: str | None = None) -> RecordError:
         """Return the same error named in another record (and field)."""
-        moved = RecordError(record, field or self.field, self.code or self._legacy or "", **self.params)
-        return moved
+        _, _, code, params = self.plain()
+        return RecordError(record, field or self.field, code, **params)
+
+    def plain(self) -> tuple[str, str, str, dict[str, Any]]:
+        """Return record, field, code (or a free text) and parameters: ``RecordError(record, field, code, **params)``.
+
+        Plain values cross a pipe to another process (an exception with keyword parameters does not pickle).
+        """
+        return self.record, self.field, self.code or self._legacy or "", self.params
 
     @classmethod
     def of(cls, record: str, field: str, problem: Problem) -> RecordError:

@@ -250,13 +250,8 @@ def _read_elsewhere(where: tuple[str, Any, int], strict: bool, chunk_size: int, 
         fh.seek(offset)
         for op in read_ahead(ServiceStream(fh), strict, unchanged, chunk_size, max_errors):
             if op[0] == FAILED:
-                op = (FAILED, ([_portable_error(e) for e in op[1][0]], op[1][1]))
+                op = (FAILED, ([e.plain() for e in op[1][0]], op[1][1]))
             yield op
-
-
-def _portable_error(e: RecordError) -> tuple:
-    """Return a record error as plain values (an exception with keyword parameters does not pickle)."""
-    return (e.record, e.field, e.code or e._legacy or "", e.params)
 
 
 def _error(e: RecordError | tuple) -> RecordError:
