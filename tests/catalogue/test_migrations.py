@@ -2,10 +2,14 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
 
+from matcher.catalogue.hsds_import import import_services
+from matcher.db import make_engine
 from matcher.migrate import downgrade, upgrade
 from matcher.models import metadata
+from tests.catalogue.test_hsds_import import danish_example
 
 
 def test_models_and_migrations_agree(engine):
@@ -22,8 +26,6 @@ def test_every_model_table_is_created_by_migrations(engine):
 
 def test_downgrade_to_base_and_up_again(migrated_url):
     downgrade(migrated_url, "base")
-    from matcher.db import make_engine
-
     eng = make_engine(migrated_url)
     assert set(inspect(eng).get_table_names()) <= {"alembic_version"}
     upgrade(migrated_url)
@@ -34,13 +36,6 @@ def test_downgrade_to_base_and_up_again(migrated_url):
 def test_a_migration_that_copies_a_table_keeps_the_rows_referring_to_it(migrated_url):
     # On SQLite, dropping columns copies the table and drops the old one; with foreign keys enforced,
     # the drop deleted every interest link and schedule of every offer (ON DELETE CASCADE).
-    from sqlalchemy import text
-
-    from matcher.catalogue.hsds_import import import_services, read_services
-    from matcher.db import make_engine
-    from sqlalchemy.orm import Session
-    from tests.catalogue.test_hsds_import import danish_example
-
     engine = make_engine(migrated_url)
     with Session(engine) as session:
         import_services(session, danish_example())
