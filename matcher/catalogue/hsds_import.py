@@ -169,8 +169,8 @@ def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup, chunk_s
     """Read and validate every service; yield what the writer is to do with them (the import's reading side).
 
     ``unchanged`` finds, by their JSON text, the records imported before from exactly that text:
-    they are kept without being decoded or validated again. Nothing here writes: the same steps run in this process or
-    in a reading process of their own (``hsds_pipeline``). ``chunk_size`` and ``max_errors``
+    they are kept without being decoded or validated again. Nothing here writes: the same steps
+    run in this process or in a reading process of their own (``hsds_pipeline``). ``chunk_size`` and ``max_errors``
     default to ``CHUNK`` and ``MAX_ERRORS``.
     """
     size = chunk_size or CHUNK
@@ -187,11 +187,10 @@ def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup, chunk_s
         for i, raw, text in batch:
             n = i + 1
             found: list[RecordError] = []
-            if raw.__class__ is Known:
-                kept: Unchanged = raw.match
-                if kept.external_id in seen:  # a second record with one id is parsed, to name the duplicate
-                    raw, text = raw.decode()
-            if raw.__class__ is Known:  # the same bytes as its last import: valid then, so valid now
+            kept: Unchanged | None = raw.match if raw.__class__ is Known else None
+            if kept is not None and kept.external_id in seen:  # a second record with one id: parsed, to name it
+                (raw, text), kept = raw.decode(), None
+            if kept is not None:  # the same bytes as its last import: valid then, so valid now
                 if ledger.check_digest(kept.organisation, kept.organisation_digest, kept.external_id, i, found):
                     seen[kept.external_id] = i
                     yield KEEP, (i, kept.organisation, kept.organisation_id)
@@ -199,7 +198,8 @@ def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup, chunk_s
                 s, source_json = _parse(raw, text, i, found, strict, ledger, seen)
                 if not found and not total_errors:
                     org_ext = s.organisation.external_id
-                    chunk.append(prepare(i, s, source_json, strict, org_ext not in written, ledger.digest(org_ext)))
+                    chunk.append(prepare(i, s, source_json, strict, org_ext not in written,
+                                         ledger.digest(org_ext)))
                     written.add(org_ext)
                     if len(chunk) >= size:
                         yield WRITE, chunk
