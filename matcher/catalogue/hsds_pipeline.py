@@ -1,10 +1,8 @@
 """Run the reading side of an HSDS import in a process of its own, so that reading and writing use two cores.
 
 The reading process decodes and validates the records and hands the writing process what to
-do with them, in batches of plain values, through a pipe. A thread of the writing process takes
-the batches off the pipe as they come, up to ``AHEAD`` batches ahead of the writer: a pipe holds
-only 64 KB, so without it the reader stopped as soon as the writer was busy with a chunk and the
-two never worked at the same time. A full queue stops the reader, so memory stays bounded. It reads the database only
+do with them, in batches of plain values, through a pipe: a full pipe stops the reader, so
+memory stays bounded (the pipe's buffer and one batch on each side). It reads the database only
 to find unchanged records, with a connection of its own; the writing process holds the import's
 one transaction. The reading process is a fresh interpreter (``python -m
 matcher.catalogue.hsds_pipeline``, importing only the import's modules; no database connection
@@ -15,12 +13,10 @@ an error, a refused file, KeyboardInterrupt.
 from __future__ import annotations
 
 import os
-import queue
 import pickle  # nosec B403 - only over the pipes between this process and the reading process it starts
 import signal
 import subprocess  # nosec B404
 import sys
-import threading
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,8 +29,6 @@ from matcher.db import make_engine
 
 #: Operations per batch when no write ends it earlier (kept records of a re-import).
 BATCH_OPS = 4000
-#: Batches the reading process may be ahead of the writer.
-AHEAD = 4
 #: Seconds a reader that has sent everything gets to close its connection before it is killed.
 EXIT_SECONDS = 10
 _CRASH = "crash"
@@ -70,18 +64,14 @@ def read_in_process(produce: Produce, url: str, last: frozenset[str], ends_batch
     proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,  # nosec B603
                             stdout=subprocess.PIPE, env=env)
     finished = False
-    batches: queue.Queue = queue.Queue(maxsize=AHEAD)
-    stop = threading.Event()
-    pump = threading.Thread(target=_pump, args=(proc.stdout, batches, stop, last), daemon=True,
-                            name="hsds-pipeline-pump")
     try:
         pickle.dump((produce, url, last, ends_batch), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         proc.stdin.close()  # the URL (with its password) goes through the pipe, not the command line
-        pump.start()
         while True:
-            batch = batches.get()
-            if batch is None:
-                raise PipelineError(f"the reading process stopped (exit code {proc.wait()})")
+            try:
+                batch = pickle.load(proc.stdout)  # nosec B301 - written by the reading process started above
+            except EOFError:
+                raise PipelineError(f"the reading process stopped (exit code {proc.wait()})") from None
             if batch and batch[0][0] == _CRASH:
                 raise PipelineError(f"the reading process failed:\n{batch[0][1]}")
             if batch and batch[-1][0] in last:
@@ -90,37 +80,12 @@ def read_in_process(produce: Produce, url: str, last: frozenset[str], ends_batch
             if finished:
                 return
     finally:
-        stop.set()
         try:  # a reader that said all closes its connection and exits; any other is stopped at once
             proc.wait(timeout=EXIT_SECONDS if finished else 0)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if pump.is_alive():
-            while pump.is_alive():  # it ends at the pipe's end, which the reader's exit closes
-                try:
-                    batches.get(timeout=0.05)
-                except queue.Empty:
-                    pass
-            pump.join()
         proc.stdout.close()
-
-
-def _pump(stream, batches: queue.Queue, stop: threading.Event, last: frozenset[str]) -> None:
-    """Move the reading process's batches from its pipe to ``batches``, in order; None when the pipe ends early."""
-    while not stop.is_set():
-        try:
-            batch = pickle.load(stream)  # nosec B301 - written by the reading process the caller started
-        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
-            batch = None  # the reading process stopped, or the writer closed the pipe on its way out
-        while not stop.is_set():
-            try:
-                batches.put(batch, timeout=0.1)
-                break
-            except queue.Full:
-                continue
-        if batch is None or (batch and (batch[0][0] == _CRASH or batch[-1][0] in last)):
-            return
 
 
 def _reader() -> None:
