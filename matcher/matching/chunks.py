@@ -51,13 +51,6 @@ class RowChunks:
         n = matrix.shape[0]
         return cls([matrix[a:min(a + size, n)] for a in range(0, n, size)])
 
-    @property
-    def nnz(self) -> int:
-        return sum(p.nnz for p in self.parts)
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
     def transposes(self) -> Iterator[tuple[sp.csr_matrix, int, int]]:
         """Yield each chunk's transpose with the chunk's first and end row."""
         for t, a, b in zip(self.parts_t, self.starts[:-1].tolist(), self.starts[1:].tolist()):
