@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.match_catalogue import FALLBACK_TERMS, make_catalogue, make_profiles  # noqa: E402
 from matcher.matching import COMPONENTS, ChildProfile, OfflineGeocoder, Ranker, load_interest_terms  # noqa: E402
+from matcher.matching.chunks import RowChunks  # noqa: E402
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -41,10 +42,12 @@ def index_mb(ranker: Ranker) -> float:
     total = 0
     for block in ranker.blocks_.values():
         for value in vars(block).values():
-            if isinstance(value, np.ndarray):
-                total += value.nbytes
-            elif hasattr(value, "data") and hasattr(value, "indices"):
-                total += value.data.nbytes + value.indices.nbytes + value.indptr.nbytes
+            matrices = [*value.parts, *value.parts_t] if isinstance(value, RowChunks) else [value]
+            for m in matrices:
+                if isinstance(m, np.ndarray):
+                    total += m.nbytes
+                elif hasattr(m, "data") and hasattr(m, "indices"):
+                    total += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
     return total / 2**20
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .chunks import RowChunks
 from .types import WEEKDAYS, Candidate
 
 __all__ = ["Block", "build_block", "hours_facts", "weekday_mask", "POPCOUNT"]
@@ -110,8 +111,7 @@ class Block:
     incidence_t: sp.csr_matrix
     eff_fee: np.ndarray | None = None
     static: tuple | None = None
-    tfidf: sp.csr_matrix | None = None
-    tfidf_t: sp.csr_matrix | None = None
+    tfidf: RowChunks | None = None  # the rows' TF-IDF vectors, in row chunks with their transposes
 
     def __len__(self) -> int:
         return len(self.candidates)

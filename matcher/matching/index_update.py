@@ -9,7 +9,8 @@ or mentor move rows: the rows are taken out and the new ones put in at the posit
 gives them (the search index orders by folded organisation name, title and id; the ranker's
 blocks by id). Such an update builds a new index object from the old arrays and the new rows (a
 search or rank running meanwhile keeps reading the old one), so the caller holds the returned
-object.
+object. A ranker block's TF-IDF rows are held in row chunks (``chunks.RowChunks``): only the
+chunks whose rows change are rebuilt, the new block shares the others with the old one.
 
 - The search index derives nothing across rows: the result equals a full rebuild exactly.
 - The ranker's TF-IDF weights are fitted on the whole catalogue (a new document changes the
@@ -29,6 +30,8 @@ from collections.abc import Collection, Iterable
 import numpy as np
 import scipy.sparse as sp
 
+from . import chunks
+from .chunks import RowChunks
 from .features import build_block
 from .ranker import Ranker
 from .rules import effective_fee
@@ -43,14 +46,14 @@ _SEARCH_FIXED = {"ids", "title_idx", "org_idx", "desc_idx"}
 # Categorical arrays of a SearchIndex: codes into a list of names.
 _SEARCH_CODES = {"status": "_statuses", "kind": "_kinds"}
 # Block fields derived from texts and interests, or caches; never patched.
-_BLOCK_FIXED = {"candidates", "incidence", "incidence_t", "tfidf", "tfidf_t", "eff_fee", "static"}
+_BLOCK_FIXED = {"candidates", "incidence", "incidence_t", "tfidf", "eff_fee", "static"}
 # Attributes of a SearchIndex that are not per-row arrays and that ``update_search_index`` knows how to carry over.
 _SEARCH_KNOWN = {"n", "_statuses", "_kinds", "names", "descriptions", "postings", "_cache", "_cache_lock",
                  "id_order_"}
 #: Entries of leaving and new rows up to which a transpose is patched (beyond: the merged matrix is transposed).
 _FEW_ENTRIES = 200_000
-# Sparse matrices of a Block (rows = candidates) and their transposes.
-_BLOCK_SPARSE = {"incidence": "incidence_t", "tfidf": "tfidf_t"}
+# Sparse matrices of a Block (rows = candidates) held whole, and their transposes (the TF-IDF is in chunks).
+_BLOCK_SPARSE = {"incidence": "incidence_t"}
 
 
 def _positions(index, ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -457,24 +460,20 @@ def _moved_block(ranker: Ranker, kind: str, block, ids: np.ndarray, keep: np.nda
         name, value = f.name, getattr(block, f.name)
         if name in ("candidates", "static") or name in _BLOCK_SPARSE.values():
             continue
-        if name in _BLOCK_SPARSE:
-            new = one.incidence if name == "incidence" else texts
-            if value is None and new is None:
+        if name == "tfidf":
+            if value is None and texts is None:
                 continue
             if value is None:  # a block empty at fit time gets its first text rows
                 if n:
                     return None
-                value = sp.csr_matrix((0, new.shape[1]), dtype=new.dtype)
-            if new is None:
-                new = sp.csr_matrix((0, value.shape[1]), dtype=value.dtype)
-            merged = merge.sparse(value, new)
-            transposed = getattr(block, _BLOCK_SPARSE[name])
-            if not merged.shape[0] and name == "tfidf":
-                merged = transposed = None  # as fit leaves an empty block
+                changes[name] = RowChunks.split(texts)
             else:
-                patched = None if transposed is None or not n else merge.sparse_t(transposed, value, new)
-                transposed = merged.T.tocsr() if patched is None else patched
-            changes[name], changes[_BLOCK_SPARSE[name]] = merged, transposed
+                changes[name] = _merged_chunks(value, merge, texts)
+        elif name in _BLOCK_SPARSE:
+            merged = merge.sparse(value, one.incidence)
+            transposed = getattr(block, _BLOCK_SPARSE[name])
+            patched = None if not n else merge.sparse_t(transposed, value, one.incidence)
+            changes[name], changes[_BLOCK_SPARSE[name]] = merged, merged.T.tocsr() if patched is None else patched
         elif isinstance(value, np.ndarray) and value.shape[:1] == (n,):
             changes[name] = merge.rows(value, getattr(one, name))
         elif value is not None:
@@ -482,3 +481,35 @@ def _moved_block(ranker: Ranker, kind: str, block, ids: np.ndarray, keep: np.nda
     out = dataclasses.replace(block, **changes)
     out.ids_ = merge.rows(ids, added_ids)
     return out
+
+
+def _merged_chunks(old: RowChunks, merge: _Merge, new: sp.csr_matrix | None) -> RowChunks | None:
+    """Return the TF-IDF chunks after ``merge`` with the ``new`` rows, rebuilding only the chunks whose rows change.
+
+    A new row goes into the chunk of the kept row before it (the first chunk when there is none),
+    so a new offer with the highest id is appended to the last chunk. A chunk left without rows
+    is dropped (None when none is left, as fit leaves an empty block); a chunk grown beyond twice
+    ``CHUNK_ROWS`` is split as fit splits a block. The others are shared with ``old``.
+    """
+    if new is None:
+        new = sp.csr_matrix((0, old.shape[1]), dtype=old.parts[0].dtype)
+    kept_before = np.concatenate([[0], np.cumsum(merge.keep)])[old.starts]  # kept rows before each chunk
+    owner = np.searchsorted(kept_before[1:], merge.inserts, side="left")  # the chunk of each new row
+    first_new = np.searchsorted(owner, np.arange(len(old.parts) + 1))  # chunk k gets new rows first_new[k]:[k + 1]
+    parts, parts_t = [], []
+    for k, (part, part_t) in enumerate(zip(old.parts, old.parts_t)):
+        a, b, i, j = int(old.starts[k]), int(old.starts[k + 1]), int(first_new[k]), int(first_new[k + 1])
+        keep = merge.keep[a:b]
+        if i == j and keep.all():
+            parts.append(part)
+            parts_t.append(part_t)
+            continue
+        rows = _Merge(keep, merge.inserts[i:j] - kept_before[k]).sparse(part, new[i:j])
+        if rows.shape[0] > 2 * chunks.CHUNK_ROWS:
+            pieces = RowChunks.split(rows)
+            parts.extend(pieces.parts)
+            parts_t.extend(pieces.parts_t)
+        elif rows.shape[0]:
+            parts.append(rows)
+            parts_t.append(None)  # transposed by RowChunks: a chunk is small enough to transpose whole
+    return RowChunks(parts, parts_t) if parts else None

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator
 
 from . import scoring
 from .alternatives import Wish, alternative_codes, interest_notes, tagged_mask, understood_dict, wishes
+from .chunks import RowChunks
 from .diversity import coverage_matrix, mmr, similarity_matrix
 from .features import Block, build_block, weekday_mask
 from .geo import Geocoder, default_geocoder
@@ -183,8 +184,7 @@ class Ranker(BaseEstimator):
                 block.fee = np.where(np.isnan(block.fee), 0.0, block.fee)
             block.eff_fee = effective_fee(block.fee, block.fee_support)
             if matrix is not None and len(idx):
-                block.tfidf = matrix[idx]
-                block.tfidf_t = block.tfidf.T.tocsr()
+                block.tfidf = RowChunks.split(matrix[idx])
             self.blocks_[kind] = block
         self.n_candidates_ = len(candidates)
         return self
@@ -410,7 +410,7 @@ class Ranker(BaseEstimator):
         if self.diversity <= 0 or len(pool) <= 1:
             return pool[:limit]
         members = rows[pool]
-        texts = block.tfidf[members] if block.tfidf is not None else None
+        texts = block.tfidf.take(members) if block.tfidf is not None else None
         sim = similarity_matrix(block.primary[members], texts, same_code=True)
         if named:
             # Offers about what the child asked for are less redundant with each other (never, with

@@ -65,9 +65,12 @@ def distance_component(dist: np.ndarray | None, m: int, scale_km: float) -> np.n
 
 def tfidf_similarity(block: Block, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Return the cosine of a query TF-IDF vector (column ids and weights) with every candidate of the block."""
-    if block.tfidf_t is None or not len(cols):
+    if block.tfidf is None or not len(cols):
         return np.zeros(len(block))
-    return gather_rows(block.tfidf_t, cols, weights, len(block))
+    out = np.empty(len(block))
+    for part_t, a, b in block.tfidf.transposes():  # each row's sum adds the columns in the same order as unchunked
+        out[a:b] = gather_rows(part_t, cols, weights, b - a)
+    return out
 
 
 def interest(block: Block, code_vec: np.ndarray, query: tuple[np.ndarray, np.ndarray] | None,
