@@ -20,12 +20,15 @@ POSTCODE = re.compile(r"^\d{4}$")
 # What in a record's JSON text can decode to a character ``bad_characters`` refuses: an escape of a
 # control character (\b, \f, \u0000-\u001f, \u007f), of a surrogate or of U+FFFF, or DEL or U+FFFF
 # as they are (other control characters are not JSON unescaped). A superset: "\\b" matches too.
-_MAY_BE_BAD = re.compile(r"\\[bf]|\\u(?:00[01]|007[fF]|[dD][89a-fA-F]|[fF]{4})|[\x7f\uffff]")
+# The escapes are one pattern that starts with a backslash, so the regex engine jumps from backslash
+# to backslash; DEL and U+FFFF are found with ``in``. (With them as a character class in the same
+# pattern the engine tried a match at every position of the text: 50 times slower.)
+_BAD_ESCAPE = re.compile(r"\\(?:[bf]|u(?:00[01]|007[fF]|[dD][89a-fA-F]|[fF]{4}))")
 
 
 def may_spell_bad_characters(text: str) -> bool:
     """Tell from a record's JSON text whether one of its texts can hold a character ``bad_characters`` refuses."""
-    return _MAY_BE_BAD.search(text) is not None
+    return "\x7f" in text or "\uffff" in text or _BAD_ESCAPE.search(text) is not None
 
 
 @dataclass
