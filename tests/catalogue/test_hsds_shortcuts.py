@@ -7,9 +7,12 @@ replaced, or the full check it lets the import skip), so a shortcut that drops a
 import json
 import re
 
+import numpy as np
+
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from matcher.catalogue.districts import _in_ring, district_at, district_shapes
 from matcher.catalogue.errors import bad_characters
 from matcher.catalogue.hsds_hygiene import INVISIBLE, _LINK_KEYS_TEXT, _RISKY_ESCAPE, may_hold_bad_links_or_names
 from matcher.catalogue.hsds_parse import may_spell_bad_characters
@@ -72,3 +75,47 @@ def test_a_record_whose_text_passes_the_bad_character_precheck_holds_no_bad_char
 @example(text="Et hold for b\\u00f8rn")
 def test_the_link_and_name_precheck_is_the_scan_it_replaced(text):
     assert may_hold_bad_links_or_names(text) is _old_may_hold_bad_links_or_names(text)
+
+
+def _in_ring_over_every_edge(x: float, y: float, ring: np.ndarray) -> bool:
+    """The point-in-ring test ``districts._in_ring`` was: every edge of the ring, vectorised."""
+    xi, yi = ring[:, 0], ring[:, 1]
+    xj, yj = np.roll(xi, 1), np.roll(yi, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_at = (xj - xi) / (yj - yi) * (y - yi) + xi
+    return bool(np.count_nonzero(((yi > y) != (yj > y)) & (x < x_at)) % 2)
+
+
+def _district_over_every_edge(lat: float, lon: float) -> str | None:
+    for shape in district_shapes():
+        for rings in shape.polygons:
+            if _in_ring_over_every_edge(lon, lat, rings[0]) and not any(
+                    _in_ring_over_every_edge(lon, lat, h) for h in rings[1:]):
+                return shape.name
+    return None
+
+
+def test_the_banded_ring_test_agrees_with_every_edge_on_vertices_edges_and_near_them():
+    """Points on a vertex, on the line through one, on an edge's middle and a hair beside each:
+    where the even-odd rule is decided by a float comparison, both must decide alike."""
+    rng = np.random.default_rng(17)
+    tiny = 1e-9
+    for shape in district_shapes():
+        for rings in shape.polygons:
+            for ring in rings:
+                picks = rng.choice(len(ring), size=min(len(ring), 120), replace=False)
+                for k in picks:
+                    (x, y), (x2, y2) = ring[k].tolist(), ring[k - 1].tolist()
+                    mx, my = (x + x2) / 2, (y + y2) / 2
+                    for px, py in ((x, y), (x + tiny, y), (x - tiny, y), (x, y + tiny), (x, y - tiny),
+                                   (mx, my), (mx + tiny, my), (mx - tiny, my), (x - 0.01, y), (x + 0.01, y)):
+                        assert _in_ring(px, py, ring) is _in_ring_over_every_edge(px, py, ring), (shape.name, px, py)
+
+
+def test_district_at_agrees_with_every_edge_across_copenhagen_and_beyond():
+    rng = np.random.default_rng(11)
+    lats = rng.uniform(55.60, 55.74, 2000).tolist() + [55.0, 57.5, float("nan")]
+    lons = rng.uniform(12.44, 12.75, 2000).tolist() + [12.5, 9.0, 12.5]
+    found = [district_at(lat, lon) for lat, lon in zip(lats, lons)]
+    assert found == [_district_over_every_edge(lat, lon) for lat, lon in zip(lats, lons)]
+    assert len(set(found)) == 11  # every district and outside
