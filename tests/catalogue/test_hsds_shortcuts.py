@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from matcher.catalogue.districts import _in_ring, district_at, district_shapes
 from matcher.catalogue.errors import bad_characters
+from matcher.catalogue.hsds_bulk import json_texts, to_json
 from matcher.catalogue.hsds_hygiene import INVISIBLE, _LINK_KEYS_TEXT, _RISKY_ESCAPE, may_hold_bad_links_or_names
 from matcher.catalogue.hsds_parse import may_spell_bad_characters
 from tests.fuzzing import examples
@@ -119,3 +120,11 @@ def test_district_at_agrees_with_every_edge_across_copenhagen_and_beyond():
     found = [district_at(lat, lon) for lat, lon in zip(lats, lons)]
     assert found == [_district_over_every_edge(lat, lon) for lat, lon in zip(lats, lons)]
     assert len(set(found)) == 11  # every district and outside
+
+
+@settings(max_examples=examples(300))
+@given(texts=st.lists(HOSTILE_TEXT, max_size=16))
+@example(texts=["Forening 0", "None", "False", '{"id": "o1", "name": "K\\u00f8ge"}', "55.67", "\ud800", "\x00\x7f\"\\/"])
+def test_the_organisation_digest_text_is_to_json_of_the_strings(texts):
+    assert json_texts(texts) == to_json(texts)
+
