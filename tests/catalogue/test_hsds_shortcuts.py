@@ -4,8 +4,12 @@ Each fast test here is compared with the exact one it stands for (the single reg
 replaced, or the full check it lets the import skip), so a shortcut that drops a case fails.
 """
 
+import copy
 import json
+import math
 import re
+from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 
@@ -16,7 +20,7 @@ from matcher.catalogue.districts import _in_ring, district_at, district_shapes
 from matcher.catalogue.errors import bad_characters
 from matcher.catalogue.hsds_bulk import json_texts, to_json
 from matcher.catalogue.hsds_hygiene import INVISIBLE, _LINK_KEYS_TEXT, _RISKY_ESCAPE, may_hold_bad_links_or_names
-from matcher.catalogue.hsds_parse import may_spell_bad_characters
+from matcher.catalogue.hsds_parse import _Checker, may_spell_bad_characters, parse_service
 from tests.fuzzing import examples
 
 # The one pattern ``may_spell_bad_characters`` was before it became an escape pattern and two ``in`` tests.
@@ -128,3 +132,91 @@ def test_district_at_agrees_with_every_edge_across_copenhagen_and_beyond():
 def test_the_organisation_digest_text_is_to_json_of_the_strings(texts):
     assert json_texts(texts) == to_json(texts)
 
+
+_EXAMPLE = json.loads((Path(__file__).resolve().parent.parent / "data" / "hsds-3.1" / "danish-profile-example.json")
+                      .read_text(encoding="utf-8"))
+_PATHS = [("id",), ("name",), ("description",), ("status",), ("minimum_age",), ("maximum_age",),
+          ("organization", "id"), ("organization", "name"), ("organization", "email"),
+          ("schedules", 0, "id"), ("schedules", 0, "byday"), ("schedules", 0, "description"), ("schedules", 0),
+          ("capacities", 0, "available"), ("capacities", 0, "maximum"), ("capacities", 0), ("languages", 0, "code"),
+          ("languages", 0), ("attributes", 0, "taxonomy_term"), ("attributes", 0, "taxonomy_term", "code"),
+          ("attributes", 0, "taxonomy_term", "name"), ("attributes", 0, "taxonomy_term", "taxonomy_detail"),
+          ("attributes", 0), ("service_at_locations", 0, "location", "name"),
+          ("service_at_locations", 0, "location", "latitude"), ("service_at_locations", 0, "location", "longitude"),
+          ("service_at_locations", 0, "location", "addresses", 0, "city"),
+          ("service_at_locations", 0, "location", "addresses", 0, "postal_code")]
+_VALUES = st.one_of(
+    HOSTILE_TEXT, st.sampled_from(["", " ", "x" * 201, "2100", "MO,XX,tu, ,SU", "da", "\x7f", "\ud800", "\x0b"]),
+    st.integers(min_value=-5, max_value=130), st.sampled_from([10**30, -(10**30), 2**63, True, False]),
+    st.floats(allow_nan=True, allow_infinity=True), st.decimals(allow_nan=False, allow_infinity=True),
+    st.none(), st.lists(st.integers(), max_size=2), st.just({}), st.just({"code": "\x01", "name": "n"}))
+
+
+def _errors(errors):
+    return [(e.record, e.field, e.code, e.params) for e in errors]
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(path=st.sampled_from(_PATHS), value=_VALUES)
+@example(path=("minimum_age",), value=True)
+@example(path=("minimum_age",), value=121)
+@example(path=("capacities", 0, "available"), value=10**30)
+@example(path=("attributes", 0, "taxonomy_term", "code"), value="fod\x7fbold")
+@example(path=("attributes", 0, "taxonomy_term"), value={"code": "\x01", "name": "n"})
+@example(path=("name",), value="x" * 201)
+@example(path=("schedules", 0, "byday"), value="MO,XX,tu, ,SU")
+@example(path=("schedules", 0, "byday"), value="MO," * 40 + "XX")
+def test_a_record_parses_the_same_with_its_text_as_without(path, value):
+    """With its JSON text a record takes the shortcuts (a clean text skips the character checks; the
+    common texts and whole numbers pass at once); without it every check runs. Same errors, same values."""
+    raw = copy.deepcopy(_EXAMPLE[0])
+    target = raw
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    text = json.dumps(raw, ensure_ascii=False, default=str)
+    assume(not _SURROGATE.search(text))  # a file's text is UTF-8
+    fast, exact = [], []
+    fast_service = parse_service(raw, 3, fast, strict=True, text=text)
+    exact_service = parse_service(raw, 3, exact, strict=True, text=None)
+    assert _errors(fast) == _errors(exact)
+    assert fast_service == exact_service
+
+
+def _integer_every_check(c, obj, key, path, low, high):
+    """``_Checker.integer`` before its shortcut for a plain int in range."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        c.fail(path, "import.whole_number", got=repr(value))
+        return None
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+    if not finite:
+        c.fail(path, "import.whole_number", got=repr(value))
+        return None
+    if not low <= value <= high:
+        c.fail(path, "import.between", low=low, high=high, got=value)
+        return None
+    if value != int(value):
+        c.fail(path, "import.whole_number", got=repr(value))
+        return None
+    return int(value)
+
+
+@settings(max_examples=examples(300))
+@given(value=st.one_of(st.integers(min_value=-200, max_value=200), st.integers(), st.booleans(), st.none(),
+                       st.floats(allow_nan=True, allow_infinity=True), st.decimals(allow_nan=False), st.text(max_size=3)))
+@example(value=0)
+@example(value=120)
+@example(value=121)
+@example(value=-1)
+@example(value=True)
+@example(value=20.0)
+@example(value=Decimal("7"))
+def test_the_whole_number_shortcut_is_every_check(value):
+    fast, exact = [], []
+    got = _Checker("service[0]", fast).integer({"n": value}, "n", "n", 0, 120)
+    want = _integer_every_check(_Checker("service[0]", exact), {"n": value}, "n", "n", 0, 120)
+    assert (got, type(got)) == (want, type(want))
+    assert _errors(fast) == _errors(exact)
