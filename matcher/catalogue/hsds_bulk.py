@@ -119,10 +119,10 @@ def prepare(index: int, s: ParsedService, source_json: str, strict: bool, organi
              _DANISH if languages == ["da"] else to_json(languages), s.status.value, s.verified_at,
              get("name"), get("address"), get("postcode"), get("city"), get("lat"), get("lon"), None,
              to_json(s.other_attributes) if s.other_attributes else "[]", source_json)
-    schedules = [(d["external_id"], to_json(d["weekdays"]), d["opens_at"], d["closes_at"], d["description"])
-                 for d in s.schedules]
+    schedules = [(d["external_id"], json_texts(d["weekdays"]), d["opens_at"], d["closes_at"], d["description"])
+                 for d in s.schedules]  # weekdays: a list of names
     return Prepared(index, s.external_id, s.organisation.external_id, org, offer, point,
-                    tuple((t.code, t.name) for t in s.interests), schedules,
+                    tuple([(t.code, t.name) for t in s.interests]), schedules,
                     digest(PROFILE, "strict" if strict else "lenient", source_json), s.warnings)
 
 
