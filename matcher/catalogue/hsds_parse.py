@@ -6,8 +6,8 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from matcher.catalogue import hsds_profile as P
