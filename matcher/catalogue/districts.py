@@ -32,7 +32,7 @@ class DistrictShape:
 
     name: str
     polygons: tuple[tuple[np.ndarray, ...], ...]  # polygons of rings of (lon, lat) rows
-    bbox: tuple[float, float, float, float]
+    bbox: tuple[float, float, float, float]  # Python floats: compared once per shape and point
 
     def contains(self, lat: float, lon: float) -> bool:
         """Return whether the point lies inside the district (holes excluded)."""
@@ -45,28 +45,51 @@ class DistrictShape:
         return False
 
 
-_EDGES: dict[int, tuple[np.ndarray, ...]] = {}
+class _Ring:
+    """A ring's edges as floats, listed by the horizontal bands of the ring's height that they reach.
 
+    An edge crosses the horizontal line through a point only if its y range holds the point's y,
+    and then it reaches that y's band (``_band`` never decreases with y), so the edges of one band
+    are all a point needs: a few instead of the ring's hundreds.
+    """
 
-def _edges(ring: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Return the ring's edge arrays (xi, yi, yj, slope), computed once per ring."""
-    found = _EDGES.get(id(ring))
-    if found is None or found[0] is not ring:
+    def __init__(self, ring: np.ndarray):
         xi, yi = ring[:, 0], ring[:, 1]
         xj, yj = np.roll(xi, 1), np.roll(yi, 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slope = (xj - xi) / (yj - yi)
-        found = _EDGES[id(ring)] = (ring, xi, yi, yj, slope)
-    return found[1:]
+        dy = yj - yi
+        # A horizontal edge never crosses (see ``contains``): its slope, never used, is 0, not infinite.
+        slope = np.divide(xj - xi, dy, out=np.zeros_like(dy), where=dy != 0)
+        self.low, self.high = float(yi.min()), float(yi.max())
+        self.last = max(1, len(ring) // 4) - 1
+        self.scale = (self.last + 1) / (self.high - self.low) if self.high > self.low else 0.0
+        self.bands: list[list[tuple[float, float, float, float]]] = [[] for _ in range(self.last + 1)]
+        for edge in zip(xi.tolist(), yi.tolist(), yj.tolist(), slope.tolist()):
+            for band in range(self._band(min(edge[1], edge[2])), self._band(max(edge[1], edge[2])) + 1):
+                self.bands[band].append(edge)
+
+    def _band(self, y: float) -> int:
+        return min(int((y - self.low) * self.scale), self.last)
+
+    def contains(self, x: float, y: float) -> bool:
+        """Return whether (x, y) lies inside (even-odd rule; the same arithmetic as over every edge)."""
+        if not self.low <= y <= self.high:  # every edge above or every edge below: none crosses
+            return False
+        inside = False
+        for xi, yi, yj, slope in self.bands[self._band(y)]:
+            if (yi > y) != (yj > y) and x < slope * (y - yi) + xi:
+                inside = not inside
+        return inside
+
+
+_RINGS: dict[int, tuple[np.ndarray, _Ring]] = {}
 
 
 def _in_ring(x: float, y: float, ring: np.ndarray) -> bool:
-    """Return whether (x, y) lies inside ``ring`` (even-odd rule, vectorised over the edges)."""
-    xi, yi, yj, slope = _edges(ring)
-    crosses = (yi > y) != (yj > y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x_at = slope * (y - yi) + xi
-    return bool(np.count_nonzero(crosses & (x < x_at)) % 2)
+    """Return whether (x, y) lies inside ``ring`` (even-odd rule); the ring's edges are indexed once."""
+    found = _RINGS.get(id(ring))
+    if found is None or found[0] is not ring:
+        found = _RINGS[id(ring)] = (ring, _Ring(ring))
+    return found[1].contains(x, y)
 
 
 @lru_cache(maxsize=1)
@@ -78,14 +101,24 @@ def district_shapes() -> tuple[DistrictShape, ...]:
         geom = feature["geometry"]
         polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
         polygons = tuple(tuple(np.asarray(ring, dtype=float) for ring in poly) for poly in polys)
-        xs = [x for poly in polygons for x in poly[0][:, 0]]
-        ys = [y for poly in polygons for y in poly[0][:, 1]]
+        xs = [float(x) for poly in polygons for x in poly[0][:, 0]]
+        ys = [float(y) for poly in polygons for y in poly[0][:, 1]]
         shapes.append(DistrictShape(feature["properties"]["navn"], polygons, (min(xs), min(ys), max(xs), max(ys))))
     return tuple(shapes)
 
 
+@lru_cache(maxsize=1)
+def _all_districts_bbox() -> tuple[float, float, float, float]:
+    """Return the box around every district: a point outside it is in none (most of Denmark)."""
+    boxes = [shape.bbox for shape in district_shapes()]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 def district_at(lat: float, lon: float) -> str | None:
     """Return the name of the district containing the point, or None outside Copenhagen."""
+    min_lon, min_lat, max_lon, max_lat = _all_districts_bbox()
+    if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+        return None
     for shape in district_shapes():
         if shape.contains(lat, lon):
             return shape.name

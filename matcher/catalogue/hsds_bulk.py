@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -41,6 +42,13 @@ ORG_FIELDS = ("name", "description", "email", "website", "phone", "kind", "vulne
               "childcert_policy", "hsds_source", "address", "postcode", "city", "lat", "lon", "district_id")
 JSON_FIELDS = {"languages", "other_attributes", "hsds_source"}
 SCHEDULE_FIELDS = ("offer_id", "external_id", "weekdays", "opens_at", "closes_at", "description")
+#: The columns of a new offer's and a new organisation's row, in the order the writer builds them.
+OFFER_COLUMNS = (*OFFER_FIELDS, "id", "external_id", "light_work", "serves_alcohol", "version", "created_at",
+                 "updated_at", "changed_rev", "import_digest", "import_organisation", "import_organisation_digest")
+ORG_COLUMNS = (*ORG_FIELDS, "id", "external_id", "created_at", "updated_at", "changed_rev", "import_digest")
+# The writer sets an offer's organisation_id (the first of OFFER_FIELDS) and district_id, and an
+# organisation's district_id (the last of ORG_FIELDS); ``prepare`` leaves them None.
+_DISTRICT = OFFER_FIELDS.index("district_id")
 _ENUMS = {"kind", "gender", "status"}
 #: SQLite page cache of the importing connection (negative: KiB), so index pages stay in memory at 1,000,000 rows.
 SQLITE_CACHE_KIB = -262_144
@@ -53,6 +61,11 @@ _ENCODE = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 def to_json(value: Any) -> str:
     """Return ``value`` as compact JSON text; raise ValueError for numbers JSON cannot hold."""
     return _ENCODE(value)
+
+
+def json_texts(texts: list[str]) -> str:
+    """Return ``to_json(texts)`` for a list of strings, without building an encoder per call."""
+    return "[" + ",".join(map(encode_basestring_ascii, texts)) + "]"
 
 
 def digest(*parts: str | bytes) -> str:
@@ -108,10 +121,10 @@ def prepare(index: int, s: ParsedService, source_json: str, strict: bool, organi
              _DANISH if languages == ["da"] else to_json(languages), s.status.value, s.verified_at,
              get("name"), get("address"), get("postcode"), get("city"), get("lat"), get("lon"), None,
              to_json(s.other_attributes) if s.other_attributes else "[]", source_json)
-    schedules = [(d["external_id"], to_json(d["weekdays"]), d["opens_at"], d["closes_at"], d["description"])
-                 for d in s.schedules]
+    schedules = [(d["external_id"], json_texts(d["weekdays"]), d["opens_at"], d["closes_at"], d["description"])
+                 for d in s.schedules]  # weekdays: a list of names
     return Prepared(index, s.external_id, s.organisation.external_id, org, offer, point,
-                    tuple((t.code, t.name) for t in s.interests), schedules,
+                    tuple([(t.code, t.name) for t in s.interests]), schedules,
                     digest(PROFILE, "strict" if strict else "lenient", source_json), org_digest, s.warnings)
 
 
@@ -246,18 +259,18 @@ class BulkWriter:
             record = f"service[{p.index}] id={p.external_id}"
             for w in p.warnings:
                 self.summary.flag(f"{record}: {w}")
-            values = dict(zip(OFFER_FIELDS, p.offer))
-            values["organisation_id"] = org_ids[p.org_ext]
-            values["district_id"] = district_id(p.place)
+            org_id, district = org_ids[p.org_ext], district_id(p.place)
             terms = self.term_ids(p.terms, record)
             found = existing.get(p.external_id)
-            key = dict(import_digest=p.key, import_organisation=p.org_ext, import_organisation_digest=p.org_digest)
             if found is None:
-                new_rows.append((p.external_id, values, terms, p.schedules, key))
+                new_rows.append((p, org_id, district, terms))
                 self.summary.count("created")
             elif found[1] == p.key:
                 self.summary.count("unchanged")
             else:
+                values = dict(zip(OFFER_FIELDS, p.offer))
+                values["organisation_id"], values["district_id"] = org_id, district
+                key = dict(import_digest=p.key, import_organisation=p.org_ext, import_organisation_digest=p.org_digest)
                 changed.append((found[0], found[1], values, terms, p.schedules, key))
         if new_rows:
             self._create_offers(new_rows)
@@ -314,9 +327,8 @@ class BulkWriter:
                 if found is None and (target := next((fresh[i] for i in p.identifiers if i in fresh), None)):
                     joins.append((ext, p, target))  # the twin is created by this chunk
                     continue
-                values = dict(zip(ORG_FIELDS, p.values))
-                values["district_id"] = self.district_id(s.place)
-                key = digest(PROFILE, self.strict, to_json([str(values[f]) for f in ORG_FIELDS]))
+                values = (*p.values[:-1], self.district_id(s.place))  # ORG_FIELDS, district_id last
+                key = digest(PROFILE, self.strict, json_texts([str(v) for v in values]))
                 if found is None:
                     new_rows.append((ext, values, key))
                     for pair in p.identifiers:
@@ -325,7 +337,7 @@ class BulkWriter:
                 self.orgs[ext] = found[0]
                 known.append((found[0], ext, p))
                 if found[1] != key:
-                    changed.append((found[0], found[1], values, key))
+                    changed.append((found[0], found[1], dict(zip(ORG_FIELDS, values)), key))
             for org_id, ext, p in known:
                 self.identity.remember(OrgRef(org_id, ext, p.name), p.identifiers, self.summary,
                                        f"organisation {ext}")
@@ -335,12 +347,11 @@ class BulkWriter:
                 rows = []
                 for new_id, (ext, values, key) in zip(ids, new_rows, strict=True):
                     self.orgs[ext] = new_id
-                    rows.append(dict(values, id=new_id, external_id=ext, created_at=now, updated_at=now,
-                                     changed_rev=rev, import_digest=key))
-                self._insert(Organisation.__table__, rows)
+                    rows.append((*values, new_id, ext, now, now, rev, key))
+                self._insert_rows(Organisation.__table__, ORG_COLUMNS, rows)
                 for new_id, (ext, values, key) in zip(ids, new_rows, strict=True):
                     s = first[ext]
-                    self.identity.remember(OrgRef(new_id, ext, values["name"]), s.org.identifiers,
+                    self.identity.remember(OrgRef(new_id, ext, s.org.name), s.org.identifiers,
                                            self.summary, f"organisation {ext}")
             for ext, p, (target, target_name) in joins:
                 self.orgs[ext] = self.orgs[target]
@@ -351,18 +362,20 @@ class BulkWriter:
             self.identity.flush()
         return self.orgs
 
-    def _create_offers(self, new_rows: list) -> None:
+    def _create_offers(self, new_rows: list[tuple[Prepared, int, int | None, list[int]]]) -> None:
+        """Insert new offers (prepared service, organisation id, district id, interest term ids) with their links."""
         ids = self._ids(Offer, len(new_rows))
         now, rev = utcnow(), self._revision()
         offers, links, schedules = [], [], []
-        for new_id, (ext, values, terms, sched, key) in zip(ids, new_rows, strict=True):
-            offers.append(dict(values, id=new_id, external_id=ext, light_work=True, serves_alcohol=False, version=1,
-                               created_at=now, updated_at=now, changed_rev=rev, **key))
-            links += [dict(offer_id=new_id, term_id=t) for t in terms]
-            schedules += [dict(zip(SCHEDULE_FIELDS, (new_id, *row))) for row in sched]
-        self._insert(Offer.__table__, offers)
-        self._insert(offer_interests, links)
-        self._insert(OfferSchedule.__table__, schedules)
+        for new_id, (p, org_id, district, terms) in zip(ids, new_rows, strict=True):
+            offer = p.offer  # OFFER_FIELDS: organisation_id first, district_id to be set
+            offers.append((org_id, *offer[1:_DISTRICT], district, *offer[_DISTRICT + 1:],
+                           new_id, p.external_id, True, False, 1, now, now, rev, p.key, p.org_ext, p.org_digest))
+            links += [(new_id, t) for t in terms]
+            schedules += [(new_id, *row) for row in p.schedules]
+        self._insert_rows(Offer.__table__, OFFER_COLUMNS, offers)
+        self._insert_rows(offer_interests, ("offer_id", "term_id"), links)
+        self._insert_rows(OfferSchedule.__table__, SCHEDULE_FIELDS, schedules)
 
     def _update_offers(self, changed: list) -> None:
         """Rewrite offers whose digest differs; a row without a digest is first compared field by field."""
@@ -477,32 +490,51 @@ class BulkWriter:
 
     def _insert(self, table, rows: list[dict]) -> None:
         """Insert ``rows`` (JSON columns already as text): COPY on PostgreSQL, executemany on SQLite."""
+        if rows:
+            columns = tuple(rows[0])
+            self._insert_rows(table, columns, list(map(_getter(columns), rows)))
+
+    def _insert_rows(self, table, columns: Sequence[str], rows: list[tuple]) -> None:
+        """Insert ``rows``, tuples of ``columns``' values (JSON columns already as text): COPY on PostgreSQL,
+        executemany on SQLite."""
         if not rows:
             return
         self._revision()
-        columns = list(rows[0])
         driver = self.conn.connection.driver_connection
-        names = ", ".join(f'"{c}"' for c in columns)
         if self.dialect == "postgresql":
+            names = ", ".join(f'"{c}"' for c in columns)
             with driver.cursor() as cur, cur.copy(f'COPY {table.name} ({names}) FROM STDIN') as copy:
                 for row in rows:
-                    copy.write_row([row[c] for c in columns])
+                    copy.write_row(row)
             return
         convert = self._converters(table, columns)
-        if not convert:
-            data = list(map(itemgetter(*columns), rows)) if len(columns) > 1 else [(r[columns[0]],) for r in rows]
-        else:  # only dates, times and decimals need converting (JSON is text already): column by column
-            values = [[row[c] for row in rows] for c in columns]
+        if convert:  # only dates, times and decimals need converting (JSON is text already): column by column
+            converted = []
             for j, proc in convert:
                 memo: dict[Any, Any] = {}
-                values[j] = [None if v is None else memo[v] if v in memo else memo.setdefault(v, proc(v))
-                             for v in values[j]]
-            data = list(zip(*values))
+                converted.append([None if v is None else memo[v] if v in memo else memo.setdefault(v, proc(v))
+                                  for v in map(itemgetter(j), rows)])
+            # The converted columns go last in the statement: each row is its other values and the converted ones.
+            moved = {j for j, _ in convert}
+            plain = [j for j in range(len(columns)) if j not in moved]
+            columns = [columns[j] for j in plain] + [columns[j] for j, _ in convert]
+            rows = [row + done for row, done in zip(map(_getter(plain), rows), zip(*converted))]
+        names = ", ".join(f'"{c}"' for c in columns)
         placeholders = ", ".join("?" for _ in columns)
-        driver.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({placeholders})", data)  # nosec B608
+        driver.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({placeholders})", rows)  # nosec B608
 
 
 _CONVERTED = (DateTime, Date, Time, Numeric)
+
+
+def _getter(keys: Sequence[Any]) -> Callable[[Any], tuple]:
+    """Return a function picking ``keys`` of a row as a tuple (``itemgetter`` of one key returns a bare value)."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    if keys:
+        key = keys[0]
+        return lambda row: (row[key],)
+    return lambda row: ()
 
 
 def _bind(name: str):

@@ -55,7 +55,10 @@ _RISKY_ESCAPE = re.compile(r"\\u(?:00[0-7]|061[cC]|180[eE]|20[0-6]|[fF][eE][fF][
 
 def may_hold_bad_links_or_names(text: str) -> bool:
     """Tell from a record's JSON text whether it can hold a link or name ``check_links_and_names`` refuses."""
-    return (("\\u" in text and _RISKY_ESCAPE.search(text) is not None) or _INVISIBLE_TEXT.search(text) is not None
+    # Every invisible character is outside ASCII, and ``isascii`` reads a flag the string carries:
+    # an ASCII text (every file written with escapes) needs no scan for them.
+    return (("\\u" in text and _RISKY_ESCAPE.search(text) is not None)
+            or (not text.isascii() and _INVISIBLE_TEXT.search(text) is not None)
             or any(key in text for key in _LINK_KEYS_TEXT))
 
 

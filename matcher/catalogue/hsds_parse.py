@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from matcher.catalogue import hsds_profile as P
@@ -20,12 +21,15 @@ POSTCODE = re.compile(r"^\d{4}$")
 # What in a record's JSON text can decode to a character ``bad_characters`` refuses: an escape of a
 # control character (\b, \f, \u0000-\u001f, \u007f), of a surrogate or of U+FFFF, or DEL or U+FFFF
 # as they are (other control characters are not JSON unescaped). A superset: "\\b" matches too.
-_MAY_BE_BAD = re.compile(r"\\[bf]|\\u(?:00[01]|007[fF]|[dD][89a-fA-F]|[fF]{4})|[\x7f\uffff]")
+# The escapes are one pattern that starts with a backslash, so the regex engine jumps from backslash
+# to backslash; DEL and U+FFFF are found with ``in``. (With them as a character class in the same
+# pattern the engine tried a match at every position of the text: 50 times slower.)
+_BAD_ESCAPE = re.compile(r"\\(?:[bf]|u(?:00[01]|007[fF]|[dD][89a-fA-F]|[fF]{4}))")
 
 
 def may_spell_bad_characters(text: str) -> bool:
     """Tell from a record's JSON text whether one of its texts can hold a character ``bad_characters`` refuses."""
-    return _MAY_BE_BAD.search(text) is not None
+    return "\x7f" in text or "\uffff" in text or _BAD_ESCAPE.search(text) is not None
 
 
 @dataclass
@@ -97,6 +101,8 @@ class _Checker:
 
     def text(self, obj: dict, key: str, path: str, required: bool = False, limit: int = 10_000) -> str | None:
         value = obj.get(key)
+        if value.__class__ is str and self.clean and 0 < len(value) <= limit:  # most texts: the checks below pass
+            return value.strip() if key == "id" else value
         if value is None or value == "":
             if required:
                 self.fail(path, "import.required")
@@ -114,6 +120,8 @@ class _Checker:
 
     def integer(self, obj: dict, key: str, path: str, low: int, high: int) -> int | None:
         value = obj.get(key)
+        if value.__class__ is int and low <= value <= high:  # most numbers: the checks below pass
+            return value
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
@@ -148,12 +156,11 @@ class _Checker:
         if not isinstance(value, list):
             self.fail(key, "import.list_got", got=type(value).__name__)
             return []
-        good = []
-        for i, item in enumerate(value):
-            if isinstance(item, dict):
-                good.append(item)
-            else:
-                self.fail(f"{key}[{i}]", "import.object_got", got=type(item).__name__)
+        good = [item for item in value if isinstance(item, dict)]
+        if len(good) < len(value):
+            for i, item in enumerate(value):
+                if not isinstance(item, dict):
+                    self.fail(f"{key}[{i}]", "import.object_got", got=type(item).__name__)
         return good
 
 
@@ -302,8 +309,10 @@ def _place(c: _Checker, raw: dict, strict: bool) -> tuple[dict[str, Any], list[s
     lat, lon = loc.get("latitude"), loc.get("longitude")
     if lat is not None or lon is not None:
         bad: Problem | None = None
-        if not all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) and math.isfinite(v)
-                   for v in (lat, lon)):
+        numbers = (lat.__class__ is float and lon.__class__ is float and math.isfinite(lat) and math.isfinite(lon)) \
+            or all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) and math.isfinite(v)
+                   for v in (lat, lon))
+        if not numbers:
             bad = Problem("hsds.coordinates_numbers", {"lat": repr(lat), "lon": repr(lon)})
         elif not (P.DENMARK_LAT[0] <= lat <= P.DENMARK_LAT[1] and P.DENMARK_LON[0] <= lon <= P.DENMARK_LON[1]):
             bad = Problem("hsds.outside_denmark", {"lat": lat, "lon": lon})
@@ -342,19 +351,33 @@ def _time(c: _Checker, value: Any, path: str) -> dt.time | None:
 def _schedules(c: _Checker, raw: dict) -> list[dict[str, Any]]:
     out = []
     for i, s in enumerate(c.items(raw, "schedules")):
-        days = []
-        for token in filter(None, (t.strip().upper() for t in str(s.get("byday") or "").split(","))):
-            day = P.BYDAY.get(token[-2:])
-            if day is None:
-                c.fail(f"schedules[{i}].byday", "hsds.weekday", got=repr(token))
-            elif day not in days:
-                days.append(day)
+        byday = str(s.get("byday") or "")
+        days, unknown = _known_weekdays(byday) if len(byday) <= 64 else _weekdays(byday)
+        for token in unknown:
+            c.fail(f"schedules[{i}].byday", "hsds.weekday", got=repr(token))
         opens = _time(c, s.get("opens_at"), f"schedules[{i}].opens_at")
         closes = _time(c, s.get("closes_at"), f"schedules[{i}].closes_at")
-        out.append({"external_id": c.text(s, "id", f"schedules[{i}].id", limit=120), "weekdays": days,
+        out.append({"external_id": c.text(s, "id", f"schedules[{i}].id", limit=120), "weekdays": list(days),
                     "opens_at": opens, "closes_at": closes,
                     "description": c.text(s, "description", f"schedules[{i}].description")})
     return out
+
+
+def _weekdays(byday: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the weekdays of an RRULE BYDAY text, each once in the order given, and its tokens that name none."""
+    days: list[str] = []
+    unknown = []
+    for token in filter(None, (t.strip().upper() for t in byday.split(","))):
+        day = P.BYDAY.get(token[-2:])
+        if day is None:
+            unknown.append(token)
+        elif day not in days:
+            days.append(day)
+    return tuple(days), tuple(unknown)
+
+
+#: ``_weekdays`` of the short BYDAY texts a directory uses again and again ("MO,WE").
+_known_weekdays = lru_cache(maxsize=256)(_weekdays)
 
 
 def _fee(c: _Checker, raw: dict) -> Decimal | None:
@@ -385,8 +408,12 @@ def _capacity(c: _Checker, raw: dict) -> tuple[int | None, int | None]:
 def _attributes(c: _Checker, raw: dict) -> tuple[list[ParsedTerm], list[dict[str, Any]]]:
     terms, others = [], []
     for i, attr in enumerate(c.items(raw, "attributes")):
-        term = c.obj(attr.get("taxonomy_term"), f"attributes[{i}].taxonomy_term") or {}
-        detail = term.get("taxonomy_detail") if isinstance(term.get("taxonomy_detail"), dict) else {}
+        term = attr.get("taxonomy_term")
+        if term.__class__ is not dict:
+            term = c.obj(term, f"attributes[{i}].taxonomy_term") or {}
+        detail = term.get("taxonomy_detail")
+        if not isinstance(detail, dict):
+            detail = {}
         taxonomy = str(term.get("taxonomy") or detail.get("name") or "").strip()
         if taxonomy not in P.MODELLED_TAXONOMIES:
             others.append(attr)
@@ -399,7 +426,8 @@ def _attributes(c: _Checker, raw: dict) -> tuple[list[ParsedTerm], list[dict[str
         if len(code) > 80 or len(name) > 120:
             c.fail(f"attributes[{i}].taxonomy_term", "hsds.term_too_long")
             continue
-        if problem := bad_characters(code + name):
+        # A clean record holds no refused character, and neither does str() of its values (repr escapes them).
+        if not c.clean and (problem := bad_characters(code + name)):
             c.refuse(f"attributes[{i}].taxonomy_term", problem)
             continue
         terms.append(ParsedTerm(taxonomy, code or _code_from_name(name), name or code))
