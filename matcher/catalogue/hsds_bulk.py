@@ -42,9 +42,11 @@ ORG_FIELDS = ("name", "description", "email", "website", "phone", "kind", "vulne
               "childcert_policy", "hsds_source", "address", "postcode", "city", "lat", "lon", "district_id")
 JSON_FIELDS = {"languages", "other_attributes", "hsds_source"}
 SCHEDULE_FIELDS = ("offer_id", "external_id", "weekdays", "opens_at", "closes_at", "description")
+#: What an offer keeps of the record it was imported from (``Prepared.imported``).
+IMPORT_COLUMNS = ("import_digest", "import_organisation", "import_organisation_digest")
 #: The columns of a new offer's and a new organisation's row, in the order the writer builds them.
 OFFER_COLUMNS = (*OFFER_FIELDS, "id", "external_id", "light_work", "serves_alcohol", "version", "created_at",
-                 "updated_at", "changed_rev", "import_digest", "import_organisation", "import_organisation_digest")
+                 "updated_at", "changed_rev", *IMPORT_COLUMNS)
 ORG_COLUMNS = (*ORG_FIELDS, "id", "external_id", "created_at", "updated_at", "changed_rev", "import_digest")
 # The writer sets an offer's organisation_id (the first of OFFER_FIELDS) and district_id, and an
 # organisation's district_id (the last of ORG_FIELDS); ``prepare`` leaves them None.
@@ -100,6 +102,11 @@ class Prepared(NamedTuple):
     org_digest: str  # digest of its organisation's content (``hsds_hygiene.organisation_digest``)
     warnings: list[str]
 
+    @property
+    def imported(self) -> tuple[str, str, str]:
+        """The offer's ``IMPORT_COLUMNS``: the record's digest, and its organisation's id and digest in the file."""
+        return self.key, self.org_ext, self.org_digest
+
 
 def prepare(index: int, s: ParsedService, source_json: str, strict: bool, organisation: bool,
             org_digest: str) -> Prepared:
@@ -147,15 +154,8 @@ def unchanged_records(conn: Connection, strict: bool, texts: list[bytes]) -> lis
     """
     if not texts:
         return []
-    base = hashlib.blake2b(digest_size=16)
-    for part in (PROFILE, "strict" if strict else "lenient"):
-        base.update(part.encode() + b"\x00")
-    keys = []
-    for text in texts:
-        h = base.copy()
-        h.update(text)
-        h.update(b"\x00")
-        keys.append(h.hexdigest())
+    mode = "strict" if strict else "lenient"
+    keys = [digest(PROFILE, mode, text) for text in texts]  # as ``prepare`` digests the text when it stores it
     wanted = list(set(keys))
     stored: dict[str, Unchanged] = {}
     cur = conn.connection.driver_connection.cursor()  # no statement to compile
@@ -270,7 +270,7 @@ class BulkWriter:
             else:
                 values = dict(zip(OFFER_FIELDS, p.offer))
                 values["organisation_id"], values["district_id"] = org_id, district
-                key = dict(import_digest=p.key, import_organisation=p.org_ext, import_organisation_digest=p.org_digest)
+                key = dict(zip(IMPORT_COLUMNS, p.imported))
                 changed.append((found[0], found[1], values, terms, p.schedules, key))
         if new_rows:
             self._create_offers(new_rows)
@@ -370,7 +370,7 @@ class BulkWriter:
         for new_id, (p, org_id, district, terms) in zip(ids, new_rows, strict=True):
             offer = p.offer  # OFFER_FIELDS: organisation_id first, district_id to be set
             offers.append((org_id, *offer[1:_DISTRICT], district, *offer[_DISTRICT + 1:],
-                           new_id, p.external_id, True, False, 1, now, now, rev, p.key, p.org_ext, p.org_digest))
+                           new_id, p.external_id, True, False, 1, now, now, rev, *p.imported))
             links += [(new_id, t) for t in terms]
             schedules += [(new_id, *row) for row in p.schedules]
         self._insert_rows(Offer.__table__, OFFER_COLUMNS, offers)
