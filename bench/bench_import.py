@@ -5,10 +5,11 @@ it into a fresh database in one transaction (streaming, as `matcher import hsds`
 it (all unchanged), exports it (streaming, as `matcher export hsds`), each step in a process of its
 own so its peak RSS is its own, and prints a Markdown table.
 
-    .venv/bin/python bench/bench_import.py --offers 1000000 [--postgres | --database-url URL] [--pipeline]
+    .venv/bin/python bench/bench_import.py --offers 1000000 [--postgres | --database-url URL] [--workers N]
 
-``--pipeline`` reads and validates in a second process while the first writes (``import_services(...,
-pipeline=True)``, as `matcher import hsds` does); CPU seconds and peak RSS then cover both processes.
+``--workers N`` decodes and validates in N worker processes while the first writes (``import_services(...,
+workers=N)``, as `matcher import hsds` does by default with one per core); CPU seconds then cover all
+processes, and the peak RSS in brackets is the largest worker's.
 """
 
 from __future__ import annotations
@@ -111,13 +112,13 @@ def step(args) -> None:
             result = f"{n} services, {out.stat().st_size / 1e6:.0f} MB"
         else:
             with open(args.file, "rb") as fh:
-                summary = import_services(session, read_services(fh), pipeline=args.pipeline)
+                summary = import_services(session, read_services(fh), workers=args.workers)
             session.commit()
             n, result = summary.created + summary.updated + summary.unchanged, str(summary)
     secs, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     engine.dispose()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN)  # the reading process of --pipeline
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker processes of --workers
     print(json.dumps({"seconds": secs, "cpu": cpu + child.ru_utime + child.ru_stime, "n": n, "result": result,
                       "rss_mb": rss, "child_rss_mb": child.ru_maxrss / 1024}))
 
@@ -129,7 +130,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="start a throw-away PostgreSQL on loopback")
     parser.add_argument("--no-export", action="store_true", help="skip the export step")
     parser.add_argument("--services", type=Path, help="generated file to reuse (written there when missing)")
-    parser.add_argument("--pipeline", action="store_true", help="read and validate in a second process")
+    parser.add_argument("--workers", type=int, default=0, help="worker processes that decode and validate")
     parser.add_argument("--step", choices=["import", "export"], help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -163,7 +164,7 @@ def main() -> None:
                  ("export", "export", tmp / "export.json")]
         for label, kind, file in steps[:2] if args.no_export else steps:
             out = subprocess.run([sys.executable, __file__, "--step", kind, "--file", str(file),
-                                  "--database-url", url, *(["--pipeline"] if args.pipeline else [])],
+                                  "--database-url", url, "--workers", str(args.workers)],
                                  check=True, capture_output=True, text=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append((label, r["seconds"], r["cpu"], r["n"] / r["seconds"], r["n"] / r["cpu"], r["result"],
@@ -175,13 +176,13 @@ def main() -> None:
             leftover.unlink(missing_ok=True)
     print(f"\nHSDS import benchmark: {args.offers:,} services, {path.stat().st_size / 1e6:.0f} MB JSON "
           f"(generated in {gen_s:.1f} s), database {url.split(':')[0]}, "
-          f"{'pipelined (2 processes)' if args.pipeline else 'serial'}, load average {os.getloadavg()[0]:.1f}\n")
-    print("| step | wall s | CPU s | services per wall s | services per CPU s | peak RSS MB (reader) "
+          f"{f'{args.workers} workers' if args.workers else 'serial'}, load average {os.getloadavg()[0]:.1f}\n")
+    print("| step | wall s | CPU s | services per wall s | services per CPU s | peak RSS MB (worker) "
           "| load avg at end | result |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
     for label, secs, cpu, rate, cpu_rate, result, rss, child_rss, load in rows:
-        reader = f" ({child_rss:,.0f})" if child_rss else ""
-        print(f"| {label} | {secs:.1f} | {cpu:.1f} | {rate:,.0f} | {cpu_rate:,.0f} | {rss:,.0f}{reader} | {load:.1f} "
+        worker = f" ({child_rss:,.0f})" if child_rss else ""
+        print(f"| {label} | {secs:.1f} | {cpu:.1f} | {rate:,.0f} | {cpu_rate:,.0f} | {rss:,.0f}{worker} | {load:.1f} "
               f"| {result} |")
 
 

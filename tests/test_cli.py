@@ -26,7 +26,7 @@ def cli_url(migrated_url, reference):
     return migrated_url
 
 
-@pytest.mark.parametrize("mode", [[], ["--pipeline"]], ids=["serial", "pipeline"])
+@pytest.mark.parametrize("mode", [["--workers", "0"], ["--workers", "2"]], ids=["no-workers", "workers"])
 def test_import_hsds_then_export_round_trips(cli_url, session, tmp_path, mode):
     src = DATA / "hsds-3.1" / "danish-profile-example.json"
     result = run(cli_url, "import", "hsds", *mode, str(src))
@@ -39,7 +39,7 @@ def test_import_hsds_then_export_round_trips(cli_url, session, tmp_path, mode):
     assert json.loads(out.read_text()) == json.loads(src.read_text())
 
 
-@pytest.mark.parametrize("mode", [[], ["--pipeline"]], ids=["serial", "pipeline"])
+@pytest.mark.parametrize("mode", [["--workers", "0"], ["--workers", "2"]], ids=["no-workers", "workers"])
 def test_failed_import_leaves_database_unchanged(cli_url, session, tmp_path, mode):
     services = json.loads((DATA / "hsds-3.1" / "danish-profile-example.json").read_text())
     services[1]["maximum_age"] = 5  # below minimum_age 14: the second record is bad

@@ -23,6 +23,7 @@ def bulk_import(database_url: str, n: int, log=print) -> str:
     from bench_import import write_generated  # bench/bench_import.py: the generator of N HSDS services
 
     from matcher.catalogue.hsds_import import import_services, read_services
+    from matcher.catalogue.hsds_workers import default_workers
     from matcher.db import make_engine
 
     t0 = time.perf_counter()
@@ -33,7 +34,8 @@ def bulk_import(database_url: str, n: int, log=print) -> str:
         engine = make_engine(database_url)
         try:
             with Session(engine) as session, path.open("rb") as fh:
-                summary = import_services(session, read_services(fh), source=str(path), pipeline=True)
+                summary = import_services(session, read_services(fh), source=str(path),
+                                          workers=default_workers())
                 session.commit()
         finally:
             engine.dispose()

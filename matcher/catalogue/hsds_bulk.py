@@ -95,7 +95,8 @@ class Prepared(NamedTuple):
     org_ext: str
     org: PreparedOrganisation | None  # set on the first service of its organisation that this import writes
     offer: tuple  # OFFER_FIELDS, organisation_id and district_id None (the writer finds them)
-    place: tuple[float, float] | str | None  # coordinates, else postcode: what the district is found by
+    district: str | None  # the district its coordinates lie in (``district_at``)
+    postcode: str | None  # what the district is found by when it has no coordinates
     terms: tuple[tuple[str, str], ...]  # interest terms (code, name)
     schedules: list[tuple]
     key: str  # digest of the record's source
@@ -112,8 +113,11 @@ def prepare(index: int, s: ParsedService, source_json: str, strict: bool, organi
             org_digest: str) -> Prepared:
     """Turn a parsed service into the writer's plain values (no database needed); ``organisation``: include its organisation's."""
     place = s.place
-    point = (place["lat"], place["lon"]) if "lat" in place else (place.get("postcode") or None)
     get = place.get
+    if "lat" in place:
+        district, postcode = district_at(place["lat"], place["lon"]), None
+    else:
+        district, postcode = None, get("postcode") or None
     org = None
     if organisation:
         p = s.organisation
@@ -130,7 +134,7 @@ def prepare(index: int, s: ParsedService, source_json: str, strict: bool, organi
              to_json(s.other_attributes) if s.other_attributes else "[]", source_json)
     schedules = [(d["external_id"], json_texts(d["weekdays"]), d["opens_at"], d["closes_at"], d["description"])
                  for d in s.schedules]  # weekdays: a list of names
-    return Prepared(index, s.external_id, s.organisation.external_id, org, offer, point,
+    return Prepared(index, s.external_id, s.organisation.external_id, org, offer, district, postcode,
                     tuple([(t.code, t.name) for t in s.interests]), schedules,
                     digest(PROFILE, "strict" if strict else "lenient", source_json), org_digest, s.warnings)
 
@@ -199,7 +203,7 @@ class BulkWriter:
         self._next_id: dict[str, int] = {}
         # Organisations of services kept unchanged without parsing: external id -> (first record index, row id).
         self.kept_orgs: dict[str, tuple[int, int]] = {}
-        self._points: dict[tuple[Any, Any], int | None] = {}  # district per point, for the current chunk
+        self.imported_before: bool | None = None  # any offer imported by an earlier import (``unchanged``)
         self._cache_size: int | None = None
         if self.dialect == "sqlite":  # the import's own connection keeps the indexes it extends in memory
             driver = self.conn.connection.driver_connection
@@ -207,20 +211,17 @@ class BulkWriter:
             driver.execute(f"PRAGMA cache_size={SQLITE_CACHE_KIB}")
 
     # ------------------------------------------------------------------ values
-    def district_id(self, place: tuple[float, float] | str | None) -> int | None:
-        """Return the district of a place (``prepare``'s key): by coordinates when it has them, else by postcode."""
-        if place.__class__ is tuple:
-            found = self._points.get(place, self)
-            if found is self:  # an offer and its organisation share the first service's place: looked up once
-                name = district_at(*place)
-                found = self._points[place] = self.districts.get(name) if name else None
-            return found
-        if not place:
+    def district_id(self, p: Prepared) -> int | None:
+        """Return the district of a service's place: by its coordinates when it has them, else by postcode."""
+        if p.district is not None:
+            return self.districts.get(p.district)
+        postcode = p.postcode
+        if not postcode:
             return None
-        if place not in self.postcode_district:
-            found = district_for_postcode(self.session, place)
-            self.postcode_district[place] = found.id if found else None
-        return self.postcode_district[place]
+        if postcode not in self.postcode_district:
+            found = district_for_postcode(self.session, postcode)
+            self.postcode_district[postcode] = found.id if found else None
+        return self.postcode_district[postcode]
 
     def term_ids(self, terms: tuple[tuple[str, str], ...], record: str) -> list[int]:
         """Return the ids of a service's interest terms (code, name), creating (and flagging) terms not seen before."""
@@ -238,7 +239,17 @@ class BulkWriter:
 
     # ------------------------------------------------------------------ unchanged records
     def unchanged(self, texts: list[bytes]) -> list[Unchanged | None]:
-        """For each record's JSON text as in the file, the offer imported from exactly that text, or None."""
+        """For each record's JSON text as in the file, the offer imported from exactly that text, or None.
+
+        Nothing is looked up (or digested) while no offer of the catalogue was imported before this
+        import began, as in a first import: a record this import writes twice is still named, by its id.
+        """
+        if self.imported_before is None:
+            self.imported_before = self.conn.execute(
+                select(Offer.id).where(Offer.import_digest.is_not(None), Offer.import_organisation.is_not(None))
+                .limit(1)).first() is not None
+        if not self.imported_before:
+            return [None] * len(texts)
         return unchanged_records(self.conn, self.strict == "strict", texts)
 
     def keep(self, index: int, organisation: str, organisation_id: int) -> None:
@@ -250,16 +261,14 @@ class BulkWriter:
     # ------------------------------------------------------------------ writing
     def write(self, chunk: Sequence[Prepared]) -> None:
         """Create, update or skip the services of ``chunk`` (``prepare``'s rows, in file order)."""
-        self._points.clear()
         org_ids = self._organisations(chunk)
         existing = self._existing(Offer, [p.external_id for p in chunk])
         new_rows, changed = [], []
-        district_id = self.district_id
         for p in chunk:
             record = f"service[{p.index}] id={p.external_id}"
             for w in p.warnings:
                 self.summary.flag(f"{record}: {w}")
-            org_id, district = org_ids[p.org_ext], district_id(p.place)
+            org_id, district = org_ids[p.org_ext], self.district_id(p)
             terms = self.term_ids(p.terms, record)
             found = existing.get(p.external_id)
             if found is None:
@@ -327,7 +336,7 @@ class BulkWriter:
                 if found is None and (target := next((fresh[i] for i in p.identifiers if i in fresh), None)):
                     joins.append((ext, p, target))  # the twin is created by this chunk
                     continue
-                values = (*p.values[:-1], self.district_id(s.place))  # ORG_FIELDS, district_id last
+                values = (*p.values[:-1], self.district_id(s))  # ORG_FIELDS, district_id last
                 key = digest(PROFILE, self.strict, json_texts([str(v) for v in values]))
                 if found is None:
                     new_rows.append((ext, values, key))

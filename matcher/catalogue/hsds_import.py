@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import functools
 import gc
-import io
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
 from matcher.catalogue.errors import ImportFailed, Problem, RecordError, json_record_error
-from matcher.catalogue.hsds_bulk import BulkWriter, Prepared, Unchanged, prepare, to_json, unchanged_records
-from matcher.catalogue.hsds_hygiene import OrganisationLedger
+from matcher.catalogue.hsds_bulk import BulkWriter, Prepared, Unchanged, prepare, to_json
+from matcher.catalogue.hsds_hygiene import OrganisationLedger, organisation_digest
 from matcher.catalogue.hsds_parse import parse_service
-from matcher.catalogue.hsds_pipeline import pipeline_url, read_in_process
-from matcher.catalogue.hsds_stream import DocumentError, Known, stream_services, stream_with_sources
+from matcher.catalogue.hsds_stream import DocumentError, Encoded, Known, stream_services, stream_with_sources
+from matcher.catalogue.hsds_workers import ordered_map
 from matcher.catalogue.summary import ImportSummary
 from matcher.jsonio import JSONInputError, loads
 
@@ -71,9 +71,10 @@ class ServiceStream:
     def with_sources(self, known: Lookup | None = None) -> Iterator[tuple[Any, str | None]]:
         """Yield each service with its JSON text as in the file (stored as its source without re-encoding).
 
-        A record that ``known`` finds unchanged since its last import comes as ``Known``, not decoded.
+        A record of a list document comes as ``Encoded`` (``check_record`` decodes it), or as
+        ``Known``, not to be decoded, when ``known`` finds it unchanged since its last import.
         """
-        return stream_with_sources(self.stream, known)
+        return stream_with_sources(self.stream, known, decode=False)
 
 
 def read_services(stream: IO[bytes] | bytes) -> ServiceStream:
@@ -82,7 +83,7 @@ def read_services(stream: IO[bytes] | bytes) -> ServiceStream:
 
 
 def import_services(session: Session, services: Iterable[Any], *, strict: bool = True, source: str = "",
-                    progress: Progress | None = None, pipeline: bool = False) -> ImportSummary:
+                    progress: Progress | None = None, workers: int = 0) -> ImportSummary:
     """Validate every service and create, update or keep offers and organisations in bulk; flush only.
 
     ``services`` may be a list or a stream (``read_services``). Records are validated one by one
@@ -93,14 +94,12 @@ def import_services(session: Session, services: Iterable[Any], *, strict: bool =
     With ``strict=False`` (for generic HSDS directories) coordinates outside Denmark and
     non-Danish postcodes are flagged and left out instead of refusing the file.
 
-    With ``pipeline=True`` a stream is read and validated by a second process while this one
-    writes (``hsds_pipeline``): the same rows, ids, counts and errors as a serial run. That
-    process finds unchanged records with its own connection, which sees the committed catalogue,
-    so the caller's transaction must not have written to it before the import (as in the CLI).
-    Lists, and databases another process cannot open, are read serially.
+    With ``workers`` > 0, records are decoded and validated by that many worker processes
+    (``hsds_workers``) while this process reads the file and writes: the same rows, ids, counts
+    and errors as with none. The workers need no database; the transaction stays this process's.
     """
     with _fewer_collections():
-        return _import(session, services, strict, source, progress, pipeline)
+        return _import(session, services, strict, source, progress, workers)
 
 
 @contextmanager
@@ -123,20 +122,13 @@ Lookup = Callable[[list[bytes]], list[Unchanged | None]]
 
 
 def _import(session: Session, services: Iterable[Any], strict: bool, source: str,
-            progress: Progress | None, pipeline: bool) -> ImportSummary:
+            progress: Progress | None, workers: int) -> ImportSummary:
     summary = ImportSummary()
     writer = BulkWriter(session, summary, strict)
     total = len(services) if isinstance(services, (list, tuple)) else None
     try:
-        url = pipeline_url(session) if pipeline and isinstance(services, ServiceStream) else None
-        where = _portable_source(services.stream) if url is not None else None
-        if where is not None:
-            ops = read_in_process(functools.partial(_read_elsewhere, where, strict, CHUNK, MAX_ERRORS), url,
-                                  last=frozenset({FAILED, DONE}), ends_batch=frozenset({WRITE}))
-        else:
-            ops = read_ahead(services, strict, writer.unchanged)
-        with closing(ops):  # a refused or failed import stops the reading process at once
-            n = _apply(writer, ops, progress, total, source)
+        with closing(read_ahead(services, strict, writer.unchanged, workers=workers)) as ops:
+            n = _apply(writer, ops, progress, total, source)  # closing stops the workers of a refused import
         writer.finish()
         if progress:
             progress(n, total if total is not None else n)
@@ -158,20 +150,61 @@ def _apply(writer: BulkWriter, ops: Iterator[tuple[str, Any]], progress: Progres
             if progress:
                 progress(arg, total)
         elif kind == FAILED:
-            raise ImportFailed([_error(e) for e in arg[0]], source, total=arg[1])
+            raise ImportFailed(arg[0], source, total=arg[1])
         else:
             n = arg
     return n
 
 
+class Refused(NamedTuple):
+    """A record ``check_record`` refused: its errors as plain values (``RecordError.plain``).
+
+    ``document``: the record is not JSON at all, and the document is unreadable from there on.
+    """
+
+    errors: list[tuple]
+    document: bool = False
+
+
+def check_record(i: int, raw: Any, text: str | None, strict: bool) -> Prepared | Refused:
+    """Decode (an ``Encoded`` record) and validate record ``i`` alone; return its writer's values or its errors.
+
+    Everything that needs only the record itself is here, so it can run in a worker process;
+    what needs the other records (one id per service, one content per organisation id, the
+    first service of an organisation carrying its values) is ``read_ahead``'s. The values
+    returned always carry the organisation's; ``read_ahead`` drops them where an earlier
+    service of the import carries them.
+    """
+    if raw.__class__ is Encoded:
+        try:
+            raw, text = raw.decode()
+        except DocumentError as exc:
+            return Refused([exc.plain()], document=True)
+    found: list[RecordError] = []
+    s = parse_service(raw, i, found, strict=strict, text=text)
+    if s is None:
+        return Refused([e.plain() for e in found])
+    try:
+        source_json = text if text is not None else to_json(raw)
+    except ValueError:
+        return Refused([RecordError(f"service[{i}] id={s.external_id}", "-", "hsds.not_json_number").plain()])
+    return prepare(i, s, source_json, strict, True, organisation_digest(s.organisation.source))
+
+
+def check_records(records: list[tuple[int, Any, str | None]], strict: bool) -> list[Prepared | Refused]:
+    """``check_record`` for each (index, record, text): what a worker process runs per batch."""
+    return [check_record(i, raw, text, strict) for i, raw, text in records]
+
+
 def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup, chunk_size: int | None = None,
-               max_errors: int | None = None) -> Iterator[tuple[str, Any]]:
+               max_errors: int | None = None, workers: int = 0) -> Iterator[tuple[str, Any]]:
     """Read and validate every service; yield what the writer is to do with them (the import's reading side).
 
     ``unchanged`` finds, by their JSON text, the records imported before from exactly that text:
-    they are kept without being decoded or validated again. Nothing here writes: the same steps
-    run in this process or in a reading process of their own (``hsds_pipeline``). ``chunk_size`` and ``max_errors``
-    default to ``CHUNK`` and ``MAX_ERRORS``.
+    they are kept without being decoded or validated again. The others are checked alone by
+    ``check_record``, here or (``workers`` > 0) in worker processes, a batch at a time and in
+    order; then here against the records before them. Nothing here writes. ``chunk_size`` and
+    ``max_errors`` default to ``CHUNK`` and ``MAX_ERRORS``.
     """
     size = chunk_size or CHUNK
     keep_errors = MAX_ERRORS if max_errors is None else max_errors
@@ -183,37 +216,51 @@ def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup, chunk_s
     total_errors = n = 0
     pairs = services.with_sources(unchanged) if isinstance(services, ServiceStream) \
         else ((s, None) for s in services)
-    for batch, failure in _batches(pairs, size):
-        for i, raw, text in batch:
-            n = i + 1
-            found: list[RecordError] = []
-            kept: Unchanged | None = raw.match if raw.__class__ is Known else None
-            if kept is not None and kept.external_id in seen:  # a second record with one id: parsed, to name it
-                (raw, text), kept = raw.decode(), None
-            if kept is not None:  # the same bytes as its last import: valid then, so valid now
-                if ledger.check_digest(kept.organisation, kept.organisation_digest, kept.external_id, i, found):
-                    seen[kept.external_id] = i
-                    yield KEEP, (i, kept.organisation, kept.organisation_id)
-            else:
-                s, source_json = _parse(raw, text, i, found, strict, ledger, seen)
-                if not found and not total_errors:
-                    org_ext = s.organisation.external_id
-                    chunk.append(prepare(i, s, source_json, strict, org_ext not in written,
-                                         ledger.digest(org_ext)))
-                    written.add(org_ext)
+    batches: deque[tuple[list, DocumentError | None]] = deque()  # read, their results not taken yet
+
+    def to_check() -> Iterator[list[tuple[int, Any, str | None]]]:
+        for batch, failure in _batches(pairs, size):
+            batches.append((batch, failure))
+            yield [r for r in batch if r[1].__class__ is not Known]
+
+    with closing(ordered_map(functools.partial(check_records, strict=strict), to_check(), workers)) as checked:
+        for results in checked:
+            batch, failure = batches.popleft()
+            checks = iter(results)
+            for i, raw, text in batch:
+                result = None if raw.__class__ is Known else next(checks)
+                found: list[RecordError] = []
+                if result is None and raw.match.external_id in seen:  # a second record with one id: parsed, to name it
+                    result = check_record(i, *raw.decode(), strict)
+                if result is None:  # the same bytes as its last import: valid then, so valid now
+                    kept: Unchanged = raw.match
+                    if ledger.check_digest(kept.organisation, kept.organisation_digest, kept.external_id, i, found):
+                        seen[kept.external_id] = i
+                        yield KEEP, (i, kept.organisation, kept.organisation_id)
+                elif result.__class__ is Refused:
+                    if result.document:
+                        failure = _error(result.errors[0])
+                        break
+                    found.extend(map(_error, result.errors))
+                elif _one_of_a_kind(result, i, found, ledger, seen) and not total_errors:
+                    first = result.org_ext not in written
+                    chunk.append(result if first else result._replace(org=None))
+                    written.add(result.org_ext)
                     if len(chunk) >= size:
                         yield WRITE, chunk
                         chunk = []
-            if found:
-                total_errors += len(found)
-                errors.extend(found[:max(0, keep_errors - len(errors))])
-                chunk = []
-            if n % size == 0:
-                yield PROGRESS, n
-        if failure is not None:
-            total_errors += 1
-            stream = services.stream if isinstance(services, ServiceStream) else None
-            errors.append(_explain(stream, failure, n))
+                n = i + 1
+                if found:
+                    total_errors += len(found)
+                    errors.extend(found[:max(0, keep_errors - len(errors))])
+                    chunk = []
+                if n % size == 0:
+                    yield PROGRESS, n
+            if failure is not None:
+                total_errors += 1
+                stream = services.stream if isinstance(services, ServiceStream) else None
+                errors.append(_explain(stream, failure, n))
+                break
     if total_errors:
         yield FAILED, (errors, total_errors)
         return
@@ -222,41 +269,21 @@ def read_ahead(services: Iterable[Any], strict: bool, unchanged: Lookup, chunk_s
     yield DONE, n
 
 
-def _portable_source(stream: Any) -> tuple[str, Any, int] | None:
-    """Describe a stream so a reading process can open it: a file by name and position, or bytes held."""
-    if isinstance(stream, (bytes, bytearray)):
-        return ("bytes", bytes(stream), 0)
-    name = getattr(stream, "name", None)
-    if isinstance(name, str) and not getattr(stream, "closed", True):
-        try:
-            return ("file", name, stream.tell())
-        except (OSError, ValueError):
-            return None
-    return None
+def _one_of_a_kind(p: Prepared, i: int, found: list[RecordError], ledger: OrganisationLedger,
+                   seen: dict[str, int]) -> bool:
+    """Check a valid record against the ones before it: its organisation's content, then its id."""
+    if not ledger.check_digest(p.org_ext, p.org_digest, p.external_id, i, found):
+        return False  # one organisation id with two different contents in one file
+    if p.external_id in seen:
+        found.append(RecordError(f"service[{i}] id={p.external_id}", "id",
+                                 "hsds.duplicate_service", index=seen[p.external_id]))
+        return False
+    seen[p.external_id] = i
+    return True
 
 
-def _read_elsewhere(where: tuple[str, Any, int], strict: bool, chunk_size: int, max_errors: int,
-                    conn) -> Iterator[tuple[str, Any]]:
-    """The reading process's side (``hsds_pipeline``): ``read_ahead`` over the file, unchanged records by ``conn``."""
-    kind, what, offset = where
-
-    def unchanged(texts: list[bytes]) -> list[Unchanged | None]:
-        try:
-            return unchanged_records(conn, strict, texts)
-        finally:
-            conn.rollback()  # no snapshot held between chunks
-
-    with _fewer_collections(), (open(what, "rb") if kind == "file" else io.BytesIO(what)) as fh:
-        fh.seek(offset)
-        for op in read_ahead(ServiceStream(fh), strict, unchanged, chunk_size, max_errors):
-            if op[0] == FAILED:
-                op = (FAILED, ([e.plain() for e in op[1][0]], op[1][1]))
-            yield op
-
-
-def _error(e: RecordError | tuple) -> RecordError:
-    if isinstance(e, RecordError):
-        return e
+def _error(e: tuple) -> RecordError:
+    """Return the error of ``RecordError.plain``'s values (a ``DocumentError`` where the document is at fault)."""
     record, fieldname, code, params = e
     if record == "document" and fieldname == "-":
         return DocumentError(code, **params)
@@ -276,24 +303,3 @@ def _batches(pairs: Iterator[tuple[Any, str | None]], size: int) -> Iterator[tup
         yield batch, exc
         return
     yield batch, None
-
-
-def _parse(raw: Any, text: str | None, i: int, found: list[RecordError], strict: bool,
-           ledger: OrganisationLedger, seen: dict[str, int]) -> tuple[Any, str]:
-    """Validate one record fully; return the parsed service (None when bad) and its source JSON."""
-    s = parse_service(raw, i, found, strict=strict, text=text)
-    if s is not None and not ledger.check(s, i, found):
-        s = None  # one organisation id with two different contents in one file
-    if s is not None and s.external_id in seen:
-        found.append(RecordError(f"service[{i}] id={s.external_id}", "id",
-                                 "hsds.duplicate_service", index=seen[s.external_id]))
-        s = None
-    source_json = ""
-    if s is not None:
-        seen[s.external_id] = i
-        try:
-            source_json = text if text is not None else to_json(raw)
-        except ValueError:
-            found.append(RecordError(f"service[{i}] id={s.external_id}", "-",
-                                     "hsds.not_json_number"))
-    return s, source_json

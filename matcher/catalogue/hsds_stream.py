@@ -230,18 +230,39 @@ class Known(NamedTuple):
         return _decode(text), text
 
 
+class Encoded(NamedTuple):
+    """An element of a list document as bytes, checked for depth and text length but not decoded yet.
+
+    Decoding is left to whoever validates it (``hsds_import.check_record``), which may be another
+    process; ``decode`` raises the same ``DocumentError`` the stream raises for an element it decodes.
+    """
+
+    data: bytes  # the element as in the document
+    at: int  # how far the document had been read when the element was cut out (named in the error)
+
+    def decode(self) -> tuple[Any, str]:
+        """Return the element decoded and its text; raise DocumentError when it is not strict JSON."""
+        try:
+            text = self.data.decode("utf-8")
+            return _decode(text), text
+        except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            raise DocumentError("document.invalid_near", at=self.at, detail=_first_line(exc)) from None
+
+
 #: Given the elements of a list document as bytes (those of one chunk read), say what is known of
 #: each (None: unknown, to be decoded).
 KnownLookup = Callable[[list[bytes]], list[Any]]
 
 
-def stream_with_sources(source: IO[bytes] | bytes | str,
-                        known: KnownLookup | None = None) -> Iterator[tuple[Any, str | None]]:
+def stream_with_sources(source: IO[bytes] | bytes | str, known: KnownLookup | None = None,
+                        decode: bool = True) -> Iterator[tuple[Any, str | None]]:
     """Yield each service with its JSON text as it stands in the document (None where not kept).
 
     With ``known``, an element of a list document that it recognises is yielded as ``Known`` (and
     text None) without being decoded; it must only recognise bytes that decoded before, as an
-    import's digests of records it stored do. The document is still checked whole.
+    import's digests of records it stored do. With ``decode=False`` the other elements of a list
+    document come as ``Encoded`` (text None), for the caller to decode. The document is still
+    checked whole.
     """
     if isinstance(source, str):
         source = source.encode("utf-8", "surrogatepass")
@@ -249,7 +270,7 @@ def stream_with_sources(source: IO[bytes] | bytes | str,
     guard = _Guard(raw)
     try:
         if _first_checked(guard) == b"[":
-            yield from _list(guard, known)
+            yield from _list(guard, known, decode)
             return
         stream = io.BufferedReader(guard, CHUNK)
         first = _first_byte(stream)
@@ -279,7 +300,7 @@ def _first_checked(guard: _Guard) -> bytes:
         guard._fill()
 
 
-def _list(guard: _Guard, known: KnownLookup | None) -> Iterator[tuple[Any, str | None]]:
+def _list(guard: _Guard, known: KnownLookup | None, decode: bool) -> Iterator[tuple[Any, str | None]]:
     """Yield the elements of a top-level list: each element the standard library's C decoder reads alone."""
     guard.keep_out = False
     guard.out.clear()
@@ -293,6 +314,8 @@ def _list(guard: _Guard, known: KnownLookup | None) -> Iterator[tuple[Any, str |
                 yield from ((value, None) for value in _between(*event[1:]))
             elif known and (match := next(matches)) is not None:
                 yield Known(event[1], match), None
+            elif not decode:
+                yield Encoded(event[1], guard.offset), None
             else:
                 text = event[1].decode("utf-8")
                 yield _decode(text), text

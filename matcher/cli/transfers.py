@@ -14,6 +14,7 @@ from matcher.catalogue.errors import ImportFailed
 from matcher.catalogue.hsds_export import export_json
 from matcher.catalogue.hsds_import import import_services, read_services
 from matcher.catalogue.hsds_sync import FeedError, sync_feed
+from matcher.catalogue.hsds_workers import default_workers
 from matcher.catalogue.mentors_import import export_mentors as mentors_csv
 from matcher.catalogue.mentors_import import import_mentors as mentors_from_csv
 from matcher.catalogue.taxonomy import load_terms_file
@@ -32,14 +33,16 @@ def import_() -> None:
 @import_.command("hsds")
 @click.argument("path", type=INPUT_FILE)
 @click.option("--lenient", is_flag=True, help=LENIENT)
-@click.option("--pipeline", is_flag=True,
-              help="Decode and validate in a second process while this one writes (for machines with idle cores).")
+@click.option("--workers", type=click.IntRange(0, 64), default=None,
+              help="Processes that decode and validate records while this one writes "
+                   "(default: one per core on a machine with two or more; 0: none).")
 @transactional
-def import_hsds(ctx: Context, session: Session, path: Path, lenient: bool, pipeline: bool) -> None:
+def import_hsds(ctx: Context, session: Session, path: Path, lenient: bool, workers: int | None) -> None:
     """Import HSDS 3.1 services (Danish profile) from PATH."""
     with path.open("rb") as fh:
         summary = import_services(session, read_services(fh), strict=not lenient, source=str(path),
-                                  progress=Progress("services", every=10_000), pipeline=pipeline)
+                                  progress=Progress("services", every=10_000),
+                                  workers=default_workers() if workers is None else workers)
     report_summary(summary)
 
 

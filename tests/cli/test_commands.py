@@ -12,7 +12,7 @@ EXPECTED = {
     "db upgrade": ["--revision"],
     "export hsds": ["PATH"],
     "export mentors": ["PATH"],
-    "import hsds": ["PATH", "--lenient", "--pipeline"],
+    "import hsds": ["PATH", "--lenient", "--workers"],
     "import hsds-feed": ["BASE_URL", "--since", "--dry-run", "--lenient"],
     "import interests": ["PATH"],
     "import mentors": ["PATH"],

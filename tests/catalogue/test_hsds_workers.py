@@ -1,10 +1,11 @@
-"""A pipelined HSDS import (a reading process beside the writing one) stores what a serial one stores."""
+"""An HSDS import whose records worker processes decode and validate stores what one without workers stores."""
 
 from __future__ import annotations
 
 import copy
 import json
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,11 @@ from sqlalchemy import func, select, text
 from matcher.catalogue import hsds_import
 from matcher.catalogue.errors import ImportFailed
 from matcher.catalogue.hsds_import import import_services, read_services
+from matcher.catalogue.hsds_workers import WorkerError
 from matcher.catalogue.models import Offer
 from tests.catalogue.test_hsds_import import danish_example
 
-# Columns compared between a serial and a pipelined import (not the clock's).
+# Columns compared between an import with workers and one without (not the clock's).
 TABLES = {
     "organisations": "id, external_id, name, description, email, website, phone, kind, vulnerable_experience, "
                      "childcert_policy, hsds_source, address, postcode, city, lat, lon, district_id, import_digest",
@@ -62,9 +64,19 @@ def _write(path: Path, services: list) -> Path:
     return path
 
 
-def _import(session, path: Path, pipeline: bool):
+def _import(session, path: Path, workers: int, progress=None):
     with path.open("rb") as fh:
-        return import_services(session, read_services(fh), pipeline=pipeline)
+        return import_services(session, read_services(fh), workers=workers, progress=progress)
+
+
+class Workers:
+    """A progress callback that records how many worker processes were running at each call."""
+
+    def __init__(self):
+        self.seen: list[int] = []
+
+    def __call__(self, _n, _total):
+        self.seen.append(len(_workers()))
 
 
 def _snapshot(session) -> dict[str, list[tuple]]:
@@ -90,66 +102,84 @@ def _snapshot(session) -> dict[str, list[tuple]]:
     return out
 
 
-@pytest.fixture
-def no_reader_left():
-    """Fail when a reading process started by the test is still running at its end."""
-    yield
+def _workers() -> list[int]:
+    """The worker processes (``multiprocessing`` spawn children) this process is running."""
     mine = str(os.getpid())
-    left = []
+    found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes() if fields[1] == mine else b""
         except OSError:
             continue
-        cmdline = (stat.parent / "cmdline").read_bytes() if fields[1] == mine else b""
-        if b"hsds_pipeline" in cmdline:
-            left.append(stat.parent.name)
-    assert left == []
+        if b"spawn_main" in cmdline and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
 
 
-def test_a_pipelined_import_stores_the_rows_and_ids_of_a_serial_one(reference, tmp_path, monkeypatch,
-                                                                     no_reader_left):
-    monkeypatch.setattr(hsds_import, "CHUNK", 7)  # passed on to the reading process
+@pytest.fixture
+def no_worker_left():
+    """Fail when a worker process started by the test is still running at its end."""
+    yield
+    assert _workers() == []
+
+
+def test_an_import_with_workers_stores_the_rows_and_ids_of_one_without(reference, tmp_path, monkeypatch,
+                                                                        no_worker_left):
+    monkeypatch.setattr(hsds_import, "CHUNK", 7)
     path = _write(tmp_path / "services.json", _services(40))
-    serial = _import(reference, path, pipeline=False)
+    serial = _import(reference, path, workers=0)
     reference.flush()
     expected = _snapshot(reference)
     reference.rollback()
     assert reference.scalar(select(func.count(Offer.id))) == 0
-    piped = _import(reference, path, pipeline=True)
+    running = Workers()
+    parallel = _import(reference, path, workers=2, progress=running)
     reference.commit()
-    assert piped.as_dict() == serial.as_dict() == {"created": 40, "updated": 0, "unchanged": 0, "flagged": 1}
-    assert piped.notes == serial.notes
+    assert max(running.seen) == 2  # the records were checked by two worker processes
+    assert parallel.as_dict() == serial.as_dict() == {"created": 40, "updated": 0, "unchanged": 0, "flagged": 1}
+    assert parallel.notes == serial.notes
     assert _snapshot(reference) == expected
     assert len(expected["offers"]) == 40 and len(expected["organisations"]) == 13
     assert {row[22] for row in expected["offers"]} != {"None"}  # some offers lie in a district
 
 
-def test_a_pipelined_re_import_keeps_unchanged_records_and_updates_a_changed_one(reference, tmp_path,
-                                                                                no_reader_left):
+def test_a_small_import_starts_no_worker(reference, tmp_path, no_worker_left):
+    running = Workers()
+    summary = _import(reference, _write(tmp_path / "services.json", _services(5)), workers=2, progress=running)
+    assert summary.created == 5
+    assert running.seen == [0]  # one batch of records: checked here, no pool started for it
+
+
+def test_a_re_import_with_workers_keeps_unchanged_records_and_updates_a_changed_one(reference, tmp_path,
+                                                                                   monkeypatch, no_worker_left):
+    monkeypatch.setattr(hsds_import, "CHUNK", 3)
     services = _services(12)
     path = _write(tmp_path / "services.json", services)
-    _import(reference, path, pipeline=True)
+    _import(reference, path, workers=2)
     reference.commit()
-    again = _import(reference, path, pipeline=True)
+    again = _import(reference, path, workers=2)
     assert again.as_dict() == {"created": 0, "updated": 0, "unchanged": 12, "flagged": 0}
     reference.commit()
     services[5]["capacities"][0]["available"] = 0
-    third = _import(reference, _write(path, services), pipeline=True)
+    services[9]["capacities"][0]["available"] = 0
+    third = _import(reference, _write(path, services), workers=2)
     reference.commit()
-    assert third.as_dict() == {"created": 0, "updated": 1, "unchanged": 11, "flagged": 0}
-    assert reference.scalar(select(Offer.spots_free).where(Offer.external_id == "s5")) == 0
+    assert third.as_dict() == {"created": 0, "updated": 2, "unchanged": 10, "flagged": 0}
+    assert reference.scalars(select(Offer.external_id).where(Offer.spots_free == 0)
+                             .order_by(Offer.external_id)).all() == ["s5", "s9"]
 
 
-def test_a_bad_record_deep_in_a_pipelined_file_is_named_and_nothing_is_stored(reference, tmp_path, monkeypatch,
-                                                                             no_reader_left):
+def test_bad_records_checked_by_workers_are_named_in_order_and_nothing_is_stored(reference, tmp_path, monkeypatch,
+                                                                                 no_worker_left):
     monkeypatch.setattr(hsds_import, "CHUNK", 4)
     services = _services(30)
     services[25]["status"] = "open"
     services[27]["minimum_age"] = "x"
     services[28]["id"] = "s3"  # a duplicate of an id written in the first chunk
+    path = _write(tmp_path / "services.json", services)
     with pytest.raises(ImportFailed) as err:
-        _import(reference, _write(tmp_path / "services.json", services), pipeline=True)
+        _import(reference, path, workers=2)
     reference.rollback()
     assert [(e.record, e.field, e.code) for e in err.value.errors] == [
         ("service[25] id=s25", "status", "import.one_of"),
@@ -157,26 +187,44 @@ def test_a_bad_record_deep_in_a_pipelined_file_is_named_and_nothing_is_stored(re
         ("service[28] id=s3", "id", "hsds.duplicate_service"),
     ]
     assert err.value.errors[2].params == {"index": 3}
+    serial = pytest.raises(ImportFailed, _import, reference, path, 0)
+    reference.rollback()
+    assert [e.line("en") for e in serial.value.errors] == [e.line("en") for e in err.value.errors]
     assert reference.scalar(select(func.count(Offer.id))) == 0
 
 
-def test_a_document_error_after_written_chunks_is_named_by_a_pipelined_import(reference, tmp_path, monkeypatch,
-                                                                              no_reader_left):
+def test_a_record_that_is_not_json_is_named_as_without_workers(reference, tmp_path, monkeypatch, no_worker_left):
+    monkeypatch.setattr(hsds_import, "CHUNK", 3)
+    path = _write(tmp_path / "services.json", _services(10))
+    text = path.read_bytes()
+    path.write_bytes(text.replace(b'"name": "Hold 7"', b'"name" "Hold 7"'))  # record 7, on line 9, is not JSON
+    with pytest.raises(ImportFailed) as err:
+        _import(reference, path, workers=2)
+    reference.rollback()
+    serial = pytest.raises(ImportFailed, _import, reference, path, 0)
+    reference.rollback()
+    assert [e.line("en") for e in err.value.errors] == [e.line("en") for e in serial.value.errors]
+    assert err.value.errors[0].record == "document" and "(line 9, column 21)" in err.value.errors[0].line("en")
+    assert reference.scalar(select(func.count(Offer.id))) == 0
+
+
+def test_a_document_error_after_written_chunks_is_named_by_an_import_with_workers(reference, tmp_path, monkeypatch,
+                                                                                  no_worker_left):
     monkeypatch.setattr(hsds_import, "CHUNK", 3)
     path = _write(tmp_path / "services.json", _services(10))
     path.write_bytes(path.read_bytes().rstrip().removesuffix(b"]"))  # the list never closes
     with pytest.raises(ImportFailed) as err:
-        _import(reference, path, pipeline=True)
+        _import(reference, path, workers=2)
     reference.rollback()
-    serial = pytest.raises(ImportFailed, _import, reference, path, False)
+    serial = pytest.raises(ImportFailed, _import, reference, path, 0)
     reference.rollback()
     assert [e.line("en") for e in err.value.errors] == [e.line("en") for e in serial.value.errors]
     assert err.value.errors[0].record == "document"
     assert reference.scalar(select(func.count(Offer.id))) == 0
 
 
-def test_an_interrupted_pipelined_import_stops_its_reader_and_leaves_nothing(reference, tmp_path, monkeypatch,
-                                                                             no_reader_left):
+def test_an_interrupted_import_stops_its_workers_and_leaves_nothing(reference, tmp_path, monkeypatch,
+                                                                    no_worker_left):
     monkeypatch.setattr(hsds_import, "CHUNK", 5)
     path = _write(tmp_path / "services.json", _services(60))
     written: list[int] = []
@@ -184,22 +232,25 @@ def test_an_interrupted_pipelined_import_stops_its_reader_and_leaves_nothing(ref
     def interrupt(n, _total):
         written.append(n)
         if n >= 10:
+            assert len(_workers()) == 2
             raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt), path.open("rb") as fh:
-        import_services(reference, read_services(fh), pipeline=True, progress=interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        _import(reference, path, workers=2, progress=interrupt)
     reference.rollback()
     assert written == [5, 10]
     assert reference.scalar(select(func.count(Offer.id))) == 0
 
 
-def test_a_failing_reader_is_reported_and_nothing_is_stored(reference, tmp_path, no_reader_left):
-    from matcher.catalogue.hsds_pipeline import PipelineError
+def test_a_worker_that_dies_is_reported_and_nothing_is_stored(reference, tmp_path, monkeypatch, no_worker_left):
+    monkeypatch.setattr(hsds_import, "CHUNK", 5)
+    path = _write(tmp_path / "services.json", _services(200))
 
-    path = _write(tmp_path / "services.json", _services(6))
-    with path.open("rb") as fh:
-        path.unlink()  # this process still reads it; the reading process, which opens it by name, cannot
-        with pytest.raises(PipelineError, match="FileNotFoundError"):
-            import_services(reference, read_services(fh), pipeline=True)
+    def kill_a_worker(n, _total):
+        if n == 10:
+            os.kill(_workers()[0], signal.SIGKILL)
+
+    with pytest.raises(WorkerError, match="a worker process stopped"):
+        _import(reference, path, workers=2, progress=kill_a_worker)
     reference.rollback()
     assert reference.scalar(select(func.count(Offer.id))) == 0
