@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from json.encoder import encode_basestring_ascii
@@ -203,7 +204,10 @@ class BulkWriter:
         self._next_id: dict[str, int] = {}
         # Organisations of services kept unchanged without parsing: external id -> (first record index, row id).
         self.kept_orgs: dict[str, tuple[int, int]] = {}
-        self.imported_before: bool | None = None  # any offer imported by an earlier import (``unchanged``)
+        self.lock = threading.Lock()  # one user of the connection at a time: the writing thread or a look-up
+        self.imported_before = self.conn.execute(  # any offer imported by an earlier import (``unchanged``)
+            select(Offer.id).where(Offer.import_digest.is_not(None), Offer.import_organisation.is_not(None))
+            .limit(1)).first() is not None
         self._cache_size: int | None = None
         if self.dialect == "sqlite":  # the import's own connection keeps the indexes it extends in memory
             driver = self.conn.connection.driver_connection
@@ -244,13 +248,19 @@ class BulkWriter:
         Nothing is looked up (or digested) while no offer of the catalogue was imported before this
         import began, as in a first import: a record this import writes twice is still named, by its id.
         """
-        if self.imported_before is None:
-            self.imported_before = self.conn.execute(
-                select(Offer.id).where(Offer.import_digest.is_not(None), Offer.import_organisation.is_not(None))
-                .limit(1)).first() is not None
         if not self.imported_before:
             return [None] * len(texts)
-        return unchanged_records(self.conn, self.strict == "strict", texts)
+        with self.lock:
+            return unchanged_records(self.conn, self.strict == "strict", texts)
+
+    def apply(self, ops: list[tuple[str, Any]]) -> None:
+        """Apply ("keep", ``keep``'s arguments) and ("write", a chunk) in order (the import's writing thread)."""
+        with self.lock:
+            for kind, arg in ops:
+                if kind == "keep":
+                    self.keep(*arg)
+                else:
+                    self.write(arg)
 
     def keep(self, index: int, organisation: str, organisation_id: int) -> None:
         """Count a service kept as it is; its organisation stays as stored unless an earlier service sets it."""

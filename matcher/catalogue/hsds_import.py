@@ -16,7 +16,7 @@ from matcher.catalogue.hsds_bulk import BulkWriter, Prepared, Unchanged, prepare
 from matcher.catalogue.hsds_hygiene import OrganisationLedger, organisation_digest
 from matcher.catalogue.hsds_parse import parse_service
 from matcher.catalogue.hsds_stream import DocumentError, Encoded, Known, stream_services, stream_with_sources
-from matcher.catalogue.hsds_workers import ordered_map
+from matcher.catalogue.hsds_workers import Behind, ordered_map
 from matcher.catalogue.summary import ImportSummary
 from matcher.jsonio import JSONInputError, loads
 
@@ -139,20 +139,28 @@ def _import(session: Session, services: Iterable[Any], strict: bool, source: str
 
 def _apply(writer: BulkWriter, ops: Iterator[tuple[str, Any]], progress: Progress | None, total: int | None,
            source: str) -> int:
-    """Do what the reading side says, in order; return how many records it read."""
+    """Do what the reading side says, in order; return how many records it read.
+
+    The writer's operations run in a thread of their own (``Behind``), so the database writes
+    while the next records are read and checked.
+    """
     n = 0
-    for kind, arg in ops:
-        if kind == KEEP:
-            writer.keep(*arg)
-        elif kind == WRITE:
-            writer.write(arg)
-        elif kind == PROGRESS:
-            if progress:
-                progress(arg, total)
-        elif kind == FAILED:
-            raise ImportFailed(arg[0], source, total=arg[1])
-        else:
-            n = arg
+    behind = Behind(writer.apply, CHUNK)
+    try:
+        for kind, arg in ops:
+            if kind == KEEP or kind == WRITE:
+                behind.add((kind, arg), now=kind == WRITE)
+            elif kind == PROGRESS:
+                if progress:
+                    progress(arg, total)
+            elif kind == FAILED:
+                raise ImportFailed(arg[0], source, total=arg[1])
+            else:
+                n = arg
+        behind.finish()
+    except BaseException:
+        behind.stop()
+        raise
     return n
 
 

@@ -1,4 +1,9 @@
-"""Run a function over batches in worker processes, results in the batches' order, memory bounded.
+"""Concurrency of an HSDS import: records checked in worker processes, writes in a thread of their own.
+
+``ordered_map`` runs a function over batches in worker processes, results in the batches' order,
+memory bounded. ``Behind`` applies operations in a thread of its own, in order, so the
+database's work (SQLite's and psycopg's C code release the interpreter lock; PostgreSQL works
+in its own process) overlaps the reading side's.
 
 An HSDS import spends three quarters of its time decoding and validating records, which needs
 no database: ``ordered_map`` hands that to a pool of fresh interpreters (``spawn``: no database
@@ -14,7 +19,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -86,4 +93,74 @@ def _result(fn: Callable[[T], R], item: T, future: Future | None) -> R:
         raise WorkerError(f"a worker process stopped before it finished: {exc}") from None
 
 
-__all__ = ["WorkerError", "default_workers", "ordered_map"]
+class Behind:
+    """Applies items in a thread of its own, in the order they were added, a list at a time, at most ``depth`` behind.
+
+    ``apply`` gets lists of at most ``batch`` items (fewer where ``add(..., now=True)`` ended a list).
+    An error in ``apply`` is raised by the next ``add`` or by ``finish``; once it failed or was
+    stopped, nothing more is applied. The caller must end it with ``finish`` (all applied) or
+    ``stop`` (the rest dropped); both return only when the thread has ended, so whatever ``apply``
+    uses (a database connection) is the caller's again.
+    """
+
+    def __init__(self, apply: Callable[[list[T]], None], batch: int, depth: int = 2):
+        self.apply, self.batch = apply, batch
+        self.items: list[T] = []
+        self.queue: queue.Queue[list[T] | None] = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+        self.thread.start()
+
+    def add(self, item: T, now: bool = False) -> None:
+        """Queue ``item``; with ``now``, hand the list over at once (a write, not to wait for more)."""
+        self.items.append(item)
+        if now or len(self.items) >= self.batch:
+            self._hand_over()
+
+    def finish(self) -> None:
+        """Apply everything added; raise the error ``apply`` raised, if any."""
+        self._hand_over()
+        self._put(None)
+        self.thread.join()
+        self._raise()
+
+    def stop(self) -> None:
+        """Drop what is not applied yet and wait for the item being applied."""
+        self.stopped = True
+        while True:
+            try:
+                self.queue.get_nowait()
+            except queue.Empty:
+                break
+        self.queue.put(None)  # room for it: the thread only takes from the queue
+        self.thread.join()
+
+    def _hand_over(self) -> None:
+        if self.items:
+            items, self.items = self.items, []
+            self._put(items)
+
+    def _put(self, items: list[T] | None) -> None:
+        while True:
+            self._raise()
+            try:
+                self.queue.put(items, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        while (items := self.queue.get()) is not None:
+            if self.error is None and not self.stopped:
+                try:
+                    self.apply(items)
+                except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
+                    self.error = exc
+
+
+__all__ = ["Behind", "WorkerError", "default_workers", "ordered_map"]

@@ -6,6 +6,7 @@ import copy
 import json
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from sqlalchemy import func, select, text
 from matcher.catalogue import hsds_import
 from matcher.catalogue.errors import ImportFailed
 from matcher.catalogue.hsds_import import import_services, read_services
-from matcher.catalogue.hsds_workers import WorkerError
+from matcher.catalogue.hsds_bulk import BulkWriter
+from matcher.catalogue.hsds_workers import Behind, WorkerError, ordered_map
 from matcher.catalogue.models import Offer
 from tests.catalogue.test_hsds_import import danish_example
 
@@ -242,15 +244,88 @@ def test_an_interrupted_import_stops_its_workers_and_leaves_nothing(reference, t
     assert reference.scalar(select(func.count(Offer.id))) == 0
 
 
-def test_a_worker_that_dies_is_reported_and_nothing_is_stored(reference, tmp_path, monkeypatch, no_worker_left):
-    monkeypatch.setattr(hsds_import, "CHUNK", 5)
-    path = _write(tmp_path / "services.json", _services(200))
+def _square_unless_seven(x: int) -> int:
+    """Run in a worker process: item 7 ends the process, as the kernel's out-of-memory killer would."""
+    if x == 7:
+        os._exit(9)
+    return x * x
 
-    def kill_a_worker(n, _total):
-        if n == 10:
-            os.kill(_workers()[0], signal.SIGKILL)
 
+def test_ordered_map_gives_results_in_order_and_names_a_worker_that_died(no_worker_left):
+    assert list(ordered_map(_square_unless_seven, [1, 2, 3, 4, 5, 6], workers=2, ahead=3)) == [1, 4, 9, 16, 25, 36]
+    results = []
     with pytest.raises(WorkerError, match="a worker process stopped"):
-        _import(reference, path, workers=2, progress=kill_a_worker)
+        for r in ordered_map(_square_unless_seven, [1, 2, 3, 7, 5, 6, 8, 9], workers=2):
+            results.append(r)
+    # The first item is computed here; of those the pool had, any may be lost with the broken pool
+    # (CPython fails every pending future), but no result comes out of order or after the loss.
+    assert results[:1] == [1] and results == [1, 4, 9][:len(results)]
+
+
+def test_behind_applies_items_in_order_in_lists_a_write_ends_at_once():
+    applied: list[list[int]] = []
+    behind = Behind(applied.append, batch=3)
+    for i in range(8):
+        behind.add(i, now=i == 4)
+    behind.finish()
+    assert applied == [[0, 1, 2], [3, 4], [5, 6, 7]]
+    assert not behind.thread.is_alive()
+
+
+def test_behind_raises_the_error_of_apply_and_applies_nothing_after_it():
+    applied: list[list[int]] = []
+
+    def apply(items):
+        if 3 in items:
+            raise RuntimeError("the database went away")
+        applied.append(items)
+
+    behind = Behind(apply, batch=2)
+    with pytest.raises(RuntimeError, match="went away"):
+        for i in range(1000):
+            behind.add(i)
+        behind.finish()
+    behind.stop()
+    assert applied == [[0, 1]]
+    assert not behind.thread.is_alive()
+
+
+def test_behind_stopped_drops_what_is_not_applied_and_waits_for_the_thread():
+    started, release = threading.Event(), threading.Event()
+    applied: list[list[int]] = []
+
+    def apply(items):
+        started.set()
+        release.wait(5)
+        applied.append(items)
+
+    behind = Behind(apply, batch=1, depth=2)
+    behind.add(0)
+    started.wait(5)
+    behind.add(1)
+    behind.add(2)
+    threading.Timer(0.2, release.set).start()
+    behind.stop()  # returns once the item being applied is done
+    assert applied == [[0]]
+    assert not behind.thread.is_alive()
+
+
+def test_a_write_that_fails_in_the_writing_thread_is_raised_and_nothing_is_stored(reference, tmp_path,
+                                                                                   monkeypatch):
+    monkeypatch.setattr(hsds_import, "CHUNK", 5)
+    calls = []
+    create = BulkWriter._create_offers
+
+    def second_fails(self, rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        create(self, rows)
+
+    monkeypatch.setattr(BulkWriter, "_create_offers", second_fails)
+    with pytest.raises(RuntimeError, match="disk full"):
+        _import(reference, _write(tmp_path / "services.json", _services(40)), workers=0)
+    assert [t.name for t in threading.enumerate() if t.name == "import-writer"] == []
     reference.rollback()
+    assert calls == [5, 5]  # nothing written after the failed chunk
     assert reference.scalar(select(func.count(Offer.id))) == 0

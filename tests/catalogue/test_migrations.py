@@ -1,5 +1,6 @@
 """The schema comes only from migrations, and they agree with the models."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -53,3 +54,23 @@ def test_a_migration_that_copies_a_table_keeps_the_rows_referring_to_it(migrated
     upgrade(migrated_url)
     assert counts() == before
     engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_kind", ["postgresql"])  # TOAST compression is PostgreSQL's
+def test_postgresql_compresses_imported_hsds_sources_with_lz4(migrated_url):
+    engine = make_engine(migrated_url)
+    services = danish_example()
+    services[0]["description"] = "Et hold for børn og unge. " * 200  # a source long enough to be compressed
+    with Session(engine) as session:
+        import_services(session, services)
+        session.commit()
+    with engine.connect() as conn:
+        methods = conn.execute(text("SELECT attrelid::regclass::text, attcompression FROM pg_attribute "
+                                    "WHERE attname = 'hsds_source' AND attrelid IN "
+                                    "('offers'::regclass, 'organisations'::regclass) ORDER BY 1")).all()
+        stored = conn.execute(text("SELECT pg_column_compression(hsds_source) FROM offers "
+                                   "WHERE external_id = :id"), {"id": services[0]["id"]}).scalar()
+    engine.dispose()
+    assert methods == [("offers", "l"), ("organisations", "l")]
+    assert stored == "lz4"
