@@ -1,18 +1,23 @@
 """Rate-limit counters in the database, shared by every worker and machine (the web's limits use them).
 
-A fixed one-minute window per bucket: one ``INSERT .. ON CONFLICT DO UPDATE .. RETURNING`` per
-counted request, on its own connection and committed at once. On PostgreSQL that commit does not
-wait for the WAL to reach the disk (``synchronous_commit = off`` for this transaction only): a
-crash may forget the last few counts, which costs nothing, while waiting for the flush was most
-of the time every API request spent on its limit.
+A fixed one-minute window per bucket. Counting a request is one statement, ``INSERT .. ON
+CONFLICT DO UPDATE .. RETURNING``, sent on a pooled connection in autocommit mode: the statement
+is its own transaction, so a counter row is never locked for longer than that statement, and
+there is no BEGIN, COMMIT or ROLLBACK to wait for. On PostgreSQL the statement also turns off
+``synchronous_commit`` for its own transaction (``set_config(.., true)`` in its ``RETURNING``), so
+its commit does not wait for the WAL to reach the disk: a crash may forget the last few counts, which
+costs nothing, while that wait and the extra round trips were most of the time every API request
+spent on its limit. Reading a count (``peek``) is one ``SELECT``, in autocommit mode too.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
@@ -26,14 +31,15 @@ def hit(engine: Engine, bucket: str, limit: int, *, now: float | None = None) ->
     """Count one request of ``bucket``; return 0 when allowed, else the seconds until it may retry."""
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(RateLimitHit).values(bucket=bucket, window=window, hits=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["bucket", "window"],
-                                      set_={"hits": RateLimitHit.hits + 1})
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SET LOCAL synchronous_commit = off"))  # a counter need not be durable
-        hits = conn.execute(stmt.returning(RateLimitHit.hits)).scalar_one()
+    postgres = engine.dialect.name == "postgresql"
+    stmt = (postgresql if postgres else sqlite).insert(RateLimitHit).values(bucket=bucket, window=window, hits=1)
+    stmt = stmt.on_conflict_do_update(index_elements=["bucket", "window"], set_={"hits": RateLimitHit.hits + 1})
+    if postgres:  # a counter need not be durable: this statement's commit does not wait for the WAL flush
+        stmt = stmt.returning(RateLimitHit.hits, func.set_config("synchronous_commit", "off", True))
+    else:
+        stmt = stmt.returning(RateLimitHit.hits)
+    with _autocommit(engine) as conn:
+        hits = conn.execute(stmt).first()[0]
         if hits == 1:  # the first request of a new window: forget this client's old windows
             conn.execute(delete(RateLimitHit).where(RateLimitHit.bucket == bucket,
                                                     RateLimitHit.window < window))
@@ -46,12 +52,19 @@ def peek(engine: Engine, bucket: str, limit: int, *, now: float | None = None) -
     """Return 0 when ``bucket`` may make another request in this window, else the seconds until it may."""
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
-    with engine.connect() as conn:
+    with _autocommit(engine) as conn:
         hits = conn.scalar(select(RateLimitHit.hits).where(RateLimitHit.bucket == bucket,
                                                            RateLimitHit.window == window)) or 0
     if hits < limit:
         return 0
     return max(1, math.ceil(window + WINDOW_SECONDS - now))
+
+
+@contextmanager
+def _autocommit(engine: Engine) -> Iterator[Connection]:
+    """Yield a pooled connection on which each statement commits at once (given back as it was)."""
+    with engine.connect() as conn:
+        yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def purge(db: Session | Connection, *, older_than: float = 86400, now: float | None = None) -> int:

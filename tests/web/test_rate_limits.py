@@ -11,6 +11,7 @@ from matcher.accounts.models import RateLimitHit
 from matcher.runtime import runtime_of
 from matcher.web import create_app
 from matcher.accounts.ratelimit import WINDOW_SECONDS, hit, purge
+from matcher.db import make_engine
 
 
 def limited(app, **limits):
@@ -114,3 +115,57 @@ def test_the_client_address_behind_a_trusted_proxy(monkeypatch, web_template, tm
         assert buckets == [f"login-ip:{expected}"]
     finally:
         app.extensions["matcher.engine"].dispose()
+
+
+@pytest.mark.parametrize("database_kind", ["postgresql"])
+def test_a_count_is_one_statement_whose_commit_does_not_wait_for_the_wal(migrated_url):
+    """Counting is one autocommitted statement, and its commit does not flush the WAL.
+
+    The test server runs with ``synchronous_commit=off`` for speed; this engine's connections turn
+    it on again, as a production server has it. The same upserts committed the usual way are the
+    control: each of their commits writes the WAL.
+    """
+    from sqlalchemy import create_engine, event, text
+    from sqlalchemy.dialects import postgresql
+
+    eng = create_engine(migrated_url, pool_size=1, max_overflow=0,
+                        connect_args={"options": "-c synchronous_commit=on"})
+    statements = []
+    event.listen(eng, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql.split()[0]))
+
+    def wal_writes() -> int:
+        with eng.connect() as conn:  # the pool's one connection: report its statistics now
+            conn.execute(text("SELECT pg_stat_force_next_flush()"))
+            conn.commit()
+        with eng.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            conn.commit()
+        other = make_engine(migrated_url)
+        try:
+            with other.connect() as conn:
+                return conn.scalar(text("SELECT wal_write FROM pg_stat_wal"))
+        finally:
+            other.dispose()
+
+    start = 1_800_000_000 - 1_800_000_000 % WINDOW_SECONDS
+    try:
+        hit(eng, "wal", 1000, now=start)  # the window's first count also forgets older windows
+        before, statements[:] = wal_writes(), []
+        for i in range(40):
+            assert hit(eng, "wal", 1000, now=start + 1) == 0
+        assert statements == ["INSERT"] * 40  # one statement a count: no SET LOCAL before it
+        ours = wal_writes() - before
+
+        upsert = (postgresql.insert(RateLimitHit).values(bucket="durable", window=start, hits=1)
+                  .on_conflict_do_update(index_elements=["bucket", "window"], set_={"hits": RateLimitHit.hits + 1}))
+        before = wal_writes()
+        for i in range(40):
+            with eng.begin() as conn:
+                conn.execute(upsert)
+        durable = wal_writes() - before
+        assert durable >= 40, durable  # the control: every durable commit wrote the WAL
+        assert ours < 20, (ours, durable)
+        with eng.connect() as conn:
+            assert conn.scalar(select(RateLimitHit.hits).where(RateLimitHit.bucket == "wal")) == 41
+    finally:
+        eng.dispose()
