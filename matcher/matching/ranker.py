@@ -391,13 +391,13 @@ class Ranker(BaseEstimator):
 
     def _top(self, score: np.ndarray, limit: int, block: Block, rows: np.ndarray, codes: dict,
              named: list[Wish] = ()) -> np.ndarray:
-        """Return positions into ``score`` of the best candidates: argpartition, then MMR on the pool.
+        """Return positions into ``score`` of the best candidates: ``scoring.largest``, then MMR on the pool.
 
         With two or more named wishes the pool also holds the best candidate of each wish, and
         MMR must cover every wish that has one (``diversity.mmr``'s coverage term).
         """
         size = min(len(score), max(MMR_POOL, limit * 5) if self.diversity > 0 else limit)
-        pool = np.argpartition(-score, size - 1)[:size] if size < len(score) else np.arange(len(score))
+        pool = scoring.largest(score, size)
         covers = None
         if len(named) > 1 and self.diversity > 0:
             masks = [tagged_mask(block, self.code_index_, w.cover)[rows] for w in named]
