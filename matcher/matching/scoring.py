@@ -47,13 +47,15 @@ def distance_km(block: Block, lat: float, lon: float, rows: np.ndarray) -> np.nd
 
 
 def gather_rows(matrix_t: sp.csr_matrix, cols: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-    """Return ``matrix @ v`` for a sparse ``v`` by summing only the rows of ``matrix.T`` that ``v`` touches."""
-    starts, ends = matrix_t.indptr[cols], matrix_t.indptr[cols + 1]
-    if not len(starts) or int((ends - starts).sum()) == 0:
+    """Return ``matrix @ v`` for a sparse ``v`` (distinct ``cols``, their ``weights``): the rows of ``matrix.T`` it touches, summed.
+
+    ``matrix_t[cols]`` copies only those rows (scipy's row indexing, in C), and its transpose's
+    product adds them column by column in the order of ``cols``, as a ``bincount`` over their
+    concatenation did, without building the concatenated indices and weights first.
+    """
+    if not len(cols):
         return np.zeros(n)
-    idx = np.concatenate([matrix_t.indices[s:e] for s, e in zip(starts, ends)])
-    val = np.concatenate([matrix_t.data[s:e] * w for s, e, w in zip(starts, ends, weights)])
-    return np.bincount(idx, weights=val, minlength=n)
+    return matrix_t[cols].T @ weights
 
 
 def largest(values: np.ndarray, k: int) -> np.ndarray:
