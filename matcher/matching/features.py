@@ -87,10 +87,9 @@ class Block:
     weekdays: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
-    cos_lat: np.ndarray
-    sin_lat: np.ndarray
-    cos_lon: np.ndarray
-    sin_lon: np.ndarray
+    ux: np.ndarray  # the point's unit vector on the sphere (x, y, z), for distances by one dot product
+    uy: np.ndarray
+    uz: np.ndarray
     has_loc: np.ndarray
     inclusion: np.ndarray
     verified_ord: np.ndarray
@@ -153,10 +152,9 @@ def build_block(candidates: list[Candidate], code_index: dict[str, int]) -> Bloc
         ),
         lat=lat_r,
         lon=lon_r,
-        cos_lat=np.cos(lat_r),
-        sin_lat=np.sin(lat_r),
-        cos_lon=np.cos(lon_r),
-        sin_lon=np.sin(lon_r),
+        ux=np.cos(lat_r) * np.cos(lon_r),
+        uy=np.cos(lat_r) * np.sin(lon_r),
+        uz=np.sin(lat_r),
         has_loc=has_loc,
         inclusion=np.clip(_f([c.inclusion for c in candidates]), 0.0, 1.0),
         verified_ord=_f([c.verified_at.toordinal() if c.verified_at else -1 for c in candidates], np.int64),
