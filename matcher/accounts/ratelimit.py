@@ -33,11 +33,10 @@ def hit(engine: Engine, bucket: str, limit: int, *, now: float | None = None) ->
     window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
     postgres = engine.dialect.name == "postgresql"
     stmt = (postgresql if postgres else sqlite).insert(RateLimitHit).values(bucket=bucket, window=window, hits=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["bucket", "window"], set_={"hits": RateLimitHit.hits + 1})
-    if postgres:  # a counter need not be durable: this statement's commit does not wait for the WAL flush
-        stmt = stmt.returning(RateLimitHit.hits, func.set_config("synchronous_commit", "off", True))
-    else:
-        stmt = stmt.returning(RateLimitHit.hits)
+    # A counter need not be durable: on PostgreSQL this statement's commit does not wait for the WAL flush.
+    no_flush_wait = (func.set_config("synchronous_commit", "off", True),) if postgres else ()
+    stmt = (stmt.on_conflict_do_update(index_elements=["bucket", "window"], set_={"hits": RateLimitHit.hits + 1})
+            .returning(RateLimitHit.hits, *no_flush_wait))
     with _autocommit(engine) as conn:
         hits = conn.execute(stmt).first()[0]
         if hits == 1:  # the first request of a new window: forget this client's old windows

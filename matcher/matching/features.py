@@ -85,8 +85,6 @@ class Block:
     fee: np.ndarray
     fee_support: np.ndarray
     weekdays: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
     ux: np.ndarray  # the point's unit vector on the sphere (x, y, z), for distances by one dot product
     uy: np.ndarray
     uz: np.ndarray
@@ -150,8 +148,6 @@ def build_block(candidates: list[Candidate], code_index: dict[str, int]) -> Bloc
         weekdays=_f(
             [weekday_mask(c.weekdays) | weekday_mask([s[0] for s in c.schedule]) for c in candidates], np.uint8
         ),
-        lat=lat_r,
-        lon=lon_r,
         ux=np.cos(lat_r) * np.cos(lon_r),
         uy=np.cos(lat_r) * np.sin(lon_r),
         uz=np.sin(lat_r),

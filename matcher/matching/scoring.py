@@ -50,7 +50,7 @@ def distance_km(block: Block, lat: float, lon: float, rows: np.ndarray) -> np.nd
     return d
 
 
-def gather_rows(matrix_t: sp.csr_matrix, cols: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+def gather_rows(matrix_t: sp.csr_matrix, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Return ``matrix @ v`` for a sparse ``v`` (distinct ``cols``, their ``weights``): the rows of ``matrix.T`` it touches, summed.
 
     ``matrix_t[cols]`` copies only those rows (scipy's row indexing, in C), and its transpose's
@@ -58,7 +58,7 @@ def gather_rows(matrix_t: sp.csr_matrix, cols: np.ndarray, weights: np.ndarray, 
     concatenation did, without building the concatenated indices and weights first.
     """
     if not len(cols):
-        return np.zeros(n)
+        return np.zeros(matrix_t.shape[1])
     return matrix_t[cols].T @ weights
 
 
@@ -81,8 +81,6 @@ def largest(values: np.ndarray, k: int) -> np.ndarray:
     reach = np.flatnonzero(values >= threshold)
     if len(reach) < k:  # only a NaN can be reached by fewer: no threshold then
         return np.argpartition(values, n - k)[n - k:]
-    if len(reach) == k:
-        return reach
     part = values[reach]
     return reach[np.argpartition(part, len(part) - k)[len(part) - k:]]
 
@@ -103,7 +101,7 @@ def tfidf_similarity(block: Block, cols: np.ndarray, weights: np.ndarray) -> np.
         return np.zeros(len(block))
     out = np.empty(len(block))
     for part_t, a, b in block.tfidf.transposes():  # each row's sum adds the columns in the same order as unchunked
-        out[a:b] = gather_rows(part_t, cols, weights, b - a)
+        out[a:b] = gather_rows(part_t, cols, weights)
     return out
 
 
@@ -127,7 +125,7 @@ def interest(block: Block, code_vec: np.ndarray, query: tuple[np.ndarray, np.nda
     if top <= 0:
         return text
     cols = np.flatnonzero(code_vec)
-    overlap = gather_rows(block.incidence_t, cols, code_vec[cols], len(block))[rows]
+    overlap = gather_rows(block.incidence_t, cols, code_vec[cols])[rows]
     code = np.minimum(overlap * (1.0 / top), 1.0)
     return CODE_SHARE * code + (1.0 - CODE_SHARE) * text
 
